@@ -1,0 +1,38 @@
+# herald: the commands of DESIGN.md. Every target installs what is missing first.
+.PHONY: deps build dev fuzz test run bench fmt clean
+
+JOBS ?= $(shell nproc)
+CTEST_FLAGS ?= --output-on-failure --timeout 600
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build build/release -j $(JOBS)
+
+dev: deps
+	cmake --preset dev >/dev/null
+	cmake --build build/dev -j $(JOBS)
+
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build build/fuzz -j $(JOBS)
+
+# Unit, integration and browser tests run against the sanitized dev build; the fuzz
+# targets get a short bounded run in their own clang tree.
+test: dev fuzz
+	ctest --test-dir build/dev $(CTEST_FLAGS)
+	ctest --test-dir build/fuzz $(CTEST_FLAGS)
+
+run: build
+	build/release/herald serve --dev --listen 127.0.0.1:8080
+
+bench: build
+	bench/run.sh
+
+fmt:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what herald needs to build and test, from Debian's packages and npm only.
+# Idempotent: a package already present is not installed again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian_packages=(
+  cmake ninja-build g++ clang-14 libclang-rt-14-dev clang-format
+  libboost1.74-dev libssl-dev libnghttp2-dev liblmdb-dev libhiredis-dev
+  nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs npm redis-server chromium
+)
+
+missing=()
+for p in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages for the browser and real-client tests live in tests/node_modules.
+if [ ! -d tests/node_modules/playwright-core ]; then
+  echo "install-deps: npm install in tests/"
+  (cd tests && npm install --no-audit --no-fund --loglevel=error)
+fi

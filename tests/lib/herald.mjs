@@ -1,0 +1,40 @@
+// Starts the real `herald serve` binary on port 0 for a test and stops it afterwards.
+// The binary is taken from HERALD_BIN (set by ctest), else the dev build.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const heraldBin = process.env.HERALD_BIN || path.join(repo, 'build/dev/apps/herald/herald');
+
+// Returns { url, port, proc, logs(), stop() }. `args` are extra `herald serve` flags.
+export async function startHerald(args = [], { env = {}, timeoutMs = 15000 } = {}) {
+  const proc = spawn(heraldBin, ['serve', '--listen', '127.0.0.1:0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stderr.on('data', (d) => { err += d; });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`herald did not start:\n${err}`)), timeoutMs);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[^\s]+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`herald exited ${code}:\n${err}`)); });
+  });
+  const port = Number(new URL(url).port);
+  return {
+    url, port, proc,
+    logs: () => err,
+    // Sends SIGTERM and resolves with the exit code (kills hard after `graceMs`).
+    stop: (graceMs = 10000) => new Promise((resolve) => {
+      if (proc.exitCode !== null) return resolve(proc.exitCode);
+      const t = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      proc.once('exit', (code, signal) => { clearTimeout(t); resolve(code ?? signal); });
+      proc.kill('SIGTERM');
+    }),
+  };
+}
