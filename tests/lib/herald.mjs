@@ -8,8 +8,10 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const heraldBin = process.env.HERALD_BIN || path.join(repo, 'build/dev/apps/herald/herald');
 
 // Returns { url, port, proc, logs(), stop() }. `args` are extra `herald serve` flags.
-export async function startHerald(args = [], { env = {}, timeoutMs = 15000 } = {}) {
-  const proc = spawn(heraldBin, ['serve', '--listen', '127.0.0.1:0', ...args], {
+// `listen: null` leaves out the --listen flag (e.g. to test HERALD_LISTEN).
+export async function startHerald(args = [], { env = {}, timeoutMs = 15000, listen = '127.0.0.1:0' } = {}) {
+  const listenArgs = listen === null ? [] : ['--listen', listen];
+  const proc = spawn(heraldBin, ['serve', ...listenArgs, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -17,13 +19,14 @@ export async function startHerald(args = [], { env = {}, timeoutMs = 15000 } = {
   let err = '';
   proc.stderr.on('data', (d) => { err += d; });
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`herald did not start:\n${err}`)), timeoutMs);
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`herald did not start:\n${err}`)); }, timeoutMs);
     proc.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/[^\s]+)/);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`herald exited ${code}:\n${err}`)); });
+    proc.on('error', (e) => { clearTimeout(timer); reject(new Error(`cannot run ${heraldBin}: ${e.message}`)); });
   });
   const port = Number(new URL(url).port);
   return {
@@ -31,7 +34,7 @@ export async function startHerald(args = [], { env = {}, timeoutMs = 15000 } = {
     logs: () => err,
     // Sends SIGTERM and resolves with the exit code (kills hard after `graceMs`).
     stop: (graceMs = 10000) => new Promise((resolve) => {
-      if (proc.exitCode !== null) return resolve(proc.exitCode);
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode ?? proc.signalCode);
       const t = setTimeout(() => proc.kill('SIGKILL'), graceMs);
       proc.once('exit', (code, signal) => { clearTimeout(t); resolve(code ?? signal); });
       proc.kill('SIGTERM');

@@ -1,0 +1,118 @@
+#include "serve_command.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "duration.hpp"
+#include "herald/base/log.hpp"
+#include "herald/server/hub_server.hpp"
+
+namespace herald::app {
+
+namespace {
+
+struct ServeOptions {
+  server::Config config;
+  std::string heartbeat = "15s";
+  std::string cors_origins;
+  std::string log_format = "text";
+  std::string log_level = "info";
+};
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char c : text + ",") {
+    if (c == ',' || c == ' ') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else {
+      item += c;
+    }
+  }
+  return out;
+}
+
+// Every flag is also read from HERALD_<FLAG>.
+template <typename T>
+CLI::Option* flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
+  std::string env = "HERALD_";
+  for (char c : name) env += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return cmd.add_option("--" + name, value, help)->envname(env)->capture_default_str();
+}
+
+int run_serve(ServeOptions& o) {
+  auto heartbeat = parse_duration(o.heartbeat);
+  if (!heartbeat) {
+    std::fprintf(stderr, "herald serve: --heartbeat: not a duration: %s\n", o.heartbeat.c_str());
+    return 2;
+  }
+  o.config.heartbeat = *heartbeat;
+  o.config.cors_origins = split_list(o.cors_origins);
+  log::set_format(o.log_format == "json" ? log::Format::json : log::Format::text);
+  log::set_level(o.log_level == "debug"  ? log::Level::debug
+                 : o.log_level == "warn" ? log::Level::warn
+                 : o.log_level == "error" ? log::Level::error
+                                          : log::Level::info);
+
+  // Signals are taken by this thread alone (sigwait); shard threads inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::unique_ptr<server::HubServer> hub;
+  try {
+    hub = std::make_unique<server::HubServer>(o.config);
+    hub->start();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "herald serve: cannot start on %s: %s\n", o.config.listen.c_str(),
+                 e.what());
+    return 1;
+  }
+  std::printf("herald listening on %s\n", hub->url().c_str());
+  std::fflush(stdout);
+
+  int received = 0;
+  sigwait(&signals, &received);
+  log::info("shutting down", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  hub->stop();
+  hub->wait();
+  log::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand("serve", "Run the hub (Mercure protocol over HTTP/1.1)");
+  cmd->footer(
+      "Every flag can also be set as an environment variable HERALD_<FLAG>, e.g.\n"
+      "HERALD_LISTEN=0.0.0.0:8080. Durations: 15s, 500ms, 2m, or plain seconds.");
+  flag(*cmd, "listen", o->config.listen, "Address to listen on, HOST:PORT (port 0: any free)");
+  flag(*cmd, "threads", o->config.threads, "Worker shards, one thread each (0: one per core)");
+  cmd->add_flag("--dev", o->config.dev,
+                "Development mode: anonymous publish and subscribe, the demo ticker and clock")
+      ->envname("HERALD_DEV");
+  flag(*cmd, "heartbeat", o->heartbeat, "Keep-alive comment on idle streams every DURATION (0: off)");
+  flag(*cmd, "history-size", o->config.history_size, "Events kept for replay");
+  flag(*cmd, "history-bytes", o->config.history_bytes, "Bytes kept for replay");
+  flag(*cmd, "cors-origins", o->cors_origins,
+       "Origins allowed by CORS, comma-separated, or * for any");
+  flag(*cmd, "max-connections", o->config.max_connections,
+       "Connections held at once; more get 503");
+  flag(*cmd, "subscriber-buffer", o->config.subscriber_buffer,
+       "Bytes queued for one subscriber before it is cut (it resumes from history)");
+  flag(*cmd, "max-body-bytes", o->config.max_body_bytes, "Largest publish body; larger get 413");
+  flag(*cmd, "log-format", o->log_format, "Log lines as text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  flag(*cmd, "log-level", o->log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  cmd->callback([o] { throw CLI::RuntimeError(run_serve(*o)); });
+}
+
+}  // namespace herald::app

@@ -1,0 +1,74 @@
+#pragma once
+// The HTTP server: one io_context and thread per worker shard, one SO_REUSEPORT acceptor
+// per shard, every connection on one shard for life.
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "herald/http/message.hpp"
+#include "herald/http/stream_sink.hpp"
+
+namespace herald::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::size_t threads = 1;
+  std::size_t max_connections = 19000;
+  std::size_t max_header_bytes = 16 * 1024;  // request line + headers; over: 431
+  std::size_t max_body_bytes = 1024 * 1024;  // over: 413
+  std::chrono::milliseconds header_timeout{10000};  // first byte to end of headers
+  std::chrono::milliseconds idle_timeout{60000};    // keep-alive connection with no request
+  std::chrono::milliseconds keepalive_interval{15000};  // 0: no keep-alive bytes
+  std::string keepalive_bytes = ":\n";  // written to idle streams each interval
+  std::chrono::milliseconds shutdown_grace{5000};
+};
+
+// Given to a handler with each request: answer with exactly one of these, before
+// returning.
+class Exchange {
+ public:
+  virtual ~Exchange() = default;
+  virtual void respond(Response response) = 0;
+  // Sends 200 with these headers and a chunked body fed through the returned sink.
+  virtual std::shared_ptr<StreamSink> open_stream(std::string_view content_type,
+                                                  std::vector<Header> headers) = 0;
+};
+
+using Handler = std::function<void(const Request&, Exchange&)>;
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds every shard's acceptor; throws std::system_error when it cannot.
+  void bind();
+  std::string host() const { return options_.host; }
+  std::uint16_t port() const;
+  // Starts one thread per shard.
+  void start();
+  // Graceful: stops accepting, ends streams, drains, then lets wait() return.
+  void stop();
+  // Blocks until every shard thread has finished.
+  void wait();
+
+  std::size_t shard_count() const;
+  boost::asio::io_context& context(std::size_t shard);
+  std::size_t connections() const;
+
+ private:
+  struct Impl;
+  ServerOptions options_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace herald::http

@@ -1,0 +1,41 @@
+#pragma once
+// The stream-sink contract: what a streaming response (an SSE subscription) offers to the
+// code that feeds it, the same for HTTP/1.1 and HTTP/2. All calls on the stream's shard.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
+
+namespace herald::http {
+
+// Bytes that stay valid while `owner` is held: a shared event frame is queued to many
+// streams without a copy. `owner` may be empty for static storage.
+struct SharedBytes {
+  std::shared_ptr<const void> owner;
+  std::string_view bytes;
+};
+
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+
+  // Queues bytes; nothing is written until flush(). Ignored once the stream is closed.
+  virtual void write(SharedBytes bytes) = 0;
+  // Writes everything queued with one gathered write (or after the one in flight).
+  virtual void flush() = 0;
+  // Bytes queued or in flight: the backpressure signal.
+  virtual std::size_t buffered_bytes() const = 0;
+  // Ends the response cleanly once queued bytes are written.
+  virtual void end() = 0;
+  // Cuts the connection now, dropping what is queued.
+  virtual void abort() = 0;
+  virtual bool closed() const = 0;
+  // Called once, on the shard, when the stream is gone for any reason.
+  virtual void on_close(std::function<void()> callback) = 0;
+
+  virtual std::size_t shard() const = 0;
+  virtual std::uint64_t id() const = 0;
+};
+
+}  // namespace herald::http

@@ -1,0 +1,384 @@
+#include "connection.hpp"
+
+#include <cstdio>
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/status.hpp>
+
+#include "herald/base/log.hpp"
+#include "shard.hpp"
+
+namespace herald::http {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+using boost::system::error_code;
+
+namespace {
+
+constexpr std::size_t read_chunk_bytes = 4096;
+constexpr std::string_view crlf = "\r\n";
+constexpr std::string_view last_chunk = "0\r\n\r\n";
+constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+// A stream's queue keeps at most this much capacity while idle (memory per subscriber).
+constexpr std::size_t idle_queue_capacity = 4;
+
+// A buffer sequence over our reusable iovec vector: asio copies the sequence object into
+// each write operation, and copying two pointers costs no allocation (a vector would).
+struct BufferSpan {
+  const asio::const_buffer* first;
+  const asio::const_buffer* last;
+  const asio::const_buffer* begin() const { return first; }
+  const asio::const_buffer* end() const { return last; }
+};
+
+std::string serialize_head(int status, std::string_view content_type,
+                           const std::vector<Header>& headers, bool chunked,
+                           std::size_t content_length, bool keep_alive) {
+  std::string head;
+  head.reserve(256);
+  head += "HTTP/1.1 ";
+  head += std::to_string(status);
+  head += ' ';
+  auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+  head.append(reason.data(), reason.size());
+  head += "\r\nServer: herald\r\n";
+  if (!content_type.empty()) {
+    head += "Content-Type: ";
+    head += content_type;
+    head += crlf;
+  }
+  if (chunked) {
+    head += "Transfer-Encoding: chunked\r\n";
+  } else {
+    head += "Content-Length: ";
+    head += std::to_string(content_length);
+    head += crlf;
+  }
+  if (!keep_alive) head += "Connection: close\r\n";
+  for (const Header& h : headers) {
+    head += h.name;
+    head += ": ";
+    head += h.value;
+    head += crlf;
+  }
+  head += crlf;
+  return head;
+}
+
+}  // namespace
+
+Connection::Connection(Shard& shard, asio::ip::tcp::socket socket, std::uint64_t id)
+    : shard_(shard), socket_(std::move(socket)), id_(id) {}
+
+Connection::~Connection() {
+  if (linked) shard_.unlink(*this);
+}
+
+std::size_t Connection::shard() const { return shard_.index(); }
+
+void Connection::start() {
+  error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);  // events are latency-bound
+  read_next_request();
+}
+
+void Connection::read_next_request() {
+  state_ = State::reading;
+  if (!read_) read_ = std::make_unique<ReadState>();
+  const ServerOptions& options = shard_.shared().options;
+  read_->parser.emplace();
+  read_->parser->header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  read_->parser->body_limit(options.max_body_bytes);
+  read_->parser->eager(true);
+  read_->continue_sent = false;
+  request_in_progress_ = read_->buffer.size() > 0;  // pipelined bytes already here
+  request_started_ = idle_since_ = clock::now();
+  if (request_in_progress_ && parse_buffered()) return;
+  read_some();
+}
+
+void Connection::read_some() {
+  socket_.async_read_some(read_->buffer.prepare(read_chunk_bytes),
+                          [self = shared_from_this()](error_code ec, std::size_t n) {
+                            if (self->state_ != State::reading) return;
+                            if (ec) {
+                              self->close_now(ec == asio::error::eof ? "client closed"
+                                                                     : "read error");
+                              return;
+                            }
+                            self->read_->buffer.commit(n);
+                            if (!self->request_in_progress_) {
+                              self->request_in_progress_ = true;
+                              self->request_started_ = clock::now();
+                            }
+                            if (!self->parse_buffered()) self->read_some();
+                          });
+}
+
+bool Connection::parse_buffered() {
+  RequestParser& parser = *read_->parser;
+  while (read_->buffer.size() > 0 && !parser.is_done()) {
+    error_code ec;
+    std::size_t used = parser.put(read_->buffer.data(), ec);
+    read_->buffer.consume(used);
+    if (ec == bhttp::error::need_more) break;
+    if (ec == bhttp::error::header_limit) {
+      fail_request(431, "request header fields too large");
+      return true;
+    }
+    if (ec == bhttp::error::body_limit) {
+      fail_request(413, "request body too large");
+      return true;
+    }
+    if (ec) {
+      fail_request(400, "malformed HTTP request: " + ec.message());
+      return true;
+    }
+    if (used == 0) break;
+  }
+  if (parser.is_header_done() && !parser.is_done() && !read_->continue_sent) {
+    auto expect = parser.get()[bhttp::field::expect];
+    if (iequals(std::string_view(expect.data(), expect.size()), "100-continue")) send_continue();
+  }
+  if (!parser.is_done()) return false;
+  handle_request();
+  return true;
+}
+
+void Connection::send_continue() {
+  read_->continue_sent = true;
+  asio::async_write(socket_, asio::buffer(continue_line),
+                    [self = shared_from_this()](error_code ec, std::size_t) {
+                      if (ec) self->close_now("write error");
+                    });
+}
+
+void Connection::handle_request() {
+  auto message = read_->parser->release();
+  read_->parser.reset();
+  request_in_progress_ = false;
+
+  Request request;
+  request.method.assign(message.method_string().data(), message.method_string().size());
+  request.target.assign(message.target().data(), message.target().size());
+  request.headers.reserve(8);
+  for (const auto& field : message) {
+    auto name = field.name_string();
+    auto value = field.value();
+    request.headers.push_back({std::string(name.data(), name.size()),
+                               std::string(value.data(), value.size())});
+  }
+  request.body = std::move(message.body());
+  error_code ec;
+  auto peer = socket_.remote_endpoint(ec);
+  if (!ec) request.remote = peer.address().to_string() + ":" + std::to_string(peer.port());
+  request.connection_id = id_;
+  request.shard = shard_.index();
+  keep_alive_ = message.keep_alive() && !shutting_down_;
+
+  state_ = State::responding;
+  answered_ = false;
+  shard_.shared().handler(request, *this);
+  if (!answered_) {
+    log::error("handler gave no response", {{"conn", std::to_string(id_)}});
+    respond(Response::text(500, "internal error: no response"));
+  }
+}
+
+void Connection::fail_request(int status, std::string_view message) {
+  log::info("bad request", {{"conn", std::to_string(id_)},
+                            {"status", std::to_string(status)},
+                            {"reason", std::string(message)}});
+  keep_alive_ = false;  // the byte stream can no longer be trusted
+  state_ = State::responding;
+  answered_ = false;
+  respond(Response::text(status, message));
+}
+
+void Connection::respond(Response response) {
+  if (answered_ || state_ == State::closed) return;
+  answered_ = true;
+  out_ = serialize_head(response.status, response.content_type, response.headers, false,
+                        response.body.size(), keep_alive_);
+  out_ += response.body;
+  asio::async_write(socket_, asio::buffer(out_),
+                    [self = shared_from_this()](error_code ec, std::size_t) {
+                      self->on_response_written(ec);
+                    });
+}
+
+void Connection::on_response_written(error_code ec) {
+  if (state_ == State::closed) return;
+  if (ec) {
+    close_now("write error");
+    return;
+  }
+  out_.clear();
+  if (!keep_alive_ || shutting_down_) {
+    close_gracefully("response done, not keep-alive");
+    return;
+  }
+  read_next_request();
+}
+
+std::shared_ptr<StreamSink> Connection::open_stream(std::string_view content_type,
+                                                    std::vector<Header> headers) {
+  answered_ = true;
+  state_ = State::streaming;
+  out_ = serialize_head(200, content_type, headers, true, 0, true);
+  read_.reset();  // pipelined requests after a stream are not served
+  head_pending_ = true;
+  error_code ec;
+  socket_.non_blocking(true, ec);
+  watch_for_hangup();
+  flush();  // the headers go out at once, before any event
+  return std::static_pointer_cast<StreamSink>(shared_from_this());
+}
+
+void Connection::watch_for_hangup() {
+  // No read buffer is kept: wait for readability, then drain and discard what came.
+  socket_.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](error_code ec) {
+    if (self->state_ != State::streaming) return;
+    if (ec) {
+      self->close_now("client gone");
+      return;
+    }
+    char scratch[256];
+    error_code read_ec;
+    std::size_t n = self->socket_.read_some(asio::buffer(scratch), read_ec);
+    if (read_ec == asio::error::would_block || (!read_ec && n > 0)) {
+      self->watch_for_hangup();
+      return;
+    }
+    self->close_now(read_ec == asio::error::eof ? "client closed" : "client gone");
+  });
+}
+
+void Connection::write(SharedBytes bytes) {
+  if (state_ != State::streaming || ending_) return;
+  queued_bytes_ += bytes.bytes.size();
+  queue_.push_back(std::move(bytes));
+  wrote_since_keepalive_ = true;
+}
+
+void Connection::flush() {
+  if (state_ != State::streaming || writing_) return;
+  bool terminate = ending_ && queue_.empty() && !terminator_sent_;
+  if (!head_pending_ && queue_.empty() && !terminate) return;
+
+  iov_.clear();
+  if (head_pending_) iov_.emplace_back(out_.data(), out_.size());
+  if (!queue_.empty()) {
+    int len = std::snprintf(chunk_head_, sizeof chunk_head_, "%zx\r\n", queued_bytes_);
+    iov_.emplace_back(chunk_head_, static_cast<std::size_t>(len));
+    for (const SharedBytes& b : queue_) iov_.emplace_back(b.bytes.data(), b.bytes.size());
+    iov_.emplace_back(crlf.data(), crlf.size());
+  }
+  if (terminate) {
+    iov_.emplace_back(last_chunk.data(), last_chunk.size());
+    terminator_sent_ = true;
+  }
+  inflight_.swap(queue_);
+  inflight_bytes_ = queued_bytes_;
+  queued_bytes_ = 0;
+  writing_ = true;
+  asio::async_write(socket_, BufferSpan{iov_.data(), iov_.data() + iov_.size()},
+                    [self = shared_from_this()](error_code ec, std::size_t) {
+                      self->on_stream_written(ec);
+                    });
+}
+
+void Connection::on_stream_written(error_code ec) {
+  writing_ = false;
+  inflight_.clear();
+  inflight_bytes_ = 0;
+  if (state_ != State::streaming) return;
+  if (ec) {
+    close_now("write error");
+    return;
+  }
+  if (head_pending_) {
+    head_pending_ = false;
+    std::string().swap(out_);
+  }
+  if (terminator_sent_) {
+    close_gracefully("stream ended");
+    return;
+  }
+  if (!queue_.empty() || ending_) flush();
+}
+
+void Connection::end() {
+  if (state_ != State::streaming || ending_) return;
+  ending_ = true;
+  flush();
+}
+
+void Connection::sweep(clock::time_point now, bool keepalive_due) {
+  const ServerOptions& options = shard_.shared().options;
+  switch (state_) {
+    case State::reading:
+      if (request_in_progress_ && now - request_started_ > options.header_timeout) {
+        close_now("request timeout");
+      } else if (!request_in_progress_ && now - idle_since_ > options.idle_timeout) {
+        close_now("idle timeout");
+      }
+      break;
+    case State::streaming:
+      if (!keepalive_due) break;
+      if (!wrote_since_keepalive_ && !options.keepalive_bytes.empty()) {
+        write({nullptr, options.keepalive_bytes});
+        flush();
+      }
+      wrote_since_keepalive_ = false;
+      if (!writing_ && queue_.empty()) {
+        // An idle stream gives back queue memory a burst left behind.
+        if (queue_.capacity() > idle_queue_capacity) std::vector<SharedBytes>().swap(queue_);
+        if (inflight_.capacity() > idle_queue_capacity) {
+          std::vector<SharedBytes>().swap(inflight_);
+        }
+        if (iov_.capacity() > idle_queue_capacity + 3) {
+          std::vector<asio::const_buffer>().swap(iov_);
+        }
+      }
+      break;
+    default: break;
+  }
+}
+
+void Connection::shutdown() {
+  shutting_down_ = true;
+  keep_alive_ = false;
+  if (state_ == State::streaming) {
+    end();
+  } else if (state_ == State::reading && !request_in_progress_) {
+    close_now("server shutting down");
+  }
+}
+
+void Connection::close_gracefully(std::string_view reason) {
+  error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  close_now(reason);
+}
+
+void Connection::close_now(std::string_view reason) {
+  if (state_ == State::closed) return;
+  state_ = State::closed;
+  log::debug("connection closed", {{"conn", std::to_string(id_)}, {"reason", std::string(reason)}});
+  error_code ec;
+  socket_.close(ec);
+  queue_.clear();
+  queued_bytes_ = 0;
+  read_.reset();
+  if (linked) shard_.unlink(*this);
+  shard_.shared().connections.fetch_sub(1, std::memory_order_relaxed);
+  if (auto callback = std::move(on_close_)) {
+    on_close_ = nullptr;
+    callback();
+  }
+}
+
+}  // namespace herald::http

@@ -1,0 +1,168 @@
+#include "shard.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/socket_base.hpp>
+#include <boost/asio/write.hpp>
+
+#include "connection.hpp"
+#include "herald/base/log.hpp"
+
+namespace herald::http {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+using clock = std::chrono::steady_clock;
+
+namespace {
+constexpr auto sweep_period = std::chrono::milliseconds(250);
+constexpr auto shutdown_poll = std::chrono::milliseconds(20);
+constexpr auto accept_retry = std::chrono::milliseconds(100);
+constexpr std::string_view busy_response =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    "Content-Length: 31\r\nConnection: close\r\nRetry-After: 1\r\n\r\n"
+    "too many connections, try again";
+}  // namespace
+
+Shard::Shard(std::size_t index, ServerShared& shared)
+    : index_(index), shared_(shared), sweep_timer_(io_) {}
+
+Shard::~Shard() { join(); }
+
+void Shard::listen(const asio::ip::tcp::endpoint& endpoint) {
+  acceptor_.emplace(io_);
+  acceptor_->open(endpoint.protocol());
+  acceptor_->set_option(asio::socket_base::reuse_address(true));
+  // Every shard binds the same port; the kernel spreads new connections among them.
+  int one = 1;
+  ::setsockopt(acceptor_->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  acceptor_->bind(endpoint);
+  acceptor_->listen(asio::socket_base::max_listen_connections);
+}
+
+std::uint16_t Shard::local_port() const { return acceptor_->local_endpoint().port(); }
+
+void Shard::start() {
+  next_keepalive_ = clock::now() + shared_.options.keepalive_interval;
+  accept();
+  schedule_sweep();
+  thread_ = std::thread([this] {
+    try {
+      io_.run();
+    } catch (const std::exception& e) {
+      log::error("shard stopped by an exception",
+                 {{"shard", std::to_string(index_)}, {"what", e.what()}});
+    }
+  });
+}
+
+void Shard::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Shard::accept() {
+  acceptor_->async_accept(io_, [this](error_code ec, asio::ip::tcp::socket socket) {
+    if (shutting_down_ || ec == asio::error::operation_aborted) return;
+    if (ec) {
+      // Typically EMFILE: back off instead of spinning on the listening socket.
+      log::warn("accept failed", {{"shard", std::to_string(index_)}, {"error", ec.message()}});
+      auto timer = std::make_shared<asio::steady_timer>(io_, accept_retry);
+      timer->async_wait([this, timer](error_code) {
+        if (!shutting_down_) accept();
+      });
+      return;
+    }
+    if (shared_.connections.load(std::memory_order_relaxed) >= shared_.options.max_connections) {
+      log::warn("connection refused: --max-connections reached",
+                {{"limit", std::to_string(shared_.options.max_connections)}});
+      auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
+      asio::async_write(*s, asio::buffer(busy_response), [s](error_code, std::size_t) {
+        error_code ignored;
+        s->shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        s->close(ignored);
+      });
+    } else {
+      shared_.connections.fetch_add(1, std::memory_order_relaxed);
+      auto id = shared_.next_connection_id.fetch_add(1, std::memory_order_relaxed);
+      auto connection = std::make_shared<Connection>(*this, std::move(socket), id);
+      link(*connection);
+      connection->start();
+    }
+    accept();
+  });
+}
+
+void Shard::link(Connection& c) {
+  c.prev = nullptr;
+  c.next = head_;
+  if (head_) head_->prev = &c;
+  head_ = &c;
+  c.linked = true;
+}
+
+void Shard::unlink(Connection& c) {
+  if (c.prev) c.prev->next = c.next;
+  else head_ = c.next;
+  if (c.next) c.next->prev = c.prev;
+  c.prev = c.next = nullptr;
+  c.linked = false;
+}
+
+void Shard::schedule_sweep() {
+  sweep_timer_.expires_after(shutting_down_ ? shutdown_poll : sweep_period);
+  sweep_timer_.async_wait([this](error_code ec) {
+    if (ec) return;
+    if (shutting_down_) {
+      shutdown_step();
+    } else {
+      sweep();
+    }
+    if (!io_.stopped()) schedule_sweep();
+  });
+}
+
+void Shard::sweep() {
+  auto now = clock::now();
+  bool keepalive_due = false;
+  if (shared_.options.keepalive_interval.count() > 0 && now >= next_keepalive_) {
+    keepalive_due = true;
+    next_keepalive_ = now + shared_.options.keepalive_interval;
+  }
+  // A connection may unlink itself while swept: keep a strong ref and the next pointer.
+  for (Connection* c = head_; c != nullptr;) {
+    Connection* next = c->next;
+    auto keep = c->shared_from_this();
+    c->sweep(now, keepalive_due);
+    c = next;
+  }
+}
+
+void Shard::begin_shutdown() {
+  asio::post(io_, [this] {
+    if (shutting_down_) return;
+    shutting_down_ = true;
+    shutdown_deadline_ = clock::now() + shared_.options.shutdown_grace;
+    error_code ec;
+    if (acceptor_) acceptor_->close(ec);
+    for (Connection* c = head_; c != nullptr;) {
+      Connection* next = c->next;
+      auto keep = c->shared_from_this();
+      c->shutdown();
+      c = next;
+    }
+    sweep_timer_.cancel();
+    schedule_sweep();
+  });
+}
+
+void Shard::shutdown_step() {
+  if (head_ != nullptr && clock::now() < shutdown_deadline_) return;
+  for (Connection* c = head_; c != nullptr;) {
+    Connection* next = c->next;
+    auto keep = c->shared_from_this();
+    c->close_now("shutdown grace period over");
+    c = next;
+  }
+  io_.stop();
+}
+
+}  // namespace herald::http

@@ -1,0 +1,66 @@
+#pragma once
+// One worker shard: a thread, its io_context, its acceptor, its connections, and the one
+// timer that sweeps them (header timeouts, idle timeouts, stream keep-alives, shutdown).
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "herald/http/server.hpp"
+
+namespace herald::http {
+
+class Connection;
+struct ServerShared;
+
+class Shard {
+ public:
+  Shard(std::size_t index, ServerShared& shared);
+  ~Shard();
+
+  void listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  std::uint16_t local_port() const;
+  void start();                // accept and sweep, on this shard's thread
+  void begin_shutdown();       // posts the graceful shutdown onto the shard
+  void join();
+
+  boost::asio::io_context& io() { return io_; }
+  std::size_t index() const { return index_; }
+  ServerShared& shared() { return shared_; }
+
+  // Intrusive list of live connections (for sweeps and shutdown).
+  void link(Connection& c);
+  void unlink(Connection& c);
+
+ private:
+  void accept();
+  void schedule_sweep();
+  void sweep();
+  void shutdown_step();
+
+  std::size_t index_;
+  ServerShared& shared_;
+  boost::asio::io_context io_{1};
+  std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
+  boost::asio::steady_timer sweep_timer_;
+  std::thread thread_;
+  Connection* head_ = nullptr;
+  bool shutting_down_ = false;
+  std::chrono::steady_clock::time_point shutdown_deadline_;
+  std::chrono::steady_clock::time_point next_keepalive_;
+};
+
+// What every shard shares: options, the handler, the connection count.
+struct ServerShared {
+  ServerOptions options;
+  Handler handler;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<std::uint64_t> next_connection_id{1};
+};
+
+}  // namespace herald::http

@@ -1,0 +1,43 @@
+#pragma once
+// The history interface: where updates are kept so a subscriber that reconnects with
+// Last-Event-ID misses nothing. Backends live in lib/store. Implementations need not be
+// thread-safe: the Hub serializes every call under its own lock.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "herald/hub/update.hpp"
+
+namespace herald::hub {
+
+// How a resume point was understood; logged and counted by the server.
+enum class ReplayFrom {
+  none,      // no Last-Event-ID: live events only
+  after_id,  // the id is in history: everything after it
+  earliest,  // `earliest` asked for everything held
+  unknown,   // the id is not held (evicted, or from elsewhere): everything held
+};
+
+class History {
+ public:
+  virtual ~History() = default;
+
+  // Assigns update.seq and keeps the update. Returns false (and keeps nothing) when an
+  // update with the same id is already held.
+  virtual bool append(const UpdatePtr& update) = 0;
+
+  // Appends to `out`, oldest first, what a subscriber resuming from `last_event_id`
+  // missed. An empty id means no resume.
+  virtual ReplayFrom replay(std::string_view last_event_id, std::vector<UpdatePtr>& out) const = 0;
+
+  // The sequence number the next append gets; updates below it have been published.
+  virtual std::uint64_t next_seq() const = 0;
+
+  virtual std::optional<std::string> newest_id() const = 0;
+  virtual std::size_t size() const = 0;
+  virtual std::size_t bytes() const = 0;
+};
+
+}  // namespace herald::hub

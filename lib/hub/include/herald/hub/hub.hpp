@@ -1,0 +1,69 @@
+#pragma once
+// The hub: orders every update through the history, then hands it to each worker shard
+// once. Shards run the fan-out on their own thread (see Fanout); the hub never touches a
+// subscriber from another thread.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "herald/hub/fanout.hpp"
+#include "herald/hub/history.hpp"
+#include "herald/hub/update.hpp"
+
+namespace herald::hub {
+
+// Runs a function on a shard's thread, later (e.g. asio::post on its io_context).
+using ShardPost = std::function<void(std::function<void()>)>;
+
+enum class PublishResult { published, duplicate_id };
+
+struct SubscribeResult {
+  ReplayFrom replay_from = ReplayFrom::none;
+  std::vector<UpdatePtr> replay;      // what the subscriber missed, oldest first
+  std::optional<std::string> newest;  // the newest id in history at subscribe time
+};
+
+class Hub {
+ public:
+  Hub(std::unique_ptr<History> history, std::vector<ShardPost> shards);
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+
+  // Thread-safe. Assigns the update's seq, keeps it in history and posts it to every
+  // shard, in one order for all shards.
+  PublishResult publish(std::shared_ptr<Update> update);
+
+  // On shard `shard`'s thread: registers `s` and returns what it must replay first.
+  // Live updates already published are skipped for it (they are in the replay).
+  SubscribeResult subscribe(std::size_t shard, Subscriber& s, std::string_view last_event_id);
+  // On shard `shard`'s thread. After it returns, `s` is never called again.
+  void unsubscribe(std::size_t shard, Subscriber& s);
+
+  std::size_t shard_count() const { return shards_.size(); }
+  std::size_t history_size() const;
+  std::size_t history_bytes() const;
+  std::uint64_t published() const;
+  // Subscribers on one shard; call on that shard's thread.
+  std::size_t subscribers(std::size_t shard) const { return shards_[shard]->fanout.subscriber_count(); }
+
+ private:
+  struct Shard {
+    ShardPost post;
+    Fanout fanout;
+    std::vector<UpdatePtr> inbox;     // guarded by Hub::mutex_
+    std::vector<UpdatePtr> draining;  // the shard thread's; swapped with inbox, reused
+    bool drain_posted = false;     // guarded by Hub::mutex_
+  };
+  void drain(Shard& shard);
+
+  mutable std::mutex mutex_;  // orders appends and inbox pushes; never held per subscriber
+  std::unique_ptr<History> history_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+}  // namespace herald::hub

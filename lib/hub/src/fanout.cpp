@@ -1,0 +1,133 @@
+#include "herald/hub/fanout.hpp"
+
+#include <cassert>
+
+namespace herald::hub {
+
+Fanout::Fanout(std::size_t topic_cache_limit) : topic_cache_limit_(topic_cache_limit) {}
+
+Fanout::Index& Fanout::index_for(const Selector& selector) {
+  switch (selector.kind()) {
+    case Selector::Kind::any: return any_;
+    case Selector::Kind::exact: return exact_;
+    case Selector::Kind::uri_template: return templates_;
+  }
+  return exact_;
+}
+
+void Fanout::add(Subscriber& s, std::uint64_t seen_seq) {
+  s.seen_seq_ = seen_seq;
+  s.slots_.clear();
+  s.slots_.reserve(s.selectors_.size());
+  for (const Selector& selector : s.selectors_) {
+    Index& index = index_for(selector);
+    auto [it, inserted] = index.try_emplace(selector.text());
+    if (inserted) {
+      it->second.selector = &selector;
+      if (&index == &templates_) template_matches_.clear();
+    }
+    s.slots_.push_back(static_cast<std::uint32_t>(it->second.subscribers.size()));
+    it->second.subscribers.push_back(&s);
+  }
+  ++subscribers_;
+}
+
+void Fanout::remove(Subscriber& s) {
+  for (std::size_t i = 0; i < s.selectors_.size(); ++i) {
+    const Selector& selector = s.selectors_[i];
+    Index& index = index_for(selector);
+    auto it = index.find(selector.text());
+    if (it == index.end()) continue;
+    auto& list = it->second.subscribers;
+    std::uint32_t slot = s.slots_[i];
+    assert(slot < list.size() && list[slot] == &s);
+    // Swap-remove, then fix the slot of the subscriber that moved into the hole.
+    Subscriber* moved = list.back();
+    list[slot] = moved;
+    list.pop_back();
+    if (moved != &s) {
+      for (std::size_t j = 0; j < moved->selectors_.size(); ++j) {
+        if (moved->slots_[j] == list.size() && moved->selectors_[j].text() == selector.text()) {
+          moved->slots_[j] = slot;
+          break;
+        }
+      }
+    }
+    if (list.empty()) {
+      if (&index == &templates_) template_matches_.clear();
+      index.erase(it);
+    } else if (it->second.selector == &selector) {
+      // The entry borrowed this subscriber's selector: borrow a remaining one's instead.
+      Subscriber* other = list.front();
+      for (const Selector& o : other->selectors_) {
+        if (o.text() == selector.text()) {
+          it->second.selector = &o;
+          break;
+        }
+      }
+    }
+  }
+  if (s.touched_) {
+    std::erase(touched_, &s);
+    s.touched_ = false;
+  }
+  s.slots_.clear();
+  --subscribers_;
+}
+
+void Fanout::offer(Subscriber& s, const UpdatePtr& update) {
+  if (s.seen_seq_ >= update->seq) return;  // already had it (replay or another topic)
+  s.seen_seq_ = update->seq;
+  if (update->is_private && !s.may_receive_private(*update)) return;
+  s.deliver(update);
+  if (!s.touched_) {
+    s.touched_ = true;
+    touched_.push_back(&s);
+  }
+}
+
+void Fanout::offer_all(Entry& entry, const UpdatePtr& update) {
+  for (Subscriber* s : entry.subscribers) offer(*s, update);
+}
+
+const std::vector<Fanout::Entry*>& Fanout::templates_matching(const std::string& topic) {
+  auto it = template_matches_.find(topic);
+  if (it != template_matches_.end()) return it->second;
+  if (template_matches_.size() >= topic_cache_limit_) template_matches_.clear();
+  std::vector<Entry*> matching;
+  for (auto& [text, entry] : templates_) {
+    if (entry.selector->matches(topic)) matching.push_back(&entry);
+  }
+  return template_matches_.emplace(topic, std::move(matching)).first->second;
+}
+
+void Fanout::dispatch(const UpdatePtr& update) {
+  for (const std::string& topic : update->topics) {
+    if (auto it = exact_.find(topic); it != exact_.end()) offer_all(it->second, update);
+    if (!templates_.empty()) {
+      for (Entry* entry : templates_matching(topic)) offer_all(*entry, update);
+    }
+  }
+  for (auto& [text, entry] : any_) offer_all(entry, update);
+}
+
+bool Fanout::wants(const Subscriber& s, const Update& update) {
+  if (update.is_private && !s.may_receive_private(update)) return false;
+  for (const Selector& selector : s.selectors_) {
+    for (const std::string& topic : update.topics) {
+      if (selector.matches(topic)) return true;
+    }
+  }
+  return false;
+}
+
+void Fanout::flush() {
+  // A subscriber's flush may not unsubscribe synchronously, so the list is stable here.
+  for (Subscriber* s : touched_) {
+    s->touched_ = false;
+    s->flush();
+  }
+  touched_.clear();
+}
+
+}  // namespace herald::hub

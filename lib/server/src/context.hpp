@@ -1,0 +1,28 @@
+#pragma once
+// What the endpoint handlers share: configuration, the hub, the HTTP server.
+#include <vector>
+
+#include "cors.hpp"
+#include "herald/http/message.hpp"
+#include "herald/http/server.hpp"
+#include "herald/hub/hub.hpp"
+#include "herald/server/config.hpp"
+
+namespace herald::server {
+
+struct Context {
+  Config config;
+  Cors cors;
+  hub::Hub* hub = nullptr;
+  http::Server* http = nullptr;
+};
+
+void handle_publish(Context& ctx, const http::Request& request, http::Exchange& exchange);
+void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange& exchange);
+void handle_clock(Context& ctx, const http::Request& request, http::Exchange& exchange);
+
+// An error answer with CORS headers, so browsers can read the message.
+http::Response error_response(const Context& ctx, const http::Request& request, int status,
+                              std::string_view message);
+
+}  // namespace herald::server

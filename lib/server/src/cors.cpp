@@ -1,0 +1,39 @@
+#include "cors.hpp"
+
+namespace herald::server {
+
+bool Cors::allows(std::string_view origin) const {
+  if (origin.empty()) return false;
+  for (const std::string& o : origins_) {
+    if (o == "*" || o == origin) return true;
+  }
+  return false;
+}
+
+void Cors::decorate(const http::Request& request, std::vector<http::Header>& headers) const {
+  std::string_view origin = request.header("Origin");
+  if (!allows(origin)) return;
+  headers.push_back({"Access-Control-Allow-Origin", std::string(origin)});
+  headers.push_back({"Access-Control-Allow-Credentials", "true"});
+  headers.push_back({"Vary", "Origin"});
+}
+
+http::Response Cors::preflight(const http::Request& request) const {
+  std::string_view origin = request.header("Origin");
+  if (!allows(origin)) {
+    return http::Response::text(403, "origin not allowed by --cors-origins");
+  }
+  http::Response r;
+  r.status = 204;
+  r.content_type.clear();
+  decorate(request, r.headers);
+  r.headers.push_back({"Access-Control-Allow-Methods", "GET, POST, OPTIONS"});
+  std::string_view asked = request.header("Access-Control-Request-Headers");
+  r.headers.push_back({"Access-Control-Allow-Headers",
+                       asked.empty() ? "Last-Event-ID, Authorization, Cache-Control, Content-Type"
+                                     : std::string(asked)});
+  r.headers.push_back({"Access-Control-Max-Age", "600"});
+  return r;
+}
+
+}  // namespace herald::server

@@ -1,0 +1,98 @@
+// POST /.well-known/mercure: validate the form, serialize the event once, hand it to the hub.
+#include <charconv>
+
+#include "context.hpp"
+#include "event_id.hpp"
+#include "herald/base/form.hpp"
+#include "herald/base/log.hpp"
+#include "herald/wire/serializer.hpp"
+
+namespace herald::server {
+
+namespace {
+
+bool is_form_content_type(std::string_view type) {
+  auto semi = type.find(';');
+  std::string_view essence = type.substr(0, semi);
+  while (!essence.empty() && essence.back() == ' ') essence.remove_suffix(1);
+  return http::iequals(essence, "application/x-www-form-urlencoded");
+}
+
+bool parse_retry(std::string_view text, std::uint32_t& out) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
+void handle_publish(Context& ctx, const http::Request& request, http::Exchange& exchange) {
+  auto fail = [&](int status, std::string_view message) {
+    log::info("publish rejected", {{"conn", std::to_string(request.connection_id)},
+                                   {"status", std::to_string(status)},
+                                   {"reason", std::string(message)}});
+    exchange.respond(error_response(ctx, request, status, message));
+  };
+  if (!ctx.config.dev) {
+    return fail(401,
+                "publishing needs a JWT with a mercure.publish claim; JWT auth is not "
+                "configured on this hub (start it with --dev for anonymous publishing)");
+  }
+  if (!is_form_content_type(request.header("Content-Type"))) {
+    return fail(415, "publish needs Content-Type: application/x-www-form-urlencoded");
+  }
+  std::vector<form::Field> fields;
+  std::string error;
+  if (!form::decode(request.body, fields, error)) return fail(400, error);
+
+  auto update = std::make_shared<hub::Update>();
+  wire::Event event;
+  for (form::Field& f : fields) {
+    if (f.name == "topic") {
+      if (f.value.empty()) return fail(400, "empty topic");
+      update->topics.push_back(std::move(f.value));
+    } else if (f.name == "data") {
+      // Mercure joins repeated data fields with a newline.
+      if (!event.data.empty()) event.data += '\n';
+      event.data += f.value;
+    } else if (f.name == "id") {
+      event.id = std::move(f.value);
+    } else if (f.name == "type") {
+      event.type = std::move(f.value);
+    } else if (f.name == "retry") {
+      std::uint32_t ms = 0;
+      if (!parse_retry(f.value, ms)) return fail(400, "retry must be a whole number of ms");
+      event.retry = ms;
+    } else if (f.name == "private") {
+      update->is_private = !f.value.empty() && f.value != "off" && f.value != "false";
+    }
+  }
+  if (update->topics.empty()) return fail(400, "missing topic: give at least one topic field");
+  if (update->topics.size() > ctx.config.max_topics_per_request) {
+    return fail(400, "too many topics (limit " +
+                         std::to_string(ctx.config.max_topics_per_request) + ")");
+  }
+  if (event.id) {
+    if (event.id->empty()) return fail(400, "id must not be empty");
+    if (*event.id == "earliest") return fail(400, "id 'earliest' is reserved for replay");
+  } else {
+    event.id = generate_event_id();
+  }
+  if (auto e = wire::serialize(event, update->frame); e != wire::SerializeError::none) {
+    return fail(400, wire::describe(e));
+  }
+  update->id = *event.id;
+  std::string id = update->id;
+  if (ctx.hub->publish(std::move(update)) == hub::PublishResult::duplicate_id) {
+    return fail(400, "an update with this id is already in history");
+  }
+  http::Response ok;
+  ok.body = std::move(id);  // exactly the id, as Mercure answers
+  ctx.cors.decorate(request, ok.headers);
+  exchange.respond(std::move(ok));
+}
+
+}  // namespace herald::server

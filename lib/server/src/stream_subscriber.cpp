@@ -1,0 +1,50 @@
+#include "stream_subscriber.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "herald/base/log.hpp"
+
+namespace herald::server {
+
+StreamSubscriber::StreamSubscriber(std::vector<hub::Selector> selectors, std::size_t byte_budget,
+                                   boost::asio::io_context& io)
+    : hub::Subscriber(std::move(selectors)), byte_budget_(byte_budget), io_(io) {}
+
+static http::SharedBytes frame_of(const hub::UpdatePtr& update) {
+  // Aliasing the update's own refcount: no copy of the bytes, no allocation.
+  return {update, update->frame};
+}
+
+void StreamSubscriber::replay(const std::vector<hub::UpdatePtr>& updates) {
+  for (const hub::UpdatePtr& u : updates) {
+    replay_bytes_ += u->frame.size();
+    sink_->write(frame_of(u));
+  }
+}
+
+void StreamSubscriber::deliver(const hub::UpdatePtr& update) {
+  if (cut_ || !sink_) return;
+  std::size_t buffered = sink_->buffered_bytes();
+  if (replay_bytes_ > 0 && buffered == 0) replay_bytes_ = 0;  // the replay has been written
+  if (buffered > byte_budget_ + replay_bytes_) {
+    cut_ = true;
+    log::warn("subscriber cut", {{"conn", std::to_string(id_)},
+                                 {"buffered", std::to_string(buffered)},
+                                 {"budget", std::to_string(byte_budget_)}});
+    // Not now: the fan-out is iterating its subscriber lists.
+    boost::asio::post(io_, [sink = sink_] { sink->abort(); });
+    return;
+  }
+  sink_->write(frame_of(update));
+}
+
+void StreamSubscriber::flush() {
+  if (!cut_ && sink_) sink_->flush();
+}
+
+bool StreamSubscriber::may_receive_private(const hub::Update&) const {
+  // Anonymous subscribers never receive private updates; JWT subscribers come with auth.
+  return false;
+}
+
+}  // namespace herald::server

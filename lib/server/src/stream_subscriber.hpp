@@ -1,0 +1,39 @@
+#pragma once
+// Adapts an HTTP stream to the hub: queues shared event frames, writes them once per
+// batch, and cuts the subscriber whose queue passes its byte budget (it reconnects with
+// Last-Event-ID and history replays what it missed, so memory stays bounded and nothing
+// is lost).
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+
+#include "herald/http/stream_sink.hpp"
+#include "herald/hub/subscriber.hpp"
+
+namespace herald::server {
+
+class StreamSubscriber final : public hub::Subscriber {
+ public:
+  StreamSubscriber(std::vector<hub::Selector> selectors, std::size_t byte_budget,
+                   boost::asio::io_context& io);
+
+  void attach(std::shared_ptr<http::StreamSink> sink) { sink_ = std::move(sink); }
+  // Queues the replay; its bytes do not count against the live budget.
+  void replay(const std::vector<hub::UpdatePtr>& updates);
+
+  void deliver(const hub::UpdatePtr& update) override;
+  void flush() override;
+  bool may_receive_private(const hub::Update& update) const override;
+
+  void set_id(std::uint64_t id) { id_ = id; }
+
+ private:
+  std::shared_ptr<http::StreamSink> sink_;
+  std::size_t byte_budget_;
+  std::size_t replay_bytes_ = 0;
+  boost::asio::io_context& io_;
+  std::uint64_t id_ = 0;
+  bool cut_ = false;
+};
+
+}  // namespace herald::server

@@ -1,0 +1,54 @@
+// The chat demo against the real hub: two browsers in one room.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHerald } from '../lib/herald.mjs';
+import { launchBrowser, newPage } from './helpers.mjs';
+
+let herald;
+let browser;
+
+before(async () => {
+  herald = await startHerald(['--dev']);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await herald?.stop();
+});
+
+// The room as a page shows it: [kind, user, text] per line.
+const room = (page) => page.$$eval('[data-testid="chat-messages"] li[data-kind]', (items) =>
+  items.map((li) => [li.dataset.kind, li.dataset.user, (li.querySelector('.text') ?? li).textContent]));
+
+test('a message and a join sent from one page reach the other', { timeout: 60000 }, async () => {
+  // Two browser contexts: two users who share nothing but the hub.
+  const bob = await newPage(browser);
+  const alice = await newPage(browser);
+  await bob.goto(`${herald.url}/chat.html`);
+  await bob.waitForSelector('[data-testid="status"][data-state="open"]');
+
+  await alice.goto(`${herald.url}/chat.html`);
+  await alice.waitForSelector('[data-testid="status"][data-state="open"]');
+  await alice.getByTestId('chat-name').fill('alice');
+  await alice.getByTestId('chat-join').click();
+  await alice.getByTestId('chat-text').fill('Hello <b>bob</b> & all');
+  await alice.getByTestId('chat-send').click();
+
+  await bob.waitForSelector('[data-testid="chat-messages"] li[data-kind="message"][data-user="alice"]');
+  assert.deepEqual(await room(bob), [
+    ['join', 'alice', 'alice joined'],
+    ['message', 'alice', 'Hello <b>bob</b> & all'],
+  ]);
+  // Alice's own message comes back through the hub too, drawn as hers.
+  await alice.waitForSelector('[data-testid="chat-messages"] li.mine[data-user="alice"]');
+  assert.equal(await alice.getByTestId('chat-error').isHidden(), true);
+
+  // Leaving the page sends a `leave` beacon.
+  await alice.goto('about:blank');
+  await bob.waitForSelector('[data-testid="chat-messages"] li[data-kind="leave"][data-user="alice"]');
+  assert.deepEqual((await room(bob)).map(([kind]) => kind), ['join', 'message', 'leave']);
+
+  assert.deepEqual(bob.errors, []);
+  assert.deepEqual(alice.errors, []);
+});

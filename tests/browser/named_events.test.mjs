@@ -1,0 +1,46 @@
+// Named events (`type` when publishing) reach addEventListener(type) in the browser and
+// only there; untyped events reach onmessage.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHerald } from '../lib/herald.mjs';
+import { launchBrowser, newPage, publish, WAIT_MS } from './helpers.mjs';
+
+let herald;
+let browser;
+
+before(async () => {
+  herald = await startHerald(['--dev']);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await herald?.stop();
+});
+
+test('a typed event goes to its listener, not to onmessage', { timeout: 60000 }, async () => {
+  // A topic that needs percent-encoding in the query, as Mercure topic URLs do.
+  const topic = 'https://example.com/books/1?lang=fr';
+  const page = await newPage(browser);
+  await page.goto(`${herald.url}/`);
+  await page.evaluate(({ topic, waitMs }) => new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error('EventSource did not open')), waitMs);
+    const source = new EventSource(`/.well-known/mercure?topic=${encodeURIComponent(topic)}`);
+    const record = (list) => (event) =>
+      list.push({ type: event.type, id: event.lastEventId, data: event.data });
+    window.received = { foo: [], message: [] };
+    source.addEventListener('foo', record(window.received.foo));
+    source.onmessage = record(window.received.message);
+    source.onopen = resolve;
+  }), { topic, waitMs: WAIT_MS });
+
+  await publish(herald.url, { topic, type: 'foo', id: 'foo-1', data: 'first line\nsecond line, é ✓' });
+  await publish(herald.url, { topic, id: 'plain-1', data: 'plain' });
+  // The untyped event was published second: once it is in, the typed one has been dispatched.
+  await page.waitForFunction(() => window.received.message.length >= 1);
+
+  const received = await page.evaluate(() => window.received);
+  assert.deepEqual(received.foo, [{ type: 'foo', id: 'foo-1', data: 'first line\nsecond line, é ✓' }]);
+  assert.deepEqual(received.message, [{ type: 'message', id: 'plain-1', data: 'plain' }]);
+  assert.deepEqual(page.errors, []);
+});

@@ -1,0 +1,129 @@
+#include "herald/hub/fanout.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+namespace herald::hub {
+namespace {
+
+std::vector<Selector> selectors(std::initializer_list<const char*> texts) {
+  std::vector<Selector> out;
+  for (const char* t : texts) {
+    std::string error;
+    auto s = Selector::parse(t, &error);
+    EXPECT_TRUE(s) << error;
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+UpdatePtr update(std::uint64_t seq, std::vector<std::string> topics, bool is_private = false) {
+  auto u = std::make_shared<Update>();
+  u->seq = seq;
+  u->id = "id-" + std::to_string(seq);
+  u->topics = std::move(topics);
+  u->is_private = is_private;
+  u->frame = "data: " + u->id + "\n\n";
+  return u;
+}
+
+class RecordingSubscriber : public Subscriber {
+ public:
+  explicit RecordingSubscriber(std::vector<Selector> s, bool authorized = false)
+      : Subscriber(std::move(s)), authorized_(authorized) {}
+  void deliver(const UpdatePtr& u) override { received.push_back(u->id); }
+  void flush() override { ++flushes; }
+  bool may_receive_private(const Update&) const override { return authorized_; }
+  std::vector<std::string> received;
+  int flushes = 0;
+
+ private:
+  bool authorized_;
+};
+
+TEST(Fanout, DeliversToExactTemplateAndAnySelectors) {
+  Fanout fanout;
+  RecordingSubscriber exact(selectors({"https://example.com/books/1"}));
+  RecordingSubscriber tmpl(selectors({"https://example.com/books/{id}"}));
+  RecordingSubscriber any(selectors({"*"}));
+  RecordingSubscriber other(selectors({"https://example.com/authors/{id}"}));
+  for (auto* s : {&exact, &tmpl, &any, &other}) fanout.add(*s, 0);
+
+  fanout.dispatch(update(1, {"https://example.com/books/1"}));
+  fanout.dispatch(update(2, {"https://example.com/books/2"}));
+  fanout.flush();
+
+  EXPECT_EQ(exact.received, (std::vector<std::string>{"id-1"}));
+  EXPECT_EQ(tmpl.received, (std::vector<std::string>{"id-1", "id-2"}));
+  EXPECT_EQ(any.received, (std::vector<std::string>{"id-1", "id-2"}));
+  EXPECT_TRUE(other.received.empty());
+  // One flush per touched subscriber per batch, however many updates it got.
+  EXPECT_EQ(tmpl.flushes, 1);
+  EXPECT_EQ(other.flushes, 0);
+}
+
+TEST(Fanout, OneDeliveryWhenSeveralTopicsAndSelectorsMatch) {
+  Fanout fanout;
+  RecordingSubscriber s(selectors({"a", "b", "{x}", "*"}));
+  fanout.add(s, 0);
+  fanout.dispatch(update(1, {"a", "b", "c"}));
+  fanout.flush();
+  EXPECT_EQ(s.received, (std::vector<std::string>{"id-1"}));
+}
+
+TEST(Fanout, SkipsUpdatesAtOrBelowSeenSeq) {
+  Fanout fanout;
+  RecordingSubscriber s(selectors({"a"}));
+  fanout.add(s, 5);  // 1..5 came through the replay
+  fanout.dispatch(update(5, {"a"}));
+  fanout.dispatch(update(6, {"a"}));
+  EXPECT_EQ(s.received, (std::vector<std::string>{"id-6"}));
+}
+
+TEST(Fanout, PrivateUpdatesOnlyReachAuthorizedSubscribers) {
+  Fanout fanout;
+  RecordingSubscriber anonymous(selectors({"a"}));
+  RecordingSubscriber authorized(selectors({"a"}), true);
+  fanout.add(anonymous, 0);
+  fanout.add(authorized, 0);
+  fanout.dispatch(update(1, {"a"}, true));
+  EXPECT_TRUE(anonymous.received.empty());
+  EXPECT_EQ(authorized.received, (std::vector<std::string>{"id-1"}));
+}
+
+TEST(Fanout, RemoveKeepsOtherSubscribersReachable) {
+  Fanout fanout;
+  std::vector<std::unique_ptr<RecordingSubscriber>> subs;
+  for (int i = 0; i < 10; ++i) {
+    subs.push_back(std::make_unique<RecordingSubscriber>(selectors({"a", "{t}"})));
+    fanout.add(*subs.back(), 0);
+  }
+  // Remove from the middle, the front and the back: swap-removal must fix slots.
+  for (int i : {4, 0, 9, 5}) fanout.remove(*subs[i]);
+  EXPECT_EQ(fanout.subscriber_count(), 6u);
+  fanout.dispatch(update(1, {"a"}));
+  for (int i = 0; i < 10; ++i) {
+    bool removed = i == 4 || i == 0 || i == 9 || i == 5;
+    EXPECT_EQ(subs[i]->received.size(), removed ? 0u : 1u) << i;
+  }
+  // Removing the rest leaves no index entries behind.
+  for (int i : {1, 2, 3, 6, 7, 8}) fanout.remove(*subs[i]);
+  EXPECT_EQ(fanout.subscriber_count(), 0u);
+  EXPECT_EQ(fanout.template_selector_count(), 0u);
+}
+
+TEST(Fanout, TemplateCacheSeesNewTemplates) {
+  Fanout fanout;
+  RecordingSubscriber first(selectors({"/books/{id}"}));
+  fanout.add(first, 0);
+  fanout.dispatch(update(1, {"/authors/1"}));  // caches "no template matches"
+  RecordingSubscriber second(selectors({"/authors/{id}"}));
+  fanout.add(second, 0);
+  fanout.dispatch(update(2, {"/authors/1"}));
+  EXPECT_EQ(second.received, (std::vector<std::string>{"id-2"}));
+  EXPECT_TRUE(first.received.empty());
+}
+
+}  // namespace
+}  // namespace herald::hub
