@@ -2,7 +2,7 @@
 import { openStream, parseJson } from './common.js';
 
 const TOPIC = 'urn:herald:demo:ticker';
-// 600 ticks at ten a second: the sparkline shows about the last minute.
+// 600 ticks at ten a second: a sparkline covers up to the last minute.
 const SPARK_POINTS = 600;
 const FLASH_GAP_MS = 1000;
 

@@ -34,9 +34,10 @@ test('a typed event goes to its listener, not to onmessage', { timeout: 60000 },
     source.onopen = resolve;
   }), { topic, waitMs: WAIT_MS });
 
+  await publish(herald.url, { topic: 'urn:herald:test:elsewhere', type: 'foo', data: 'not for this page' });
   await publish(herald.url, { topic, type: 'foo', id: 'foo-1', data: 'first line\nsecond line, é ✓' });
   await publish(herald.url, { topic, id: 'plain-1', data: 'plain' });
-  // The untyped event was published second: once it is in, the typed one has been dispatched.
+  // The untyped event was published last: once it is in, the others have been dispatched.
   await page.waitForFunction(() => window.received.message.length >= 1);
 
   const received = await page.evaluate(() => window.received);

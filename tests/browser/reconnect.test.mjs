@@ -26,7 +26,7 @@ after(async () => {
   await herald?.stop();
 });
 
-// Opens a page from the proxy's origin whose EventSource records every event it gets and,
+// Opens a page from the proxy's origin whose EventSource records every untyped event and,
 // at each error, the last event id it had.
 async function subscribedPage(topic) {
   const page = await newPage(browser);
@@ -44,9 +44,13 @@ async function subscribedPage(topic) {
   return page;
 }
 
+// Publishes events from..to on `topic`, each followed by one on a topic the page does not
+// subscribe to: replay from history must leave those out too.
 async function publishRange(topic, from, to, onEach = () => {}) {
   for (let n = from; n <= to; n += 1) {
-    await publish(herald.url, { topic, id: `${topic}#${n}`, data: `event ${n}`, ...(n === 1 && { retry: RETRY_MS }) });
+    const retry = n === 1 ? { retry: RETRY_MS } : {};
+    await publish(herald.url, { topic, id: `${topic}#${n}`, data: `event ${n}`, ...retry });
+    await publish(herald.url, { topic: `${topic}:other`, id: `${topic}:other#${n}`, data: `other ${n}` });
     onEach(n);
   }
 }
@@ -60,7 +64,8 @@ async function waitForEvents(page, count) {
     await page.waitForFunction((n) => window.received.length >= n, count);
   } catch (error) {
     const ids = await page.evaluate(() => window.received.map((e) => e.id));
-    throw new Error(`expected ${count} events, the page got ${ids.length}: ${ids.join(' ')}`, { cause: error });
+    const message = `expected ${count} events, the page got ${ids.length}: ${ids.join(' ')}`;
+    throw new Error(message, { cause: error });
   }
 }
 

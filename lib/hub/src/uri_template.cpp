@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <limits>
 #include <memory>
+#include <span>
 #include <utility>
 
 namespace herald::hub {
@@ -315,6 +315,8 @@ class Matcher {
   Matcher(std::string_view uri, Scratch& scratch)
       : t_(uri),
         n_(uri.size()),
+        cur_(scratch.set(0)),
+        next_(scratch.set(1)),
         b_(scratch.set(2)),
         t_set_(scratch.set(3)),
         x_(scratch.set(4)),
@@ -322,12 +324,16 @@ class Matcher {
         m2_(scratch.set(6)),
         counts_(scratch.counts()) {}
 
+  // Whether `parts`, read from the start of the URI, can end exactly at its end.
+  bool match(std::span<const TemplatePart> parts);
+
+ private:
   // out = { p + |lit| : p in `in`, uri[p, p + |lit|) == lit }
   bool literal(const std::uint8_t* in, std::string_view lit, std::uint8_t* out) const;
   // out = `in` pushed through one expression: every way its variables can expand.
   bool expression(const Expression& e, const std::uint8_t* in, std::uint8_t* out) const;
+  void skip(std::size_t k);
 
- private:
   bool pct_ending_at(std::size_t q) const {
     return q >= 3 && t_[q - 3] == '%' && has_class(t_[q - 2], kHex) && has_class(t_[q - 1], kHex);
   }
@@ -347,6 +353,8 @@ class Matcher {
 
   std::string_view t_;
   std::size_t n_;
+  std::uint8_t* cur_;    // where the parts read so far can end
+  std::uint8_t* next_;   // the same after the current part
   std::uint8_t* b_;      // expression: positions after at least one defined variable
   std::uint8_t* t_set_;  // expression: where the current variable may start
   std::uint8_t* x_;      // expression: where the current variable may end
@@ -530,6 +538,28 @@ bool Matcher::expression(const Expression& e, const std::uint8_t* in, std::uint8
   return any;
 }
 
+bool Matcher::match(std::span<const TemplatePart> parts) {
+  std::fill(cur_, cur_ + n_ + 1, std::uint8_t{0});
+  cur_[0] = 1;
+  for (const TemplatePart& part : parts) {
+    const bool any = part.is_expression ? expression(part.expression, cur_, next_)
+                                        : literal(cur_, part.literal, next_);
+    if (!any) return false;
+    std::swap(cur_, next_);
+    // Parts only move forward: nothing will ever be reachable before the first position
+    // reachable now, so the next part scans only the rest of the URI.
+    skip(static_cast<std::size_t>(std::find(cur_, cur_ + n_ + 1, std::uint8_t{1}) - cur_));
+  }
+  return cur_[n_] != 0;
+}
+
+void Matcher::skip(std::size_t k) {
+  t_.remove_prefix(k);
+  n_ -= k;
+  for (std::uint8_t** set : {&cur_, &next_, &b_, &t_set_, &x_, &m1_, &m2_}) *set += k;
+  if (counts_ != nullptr) counts_ += k;
+}
+
 }  // namespace
 
 std::optional<UriTemplate> UriTemplate::parse(std::string_view text, std::string* error) {
@@ -550,22 +580,16 @@ std::optional<UriTemplate> UriTemplate::parse(std::string_view text, std::string
 bool UriTemplate::matches(std::string_view uri) const {
   if (expression_count_ == 0) return uri == text_;
   // Cheap rejections first: most topics fail on the template's fixed head or tail.
-  if (!parts_.front().is_expression && !uri.starts_with(parts_.front().literal)) return false;
-  if (!parts_.back().is_expression && !uri.ends_with(parts_.back().literal)) return false;
+  std::span<const TemplatePart> parts = parts_;
+  if (!parts.front().is_expression) {
+    if (!uri.starts_with(parts.front().literal)) return false;
+    uri.remove_prefix(parts.front().literal.size());
+    parts = parts.subspan(1);
+  }
+  if (!parts.back().is_expression && !uri.ends_with(parts.back().literal)) return false;
 
   Scratch scratch(uri.size(), needs_counts_);
-  Matcher m(uri, scratch);
-  std::uint8_t* cur = scratch.set(0);
-  std::uint8_t* next = scratch.set(1);
-  std::fill(cur, cur + uri.size() + 1, std::uint8_t{0});
-  cur[0] = 1;
-  for (const TemplatePart& part : parts_) {
-    const bool any = part.is_expression ? m.expression(part.expression, cur, next)
-                                        : m.literal(cur, part.literal, next);
-    if (!any) return false;
-    std::swap(cur, next);
-  }
-  return cur[uri.size()] != 0;
+  return Matcher(uri, scratch).match(parts);
 }
 
 }  // namespace herald::hub

@@ -5,7 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "context.hpp"
-#include "herald/wire/serializer.hpp"
+#include "herald/server/sse.hpp"
 
 namespace herald::server {
 
@@ -20,19 +20,11 @@ std::string now_text() {
   return buf;
 }
 
-// Sends one event, copied into a buffer the stream owns until it is written.
-void send(http::StreamSink& sink, const wire::Event& event) {
-  auto bytes = std::make_shared<std::string>();
-  wire::serialize(event, *bytes);
-  sink.write({bytes, *bytes});
-  sink.flush();
-}
-
 void tick(std::shared_ptr<http::StreamSink> sink, std::shared_ptr<boost::asio::steady_timer> timer) {
   timer->expires_after(std::chrono::seconds(1));
   timer->async_wait([sink, timer](boost::system::error_code ec) {
     if (ec || sink->closed()) return;
-    send(*sink, wire::Event{.data = now_text()});
+    send_event(*sink, wire::Event{.data = now_text()});
     tick(sink, timer);
   });
 }
@@ -40,10 +32,10 @@ void tick(std::shared_ptr<http::StreamSink> sink, std::shared_ptr<boost::asio::s
 }  // namespace
 
 void handle_clock(Context& ctx, const http::Request& request, http::Exchange& exchange) {
-  std::vector<http::Header> headers{{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}};
+  std::vector<http::Header> headers = sse_headers();
   ctx.cors.decorate(request, headers);
   auto sink = exchange.open_stream("text/event-stream", std::move(headers));
-  send(*sink, wire::Event{.type = "connecttime", .data = now_text(), .retry = 10000});
+  send_event(*sink, wire::Event{.type = "connecttime", .data = now_text(), .retry = 10000});
   auto timer = std::make_shared<boost::asio::steady_timer>(ctx.http->context(request.shard));
   // The timer dies with the stream: cancelling it ends the tick loop.
   sink->on_close([timer] { timer->cancel(); });

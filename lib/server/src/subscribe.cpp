@@ -2,6 +2,7 @@
 #include "context.hpp"
 #include "herald/base/form.hpp"
 #include "herald/base/log.hpp"
+#include "herald/server/sse.hpp"
 #include "stream_subscriber.hpp"
 
 namespace herald::server {
@@ -52,7 +53,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   subscriber->set_id(request.connection_id);
   hub::SubscribeResult result = ctx.hub->subscribe(request.shard, *subscriber, last_event_id);
 
-  std::vector<http::Header> headers{{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}};
+  std::vector<http::Header> headers = sse_headers();
   if (result.newest) headers.push_back({"Last-Event-ID", *result.newest});
   ctx.cors.decorate(request, headers);
   auto sink = exchange.open_stream("text/event-stream", std::move(headers));

@@ -1,0 +1,147 @@
+// Topic selector matching: what a shard pays per (selector, new topic) pair, and what the
+// match cache saves when the same topics come back.
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "herald/hub/match_cache.hpp"
+#include "herald/hub/selector.hpp"
+#include "herald/hub/uri_template.hpp"
+
+namespace {
+
+using herald::hub::MatchCache;
+using herald::hub::Selector;
+using herald::hub::UriTemplate;
+
+Selector must_parse(std::string_view text) { return *Selector::parse(text, nullptr); }
+
+void BM_ParseTemplate(benchmark::State& state) {
+  for (auto _ : state) {
+    auto t = UriTemplate::parse("https://example.com/{+base}{/path*}{?q,lang}{&page}", nullptr);
+    benchmark::DoNotOptimize(t);
+  }
+}
+BENCHMARK(BM_ParseTemplate);
+
+void BM_ExactMatch(benchmark::State& state) {
+  const Selector s = must_parse("https://example.com/books/12345");
+  const std::string topic = "https://example.com/books/12345";
+  for (auto _ : state) benchmark::DoNotOptimize(s.matches(topic));
+}
+BENCHMARK(BM_ExactMatch);
+
+// The Mercure example: one simple expression at the end.
+void BM_TemplateMatchHit(benchmark::State& state) {
+  const Selector s = must_parse("https://example.com/books/{id}");
+  const std::string topic = "https://example.com/books/12345";
+  for (auto _ : state) benchmark::DoNotOptimize(s.matches(topic));
+}
+BENCHMARK(BM_TemplateMatchHit);
+
+// Most topics differ in their head: rejected before any matching work.
+void BM_TemplateMatchMissEarly(benchmark::State& state) {
+  const Selector s = must_parse("https://example.com/books/{id}");
+  const std::string topic = "https://example.com/authors/12345";
+  for (auto _ : state) benchmark::DoNotOptimize(s.matches(topic));
+}
+BENCHMARK(BM_TemplateMatchMissEarly);
+
+void BM_TemplateMatchMissLate(benchmark::State& state) {
+  const Selector s = must_parse("https://example.com/books/{id}");
+  const std::string topic = "https://example.com/books/12345/reviews";
+  for (auto _ : state) benchmark::DoNotOptimize(s.matches(topic));
+}
+BENCHMARK(BM_TemplateMatchMissLate);
+
+void BM_TemplateMatchAllOperators(benchmark::State& state) {
+  const Selector s = must_parse("https://example.com{+base}{/path*}{;v}{?q,lang}{&page}{#frag}");
+  const std::string topic =
+      "https://example.com/api/v2/users/42/posts;v=3?q=cats&lang=fr&page=2#comments";
+  for (auto _ : state) benchmark::DoNotOptimize(s.matches(topic));
+}
+BENCHMARK(BM_TemplateMatchAllOperators);
+
+// Cost against the topic length: linear, whatever the bytes.
+void BM_TemplateMatchLongTopic(benchmark::State& state) {
+  const Selector s = must_parse("https://example.com/{a}/{b}/{c}{?q}");
+  const std::string topic =
+      "https://example.com/x/y/" + std::string(static_cast<std::size_t>(state.range(0)), 'z');
+  for (auto _ : state) benchmark::DoNotOptimize(s.matches(topic));
+  state.SetComplexityN(state.range(0));
+}
+BENCHMARK(BM_TemplateMatchLongTopic)->RangeMultiplier(4)->Range(16, 16384)->Complexity();
+
+// A hostile pair: many expressions, a long topic that almost matches.
+void BM_TemplateMatchHostile(benchmark::State& state) {
+  std::string text;
+  for (int i = 0; i < 64; ++i) text += "{x}";
+  const Selector s = must_parse(text);
+  const std::string topic = std::string(2000, 'a') + "/";
+  for (auto _ : state) benchmark::DoNotOptimize(s.matches(topic));
+}
+BENCHMARK(BM_TemplateMatchHostile);
+
+// One shard sees `range(0)` distinct topics over and over against 16 template selectors.
+std::vector<std::string> recurring_topics(std::size_t n) {
+  std::vector<std::string> topics;
+  for (std::size_t i = 0; i < n; ++i) {
+    topics.push_back("https://example.com/books/" + std::to_string(i) +
+                     (i % 3 == 0 ? "/reviews" : ""));
+  }
+  return topics;
+}
+
+std::vector<Selector> template_selectors() {
+  std::vector<Selector> selectors;
+  for (int i = 0; i < 16; ++i) {
+    selectors.push_back(must_parse("https://example.com/books/{id}" +
+                                   std::string(i % 2 ? "/reviews" : "") + "{?page" +
+                                   std::to_string(i) + "}"));
+  }
+  return selectors;
+}
+
+void BM_SelectorsUncached(benchmark::State& state) {
+  const auto topics = recurring_topics(static_cast<std::size_t>(state.range(0)));
+  const auto selectors = template_selectors();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const std::string& topic = topics[i++ % topics.size()];
+    for (const Selector& s : selectors) benchmark::DoNotOptimize(s.matches(topic));
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(selectors.size()));
+}
+BENCHMARK(BM_SelectorsUncached)->Arg(1000);
+
+void BM_SelectorsCached(benchmark::State& state) {
+  const auto topics = recurring_topics(static_cast<std::size_t>(state.range(0)));
+  const auto selectors = template_selectors();
+  MatchCache cache;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const std::string& topic = topics[i++ % topics.size()];
+    for (const Selector& s : selectors) benchmark::DoNotOptimize(cache.matches(s, topic));
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(selectors.size()));
+  state.counters["hit_ratio"] = static_cast<double>(cache.stats().hits) /
+                                static_cast<double>(cache.stats().hits + cache.stats().misses);
+}
+BENCHMARK(BM_SelectorsCached)->Arg(1000);
+
+// The cache's worst case: every topic new, so each lookup misses and evicts.
+void BM_SelectorsCachedAllMisses(benchmark::State& state) {
+  const auto selectors = template_selectors();
+  MatchCache cache(4096);
+  std::size_t i = 0;
+  std::string topic;
+  for (auto _ : state) {
+    topic = "https://example.com/books/" + std::to_string(i++);
+    for (const Selector& s : selectors) benchmark::DoNotOptimize(cache.matches(s, topic));
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(selectors.size()));
+}
+BENCHMARK(BM_SelectorsCachedAllMisses);
+
+}  // namespace
