@@ -10,8 +10,8 @@
 //     selector matches its own text.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -52,8 +52,8 @@ class Choices {
 };
 
 bool is_unreserved(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
 }
 
 bool is_reserved(unsigned char c) {
@@ -91,14 +91,22 @@ struct OpSyntax {
 
 OpSyntax syntax(Operator op) {
   switch (op) {
-    case Operator::simple: return {"", ",", "", false, false};
-    case Operator::reserved: return {"", ",", "", false, true};
-    case Operator::fragment: return {"#", ",", "", false, true};
-    case Operator::label: return {".", ".", "", false, false};
-    case Operator::path: return {"/", "/", "", false, false};
-    case Operator::parameter: return {";", ";", "", true, false};
-    case Operator::query: return {"?", "&", "=", true, false};
-    case Operator::query_continuation: return {"&", "&", "=", true, false};
+    case Operator::simple:
+      return {"", ",", "", false, false};
+    case Operator::reserved:
+      return {"", ",", "", false, true};
+    case Operator::fragment:
+      return {"#", ",", "", false, true};
+    case Operator::label:
+      return {".", ".", "", false, false};
+    case Operator::path:
+      return {"/", "/", "", false, false};
+    case Operator::parameter:
+      return {";", ";", "", true, false};
+    case Operator::query:
+      return {"?", "&", "=", true, false};
+    case Operator::query_continuation:
+      return {"&", "&", "=", true, false};
   }
   return {"", ",", "", false, false};
 }
@@ -120,7 +128,8 @@ std::string expand(const UriTemplate& t, const std::vector<std::string>& pool, C
       const bool list = var.prefix == 0 && pick.next(3) == 0;
       std::vector<std::string_view> items;
       const unsigned count = list ? 1 + pick.next(3) : 1;
-      for (unsigned i = 0; i < count; ++i) items.push_back(pool[pick.next(pool.size())]);
+      for (unsigned i = 0; i < count; ++i)
+        items.push_back(pool[pick.next(pool.size())]);
       if (var.prefix != 0) items[0] = prefix(items[0], var.prefix);
       if (!list) {
         if (op.named) {
@@ -171,12 +180,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Selectors: braces mean a template, and the two parsers must agree.
   std::string selector_error;
   const auto selector = Selector::parse(text, &selector_error);
-  check(selector.has_value() || !selector_error.empty(), "selector refused without reason",
-        text, uri);
+  check(selector.has_value() || !selector_error.empty(), "selector refused without reason", text,
+        uri);
   const bool braces = text.find_first_of("{}") != std::string_view::npos;
   if (braces && !text.empty() && text.size() <= Selector::kMaxLength) {
-    check(selector.has_value() == tmpl.has_value(), "selector and template parsers disagree",
-          text, uri);
+    check(selector.has_value() == tmpl.has_value(), "selector and template parsers disagree", text,
+          uri);
   }
   if (selector) {
     check(selector->matches(text), "selector does not match its own text", text, uri);
@@ -205,8 +214,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Choices pick(std::hash<std::string_view>{}(input));
   for (int round = 0; round < 4; ++round) {
     const std::string expansion = expand(*tmpl, pool, pick);
-    check(tmpl->matches(expansion), "an expansion does not match its template", text,
-          expansion);
+    check(tmpl->matches(expansion), "an expansion does not match its template", text, expansion);
   }
   return 0;
 }

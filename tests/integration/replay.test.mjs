@@ -151,8 +151,8 @@ describe('history bounds', () => {
     for (let i = 1; i <= n; i++) ids.push(await publishOk(hub.url, { topic: t, id: `${t.slice(-8)}-b${i}`, data }));
     return ids;
   };
-  const assertNewestRun = (got, ids, max, what) => {
-    assert.ok(got.length >= 1 && got.length <= max, `${what}: ${got.length} held, expected 1..${max}`);
+  const assertNewestRun = (got, ids, max, what, min = 1) => {
+    assert.ok(got.length >= min && got.length <= max, `${what}: ${got.length} held, expected ${min}..${max}`);
     assert.deepEqual(got, ids.slice(ids.length - got.length), `${what}: the newest ones, contiguous, in order`);
   };
 
@@ -197,6 +197,28 @@ describe('history bounds', () => {
       const live = await publishOk(hub.url, { topic: t, id: `${t.slice(-8)}-live`, data: 'live' });
       await sLater.waitForEvent((e) => e.id === live);
       assert.deepEqual(sLater.events.map((e) => e.id), [live], 'all evicted: only the live event');
+    } finally {
+      for (const s of streams) s.close();
+      assert.equal(await hub.stop(), 0);
+    }
+  });
+
+  it('--history-size 5: never more than the newest 5', async () => {
+    const hub = await startHerald(['--dev', '--history-size', '5']);
+    const streams = [];
+    try {
+      const t = `urn:test:bounds5:${uid()}`;
+      const ids = await burst(hub, t, 8, 'd');
+      for (const opts of [{ lastEventID: 'earliest' }, { lastEventIdHeader: ids[0] }]) {
+        const s = await subscribeOk(hub.url, { topics: t, ...opts });
+        streams.push(s);
+        const live = await publishOk(hub.url, { topic: t, id: `${t.slice(-8)}-live-${streams.length}`, data: 'live' });
+        await s.waitForEvent((e) => e.id === live, 5000, 'the live event');
+        const got = s.events.map((e) => e.id).filter((id) => id !== live);
+        // The ticker may have pushed some or all of ours out already: 0..5 of the newest.
+        assertNewestRun(got, ids, 5, JSON.stringify(opts), 0);
+        ids.push(live); // part of the topic's history from now on
+      }
     } finally {
       for (const s of streams) s.close();
       assert.equal(await hub.stop(), 0);

@@ -30,16 +30,20 @@ std::optional<Selector> Selector::parse(std::string_view text, std::string* erro
 
 bool Selector::matches(std::string_view topic) const {
   switch (kind_) {
-    case Kind::any: return true;
-    case Kind::exact: return topic == text_;
-    case Kind::uri_template: return topic == text_ || template_->matches(topic);
+    case Kind::any:
+      return true;
+    case Kind::exact:
+      return topic == text_;
+    case Kind::uri_template:
+      return topic == text_ || template_->matches(topic);
   }
   return false;
 }
 
 SelectorSet::SelectorSet(std::vector<Selector> selectors) {
   selectors_.reserve(selectors.size());
-  for (Selector& s : selectors) add(std::move(s));
+  for (Selector& s : selectors)
+    add(std::move(s));
 }
 
 void SelectorSet::add(Selector selector) {
@@ -72,8 +76,9 @@ bool SelectorSet::matches_any(std::span<const std::string> topics, MatchCache& c
     }
   }
   for (const std::string& topic : topics) {
+    const MatchCache::Topic hashed(topic);  // hashed once for all the selectors
     for (const Selector& s : selectors_) {
-      if (s.kind() == Selector::Kind::uri_template && cache.matches(s, topic)) return true;
+      if (s.kind() == Selector::Kind::uri_template && cache.matches(s, hashed)) return true;
     }
   }
   return false;

@@ -24,12 +24,18 @@ enum : std::uint8_t {
 
 constexpr std::array<std::uint8_t, 256> make_classes() {
   std::array<std::uint8_t, 256> c{};
-  for (int ch = 'a'; ch <= 'z'; ++ch) c[ch] |= kUnreserved | kVarchar;
-  for (int ch = 'A'; ch <= 'Z'; ++ch) c[ch] |= kUnreserved | kVarchar;
-  for (int ch = '0'; ch <= '9'; ++ch) c[ch] |= kUnreserved | kVarchar | kHex;
-  for (int ch = 'a'; ch <= 'f'; ++ch) c[ch] |= kHex;
-  for (int ch = 'A'; ch <= 'F'; ++ch) c[ch] |= kHex;
-  for (char ch : std::string_view("-._~")) c[static_cast<unsigned char>(ch)] |= kUnreserved;
+  for (int ch = 'a'; ch <= 'z'; ++ch)
+    c[ch] |= kUnreserved | kVarchar;
+  for (int ch = 'A'; ch <= 'Z'; ++ch)
+    c[ch] |= kUnreserved | kVarchar;
+  for (int ch = '0'; ch <= '9'; ++ch)
+    c[ch] |= kUnreserved | kVarchar | kHex;
+  for (int ch = 'a'; ch <= 'f'; ++ch)
+    c[ch] |= kHex;
+  for (int ch = 'A'; ch <= 'F'; ++ch)
+    c[ch] |= kHex;
+  for (char ch : std::string_view("-._~"))
+    c[static_cast<unsigned char>(ch)] |= kUnreserved;
   c['_'] |= kVarchar;
   for (char ch : std::string_view(":/?#[]@!$&'()*+,;=")) {
     c[static_cast<unsigned char>(ch)] |= kReserved;
@@ -62,14 +68,22 @@ struct OpInfo {
 
 OpInfo info(Operator op) {
   switch (op) {
-    case Operator::simple: return {'\0', ',', false, false, kUnreserved};
-    case Operator::reserved: return {'\0', ',', false, false, kUnreserved | kReserved};
-    case Operator::fragment: return {'#', ',', false, false, kUnreserved | kReserved};
-    case Operator::label: return {'.', '.', false, false, kUnreserved};
-    case Operator::path: return {'/', '/', false, false, kUnreserved};
-    case Operator::parameter: return {';', ';', true, false, kUnreserved};
-    case Operator::query: return {'?', '&', true, true, kUnreserved};
-    case Operator::query_continuation: return {'&', '&', true, true, kUnreserved};
+    case Operator::simple:
+      return {'\0', ',', false, false, kUnreserved};
+    case Operator::reserved:
+      return {'\0', ',', false, false, kUnreserved | kReserved};
+    case Operator::fragment:
+      return {'#', ',', false, false, kUnreserved | kReserved};
+    case Operator::label:
+      return {'.', '.', false, false, kUnreserved};
+    case Operator::path:
+      return {'/', '/', false, false, kUnreserved};
+    case Operator::parameter:
+      return {';', ';', true, false, kUnreserved};
+    case Operator::query:
+      return {'?', '&', true, true, kUnreserved};
+    case Operator::query_continuation:
+      return {'&', '&', true, true, kUnreserved};
   }
   return {'\0', ',', false, false, kUnreserved};
 }
@@ -114,20 +128,20 @@ bool Parser::parse(std::vector<TemplatePart>& parts, std::size_t& expressions, b
     TemplatePart part;
     if (peek() == '{') {
       if (expressions == UriTemplate::kMaxExpressions) {
-        return fail("too many expressions (limit " +
-                        std::to_string(UriTemplate::kMaxExpressions) + ")",
-                    pos_);
+        return fail(
+            "too many expressions (limit " + std::to_string(UriTemplate::kMaxExpressions) + ")",
+            pos_);
       }
       part.is_expression = true;
       if (!expression(part.expression)) return false;
       ++expressions;
       variables += part.expression.vars.size();
       if (variables > UriTemplate::kMaxVariables) {
-        return fail("too many variables (limit " + std::to_string(UriTemplate::kMaxVariables) +
-                        ")",
+        return fail("too many variables (limit " + std::to_string(UriTemplate::kMaxVariables) + ")",
                     pos_);
       }
-      for (const VarSpec& v : part.expression.vars) has_prefix |= v.prefix != 0;
+      for (const VarSpec& v : part.expression.vars)
+        has_prefix |= v.prefix != 0;
     } else if (!literal(part.literal)) {
       return false;
     }
@@ -193,20 +207,38 @@ bool Parser::expression(Expression& out) {
   ++pos_;  // '{'
   if (at_end()) return fail("unterminated expression", open);
   switch (peek()) {
-    case '+': out.op = Operator::reserved; break;
-    case '#': out.op = Operator::fragment; break;
-    case '.': out.op = Operator::label; break;
-    case '/': out.op = Operator::path; break;
-    case ';': out.op = Operator::parameter; break;
-    case '?': out.op = Operator::query; break;
-    case '&': out.op = Operator::query_continuation; break;
+    case '+':
+      out.op = Operator::reserved;
+      break;
+    case '#':
+      out.op = Operator::fragment;
+      break;
+    case '.':
+      out.op = Operator::label;
+      break;
+    case '/':
+      out.op = Operator::path;
+      break;
+    case ';':
+      out.op = Operator::parameter;
+      break;
+    case '?':
+      out.op = Operator::query;
+      break;
+    case '&':
+      out.op = Operator::query_continuation;
+      break;
     case '=':
     case ',':
     case '!':
     case '@':
-    case '|': return fail("reserved operator", pos_);
-    case '}': return fail("empty expression", open);
-    default: out.op = Operator::simple; break;
+    case '|':
+      return fail("reserved operator", pos_);
+    case '}':
+      return fail("empty expression", open);
+    default:
+      out.op = Operator::simple;
+      break;
   }
   if (out.op != Operator::simple) ++pos_;
   for (;;) {
@@ -375,9 +407,9 @@ bool Matcher::literal(const std::uint8_t* in, std::string_view lit, std::uint8_t
   }
   if (active == 0) return false;
   bool any = false;
-  // Few starts (the common case): compare directly. Many: one KMP pass over the URI, so a
-  // hostile literal cannot cost |uri| * |literal|.
-  if (active <= 4) {
+  // Few starts or a short literal (the common cases): compare directly. Otherwise one KMP
+  // pass over the URI, so that a hostile literal cannot cost |uri| * |literal|.
+  if (active <= 4 || len <= 16) {
     for (std::size_t p = first; p + len <= n_; ++p) {
       if (in[p] && t_.compare(p, len, lit) == 0) {
         out[p + len] = 1;
@@ -388,12 +420,14 @@ bool Matcher::literal(const std::uint8_t* in, std::string_view lit, std::uint8_t
   }
   std::vector<std::uint32_t> failure(len, 0);
   for (std::size_t i = 1, k = 0; i < len; ++i) {
-    while (k > 0 && lit[i] != lit[k]) k = failure[k - 1];
+    while (k > 0 && lit[i] != lit[k])
+      k = failure[k - 1];
     if (lit[i] == lit[k]) ++k;
     failure[i] = static_cast<std::uint32_t>(k);
   }
   for (std::size_t i = first, k = 0; i < n_; ++i) {
-    while (k > 0 && t_[i] != lit[k]) k = failure[k - 1];
+    while (k > 0 && t_[i] != lit[k])
+      k = failure[k - 1];
     if (t_[i] == lit[k]) ++k;
     if (k == len) {
       if (in[i + 1 - len]) {
@@ -450,8 +484,8 @@ bool Matcher::prefix_run(const std::uint8_t* in, std::uint8_t mask, std::uint32_
     }
     if (q >= 3 && counts_[q - 3] != kNone && pct_ending_at(q)) {
       const char high = t_[q - 2];
-      const bool continuation = high == '8' || high == '9' || high == 'a' || high == 'A' ||
-                                high == 'b' || high == 'B';
+      const bool continuation =
+          high == '8' || high == '9' || high == 'a' || high == 'A' || high == 'b' || high == 'B';
       c = std::min(c, counts_[q - 3] + (continuation ? 0u : 1u));
     }
     if (c > limit) c = kNone;
@@ -556,7 +590,8 @@ bool Matcher::match(std::span<const TemplatePart> parts) {
 void Matcher::skip(std::size_t k) {
   t_.remove_prefix(k);
   n_ -= k;
-  for (std::uint8_t** set : {&cur_, &next_, &b_, &t_set_, &x_, &m1_, &m2_}) *set += k;
+  for (std::uint8_t** set : {&cur_, &next_, &b_, &t_set_, &x_, &m1_, &m2_})
+    *set += k;
   if (counts_ != nullptr) counts_ += k;
 }
 

@@ -93,7 +93,8 @@ TEST(MatchCache, TinyBoundStillWorks) {
   MatchCache cache(0);
   EXPECT_EQ(cache.max_entries(), 2u);
   const Selector s = sel("/t/{id}");
-  for (int i = 0; i < 10; ++i) EXPECT_TRUE(cache.matches(s, "/t/" + std::to_string(i)));
+  for (int i = 0; i < 10; ++i)
+    EXPECT_TRUE(cache.matches(s, "/t/" + std::to_string(i)));
   EXPECT_LE(cache.size(), 2u);
   EXPECT_FALSE(cache.matches(s, "/u/1"));
 }

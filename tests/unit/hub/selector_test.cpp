@@ -58,9 +58,9 @@ TEST(Selector, TemplateAlsoMatchesItsOwnText) {
 TEST(Selector, ExactStringsAreComparedByteForByte) {
   // None of these is a valid URI template literal; all are fine exact selectors.
   for (const char* text :
-       {"https://example.com/foo", "bar", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
-        "a b", "quote\"d", "back\\slash", "pipe|caret^", "100%", "%zz", "tab\there",
-        "caf\xc3\xa9", "https://example.com/a+b?c=d&e=f#g", "/.well-known/mercure/x"}) {
+       {"https://example.com/foo", "bar", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66", "a b",
+        "quote\"d", "back\\slash", "pipe|caret^", "100%", "%zz", "tab\there", "caf\xc3\xa9",
+        "https://example.com/a+b?c=d&e=f#g", "/.well-known/mercure/x"}) {
     const Selector s = sel(text);
     EXPECT_EQ(s.kind(), Selector::Kind::exact) << text;
     EXPECT_EQ(s.text(), text);
@@ -104,9 +104,9 @@ TEST(Selector, RefusesSelectorsOverTheLengthLimit) {
 }
 
 TEST(Selector, RefusesMalformedTemplates) {
-  for (const char* text : {"https://example.com/{id", "https://example.com/id}", "{}",
-                           "https://example.com/{=id}", "https://example.com/{i d}",
-                           "https://example.com/{id:0}", "a b/{id}"}) {
+  for (const char* text :
+       {"https://example.com/{id", "https://example.com/id}", "{}", "https://example.com/{=id}",
+        "https://example.com/{i d}", "https://example.com/{id:0}", "a b/{id}"}) {
     std::string error;
     EXPECT_FALSE(Selector::parse(text, &error).has_value()) << text;
     EXPECT_NE(error.find("invalid URI template"), std::string::npos) << text << ": " << error;

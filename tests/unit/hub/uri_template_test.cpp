@@ -22,7 +22,9 @@ UriTemplate must_parse(std::string_view text) {
   return std::move(*t);
 }
 
-bool match(std::string_view tmpl, std::string_view uri) { return must_parse(tmpl).matches(uri); }
+bool match(std::string_view tmpl, std::string_view uri) {
+  return must_parse(tmpl).matches(uri);
+}
 
 struct Case {
   const char* tmpl;
@@ -174,33 +176,33 @@ const Case kNearMisses[] = {
     {"https://example.com/books/{id}", "http://example.com/books/1"},
     {"https://example.com/books/{id}", "https://example.com/books/1?x"},
     {"https://Example.com/{id}", "https://example.com/1"},  // literals are case-sensitive
-    {"{var}", "a/b"},             // '/' is reserved: a simple value holds it as %2F
-    {"{var}", "a?b"},             // likewise '?'
-    {"{var}", "a=b"},             // and '='
-    {"{var}", "a%2"},             // truncated pct-encoding
-    {"{var}", "a%zz"},            // not hex
-    {"{var}", "a b"},             // a space is always encoded
-    {"{var}", "\xc3\xa9"},        // raw non-ASCII: expansion pct-encodes it
-    {"{+var}", "a b"},            // even in reserved expansion
-    {"{+var}", "a%"},             // a lone '%' is encoded too
-    {"{#var}", "value"},          // the fragment operator writes '#'
-    {"{/var}", "value"},          // the path operator writes '/'
-    {"{.var}", "value"},          // the label operator writes '.'
-    {"{var:3}", "valu"},          // prefix: at most 3 characters
+    {"{var}", "a/b"},       // '/' is reserved: a simple value holds it as %2F
+    {"{var}", "a?b"},       // likewise '?'
+    {"{var}", "a=b"},       // and '='
+    {"{var}", "a%2"},       // truncated pct-encoding
+    {"{var}", "a%zz"},      // not hex
+    {"{var}", "a b"},       // a space is always encoded
+    {"{var}", "\xc3\xa9"},  // raw non-ASCII: expansion pct-encodes it
+    {"{+var}", "a b"},      // even in reserved expansion
+    {"{+var}", "a%"},       // a lone '%' is encoded too
+    {"{#var}", "value"},    // the fragment operator writes '#'
+    {"{/var}", "value"},    // the path operator writes '/'
+    {"{.var}", "value"},    // the label operator writes '.'
+    {"{var:3}", "valu"},    // prefix: at most 3 characters
     {"{+path:6}/here", "/foo/ba/here"},
-    {"{?x}", "?y=1"},             // the name is written as-is
-    {"{?x}", "?x"},               // `?` always writes '='
-    {"{?x}", "x=1"},              // and its '?'
-    {"{?x,y}", "?y=1&x=2"},       // variables keep their order
-    {"{?x,y}", "?x=1?y=2"},       // the separator after the first is '&'
+    {"{?x}", "?y=1"},        // the name is written as-is
+    {"{?x}", "?x"},          // `?` always writes '='
+    {"{?x}", "x=1"},         // and its '?'
+    {"{?x,y}", "?y=1&x=2"},  // variables keep their order
+    {"{?x,y}", "?x=1?y=2"},  // the separator after the first is '&'
     {"{;x}", ";y=1"},
     {"{&x}", "?x=1"},
-    {"{?x*}", "?a=1&b"},          // exploded query members always have '='
-    {"{?x*}", "?a=1=2"},          // and only one
+    {"{?x*}", "?a=1&b"},              // exploded query members always have '='
+    {"{?x*}", "?a=1=2"},              // and only one
     {"{/list*}", "/red,green/blue"},  // exploded path members join with '/'; ',' is encoded
     {"a{x}b", "a"},
     {"a{x}b", "b"},
-    {"%2F{x}", "/abc"},           // literals are compared as written, not decoded
+    {"%2F{x}", "/abc"},  // literals are compared as written, not decoded
     {"{x}{y}", "a/b"},
 };
 
@@ -339,10 +341,10 @@ TEST(UriTemplateParse, ExposesParts) {
 }
 
 TEST(UriTemplateParse, AcceptsEveryOperatorAndVarnameForm) {
-  for (const char* text : {"{x}", "{+x}", "{#x}", "{.x}", "{/x}", "{;x}", "{?x}", "{&x}",
-                           "{x,y,z}", "{x*}", "{x:1}", "{x:9999}", "{a.b.c}", "{_1}",
-                           "{%41b}", "{A9_z}", "a{x}b{y}c", "%41", "caf\xc3\xa9",
-                           "\xf0\x9f\x98\x80"}) {
+  for (const char* text : {"{x}",    "{+x}",      "{#x}",    "{.x}",        "{/x}",
+                           "{;x}",   "{?x}",      "{&x}",    "{x,y,z}",     "{x*}",
+                           "{x:1}",  "{x:9999}",  "{a.b.c}", "{_1}",        "{%41b}",
+                           "{A9_z}", "a{x}b{y}c", "%41",     "caf\xc3\xa9", "\xf0\x9f\x98\x80"}) {
     std::string error;
     EXPECT_TRUE(UriTemplate::parse(text, &error).has_value()) << text << ": " << error;
   }
@@ -400,9 +402,9 @@ const BadTemplate kBadTemplates[] = {
     {"a\x7f", "character not allowed"},
     {"\xff", "invalid UTF-8 at byte 0"},
     {"a\xc3", "invalid UTF-8 at byte 1"},
-    {"\xc0\xaf", "invalid UTF-8"},          // overlong '/'
-    {"\xed\xa0\x80", "invalid UTF-8"},      // a surrogate
-    {"\xc2\x85", "control character"},      // C1 control U+0085
+    {"\xc0\xaf", "invalid UTF-8"},      // overlong '/'
+    {"\xed\xa0\x80", "invalid UTF-8"},  // a surrogate
+    {"\xc2\x85", "control character"},  // C1 control U+0085
 };
 
 TEST(UriTemplateParse, RefusesMalformedTemplatesWithAReason) {
@@ -423,14 +425,16 @@ TEST(UriTemplateParse, EnforcesLimits) {
   EXPECT_NE(error.find("longer than"), std::string::npos) << error;
 
   std::string many;
-  for (std::size_t i = 0; i < UriTemplate::kMaxExpressions; ++i) many += "{x}";
+  for (std::size_t i = 0; i < UriTemplate::kMaxExpressions; ++i)
+    many += "{x}";
   EXPECT_TRUE(UriTemplate::parse(many, &error)) << error;
   many += "{x}";
   EXPECT_FALSE(UriTemplate::parse(many, &error));
   EXPECT_NE(error.find("too many expressions"), std::string::npos) << error;
 
   std::string vars = "{v";
-  for (std::size_t i = 1; i <= UriTemplate::kMaxVariables; ++i) vars += ",v";
+  for (std::size_t i = 1; i <= UriTemplate::kMaxVariables; ++i)
+    vars += ",v";
   vars += "}";
   EXPECT_FALSE(UriTemplate::parse(vars, &error));
   EXPECT_NE(error.find("too many variables"), std::string::npos) << error;
@@ -450,7 +454,8 @@ void expect_fast(F&& f, const char* what) {
 
 TEST(UriTemplateHostile, ManyAdjacentExpressionsAgainstANearMiss) {
   std::string tmpl;
-  for (std::size_t i = 0; i < UriTemplate::kMaxExpressions; ++i) tmpl += "{x}";
+  for (std::size_t i = 0; i < UriTemplate::kMaxExpressions; ++i)
+    tmpl += "{x}";
   const UriTemplate t = must_parse(tmpl);
   const std::string uri = std::string(20000, 'a') + "/";
   expect_fast([&] { EXPECT_FALSE(t.matches(uri)); }, "adjacent expressions");
@@ -458,34 +463,41 @@ TEST(UriTemplateHostile, ManyAdjacentExpressionsAgainstANearMiss) {
 
 TEST(UriTemplateHostile, ExpressionsSeparatedByRepeatedLiterals) {
   std::string tmpl;
-  for (std::size_t i = 0; i < 60; ++i) tmpl += "{x}aaaaaaaaaaaaaaaaaaaaaaaaaab";
+  for (std::size_t i = 0; i < 60; ++i)
+    tmpl += "{x}aaaaaaaaaaaaaaaaaaaaaaaaaab";
   const UriTemplate t = must_parse(tmpl + "{x}");
   std::string uri;
-  while (uri.size() < 50000) uri += "aaaaaaaaaaaaaaaaaaaaaaaaab";
+  while (uri.size() < 50000)
+    uri += "aaaaaaaaaaaaaaaaaaaaaaaaab";
   uri += "/";  // past the reach of the last expression
   expect_fast([&] { EXPECT_FALSE(t.matches(uri)); }, "repeated literals");
 }
 
 TEST(UriTemplateHostile, PrefixesExplodesAndNamesOnALongUri) {
   std::string tmpl;
-  for (std::size_t i = 0; i < 10; ++i) tmpl += "{x:9999}{;a*}{?b,c}{&d*}{+e}{#f}";
+  for (std::size_t i = 0; i < 10; ++i)
+    tmpl += "{x:9999}{;a*}{?b,c}{&d*}{+e}{#f}";
   const UriTemplate t = must_parse(tmpl);
   std::string uri;
-  while (uri.size() < 50000) uri += "%C3%A9;a=b&c=d?b=";
+  while (uri.size() < 50000)
+    uri += "%C3%A9;a=b&c=d?b=";
   uri += " ";
   expect_fast([&] { EXPECT_FALSE(t.matches(uri)); }, "prefixes and explodes");
 }
 
 TEST(UriTemplateHostile, ManyVariablesInOneExpression) {
   std::string tmpl = "{;v";
-  for (std::size_t i = 1; i < UriTemplate::kMaxVariables; ++i) tmpl += ",v";
+  for (std::size_t i = 1; i < UriTemplate::kMaxVariables; ++i)
+    tmpl += ",v";
   tmpl += "}";
   const UriTemplate t = must_parse(tmpl);
   std::string uri;
-  while (uri.size() < 20000) uri += ";v=1";
+  while (uri.size() < 20000)
+    uri += ";v=1";
   expect_fast([&] { EXPECT_FALSE(t.matches(uri + "/")); }, "many variables");
   std::string short_uri;
-  for (int i = 0; i < 10; ++i) short_uri += ";v=1";
+  for (int i = 0; i < 10; ++i)
+    short_uri += ";v=1";
   EXPECT_TRUE(t.matches(short_uri));
 }
 
@@ -507,8 +519,8 @@ std::string expand(const UriTemplate& t, const std::vector<std::string>& values)
     const char* first = "\0+#./;?&";
     const char* seps = ",,,./;&&";
     const auto op = static_cast<std::size_t>(e.op);
-    const bool named =
-        e.op == Operator::parameter || e.op == Operator::query || e.op == Operator::query_continuation;
+    const bool named = e.op == Operator::parameter || e.op == Operator::query ||
+                       e.op == Operator::query_continuation;
     for (std::size_t i = 0; i < e.vars.size(); ++i) {
       if (i == 0 && op != 0 && e.op != Operator::reserved) out += first[op];
       if (i > 0) out += seps[op];
@@ -541,8 +553,8 @@ std::string expand(const UriTemplate& t, const std::vector<std::string>& values)
 
 TEST(UriTemplateMatch, RandomTemplatesMatchTheirExpansions) {
   std::mt19937 rng(20240607);
-  const std::vector<std::string> pieces = {"https://example.com/", "/", "books", "?", "a=b",
-                                           "-", "x", ".json", "#", "&"};
+  const std::vector<std::string> pieces = {
+      "https://example.com/", "/", "books", "?", "a=b", "-", "x", ".json", "#", "&"};
   const char* ops[] = {"", "+", "#", ".", "/", ";", "?", "&"};
   const std::string alphabet = "aZ9-._~ /?#=&,;:%!\xc3\xa9";
   for (int round = 0; round < 2000; ++round) {
@@ -565,7 +577,8 @@ TEST(UriTemplateMatch, RandomTemplatesMatchTheirExpansions) {
     for (int i = 0; i < 4; ++i) {
       std::string v;
       const int len = static_cast<int>(rng() % 8);
-      for (int k = 0; k < len; ++k) v += alphabet[rng() % alphabet.size()];
+      for (int k = 0; k < len; ++k)
+        v += alphabet[rng() % alphabet.size()];
       values.push_back(v);
     }
     const std::string uri = expand(t, values);

@@ -21,6 +21,13 @@ class MatchCache {
  public:
   static constexpr std::size_t kDefaultMaxEntries = 65536;
 
+  // A topic with its hash computed once, to look it up against many selectors.
+  struct Topic {
+    explicit Topic(std::string_view t) : text(t), hash(std::hash<std::string_view>{}(t)) {}
+    std::string_view text;
+    std::size_t hash;
+  };
+
   struct Stats {
     std::uint64_t hits = 0;
     std::uint64_t misses = 0;   // evaluations of a template
@@ -34,7 +41,10 @@ class MatchCache {
 
   // selector.matches(topic). Only template selectors are cached: `*` and exact selectors
   // are answered directly (an exact selector is a hash lookup in the fan-out's index).
-  bool matches(const Selector& selector, std::string_view topic);
+  bool matches(const Selector& selector, const Topic& topic);
+  bool matches(const Selector& selector, std::string_view topic) {
+    return matches(selector, Topic(topic));
+  }
 
   void clear();
   std::size_t size() const { return young_.size() + old_.size(); }
@@ -42,23 +52,44 @@ class MatchCache {
   const Stats& stats() const { return stats_; }
 
  private:
+  // An entry's key: the selector's text then the topic's, in one allocation.
+  struct Key {
+    std::string bytes;
+    std::size_t selector_size;
+    std::size_t hash;
+  };
+  // A lookup: the same pair, borrowed, so a lookup copies nothing.
+  struct Probe {
+    std::string_view selector;
+    std::string_view topic;
+    std::size_t hash;
+  };
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view key) const noexcept {
-      return std::hash<std::string_view>{}(key);
-    }
+    std::size_t operator()(const Key& k) const noexcept { return k.hash; }
+    std::size_t operator()(const Probe& p) const noexcept { return p.hash; }
   };
-  using Map = std::unordered_map<std::string, bool, Hash, std::equal_to<>>;
+  struct Equal {
+    using is_transparent = void;
+    bool operator()(const Key& a, const Key& b) const {
+      return a.selector_size == b.selector_size && a.bytes == b.bytes;
+    }
+    bool operator()(const Key& k, const Probe& p) const {
+      const std::string_view bytes = k.bytes;
+      return k.selector_size == p.selector.size() &&
+             bytes.size() == p.selector.size() + p.topic.size() &&
+             bytes.substr(0, k.selector_size) == p.selector &&
+             bytes.substr(k.selector_size) == p.topic;
+    }
+    bool operator()(const Probe& p, const Key& k) const { return (*this)(k, p); }
+  };
+  using Map = std::unordered_map<Key, bool, Hash, Equal>;
 
-  // Writes the (selector, topic) key into key_: the selector's length first, so that no
-  // two pairs share a key whatever bytes they hold.
-  std::string_view make_key(std::string_view selector, std::string_view topic);
-  void insert(std::string_view key, bool matched);
+  void insert(const Probe& probe, bool matched);
 
   std::size_t generation_limit_;
   Map young_;
   Map old_;
-  std::string key_;  // reused: a lookup allocates nothing
   Stats stats_;
 };
 

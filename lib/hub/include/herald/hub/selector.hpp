@@ -4,6 +4,7 @@
 // is compared with the topic byte for byte.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -34,6 +35,8 @@ class Selector {
 
   Kind kind() const { return kind_; }
   const std::string& text() const { return text_; }
+  // std::hash of text(), computed once: caches and indexes key on it.
+  std::size_t hash() const { return hash_; }
   // The compiled template; null unless kind() == Kind::uri_template.
   const UriTemplate* uri_template() const { return template_.get(); }
 
@@ -41,9 +44,13 @@ class Selector {
 
  private:
   Selector(std::string text, Kind kind, std::shared_ptr<const UriTemplate> tmpl)
-      : text_(std::move(text)), kind_(kind), template_(std::move(tmpl)) {}
+      : text_(std::move(text)),
+        hash_(std::hash<std::string>{}(text_)),
+        kind_(kind),
+        template_(std::move(tmpl)) {}
 
   std::string text_;
+  std::size_t hash_ = 0;
   Kind kind_ = Kind::exact;
   // Shared and immutable: copying a subscription's selectors must not copy compiled templates.
   std::shared_ptr<const UriTemplate> template_;

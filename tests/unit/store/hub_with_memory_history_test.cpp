@@ -1,0 +1,120 @@
+// The hub with its real in-memory history: ordering, replay and the live/replay seam.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <functional>
+
+#include "herald/hub/hub.hpp"
+#include "herald/store/memory_history.hpp"
+
+namespace herald::hub {
+namespace {
+
+// A shard whose posted work runs when the test says so, as an io_context would later.
+struct ManualShard {
+  std::deque<std::function<void()>> work;
+  ShardPost post() {
+    return [this](std::function<void()> fn) { work.push_back(std::move(fn)); };
+  }
+  void run() {
+    while (!work.empty()) {
+      auto fn = std::move(work.front());
+      work.pop_front();
+      fn();
+    }
+  }
+};
+
+class Recorder : public Subscriber {
+ public:
+  explicit Recorder(const char* selector)
+      : Subscriber([&] {
+          std::string error;
+          std::vector<Selector> v;
+          v.push_back(*Selector::parse(selector, &error));
+          return v;
+        }()) {}
+  void deliver(const UpdatePtr& u) override { ids.push_back(u->id); }
+  void flush() override { ++flushes; }
+  bool may_receive_private(const Update&) const override { return false; }
+  std::vector<std::string> ids;
+  int flushes = 0;
+};
+
+std::shared_ptr<Update> make(const std::string& id, const std::string& topic,
+                             bool is_private = false) {
+  auto u = std::make_shared<Update>();
+  u->id = id;
+  u->topics = {topic};
+  u->is_private = is_private;
+  u->frame = "id: " + id + "\ndata: x\n\n";
+  return u;
+}
+
+struct HubTest : ::testing::Test {
+  ManualShard shard0, shard1;
+  Hub hub{std::make_unique<store::MemoryHistory>(100, 1 << 20), {shard0.post(), shard1.post()}};
+};
+
+TEST_F(HubTest, DeliversToEveryShardInPublishOrderWithOneFlushPerBatch) {
+  Recorder a("t"), b("t");
+  hub.subscribe(0, a, "");
+  hub.subscribe(1, b, "");
+  for (auto id : {"1", "2", "3"}) EXPECT_EQ(hub.publish(make(id, "t")), PublishResult::published);
+  // One drain was posted per shard for the whole burst.
+  EXPECT_EQ(shard0.work.size(), 1u);
+  shard0.run();
+  shard1.run();
+  EXPECT_EQ(a.ids, (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(b.ids, a.ids);
+  EXPECT_EQ(a.flushes, 1);
+}
+
+TEST_F(HubTest, ReplayAndLiveMeetWithoutGapOrDuplicate) {
+  for (auto id : {"1", "2", "3"}) hub.publish(make(id, "t"));
+  // Subscribing before the shard drained: 2 and 3 are both queued live and in history.
+  Recorder s("t");
+  SubscribeResult r = hub.subscribe(0, s, "1");
+  EXPECT_EQ(r.replay_from, ReplayFrom::after_id);
+  ASSERT_EQ(r.replay.size(), 2u);
+  EXPECT_EQ(r.replay[0]->id, "2");
+  EXPECT_EQ(r.newest, "3");
+  hub.publish(make("4", "t"));
+  shard0.run();
+  EXPECT_EQ(s.ids, (std::vector<std::string>{"4"}));  // 2 and 3 only through the replay
+}
+
+TEST_F(HubTest, ReplayKeepsOnlyWhatTheSubscriberWouldHaveReceived) {
+  hub.publish(make("1", "t"));
+  hub.publish(make("2", "other"));
+  hub.publish(make("3", "t", /*is_private=*/true));
+  hub.publish(make("4", "t"));
+  Recorder s("t");
+  SubscribeResult r = hub.subscribe(0, s, "earliest");
+  ASSERT_EQ(r.replay.size(), 2u);
+  EXPECT_EQ(r.replay[0]->id, "1");
+  EXPECT_EQ(r.replay[1]->id, "4");
+}
+
+TEST_F(HubTest, DuplicateIdIsRefusedAndNotDelivered) {
+  Recorder s("t");
+  hub.subscribe(0, s, "");
+  hub.publish(make("1", "t"));
+  EXPECT_EQ(hub.publish(make("1", "t")), PublishResult::duplicate_id);
+  shard0.run();
+  EXPECT_EQ(s.ids, (std::vector<std::string>{"1"}));
+  EXPECT_EQ(hub.published(), 1u);
+}
+
+TEST_F(HubTest, UnsubscribedSubscriberIsNeverCalledAgain) {
+  Recorder s("t");
+  hub.subscribe(0, s, "");
+  hub.publish(make("1", "t"));
+  hub.unsubscribe(0, s);
+  shard0.run();
+  EXPECT_TRUE(s.ids.empty());
+  EXPECT_EQ(hub.subscribers(0), 0u);
+}
+
+}  // namespace
+}  // namespace herald::hub
