@@ -1,6 +1,7 @@
 // herald: one binary, several subcommands.
 #include <CLI/CLI.hpp>
 
+#include "bench_command.hpp"
 #include "serve_command.hpp"
 
 int main(int argc, char** argv) {
@@ -8,6 +9,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "herald 0.1.0");
   herald::app::add_serve_command(app);
+  herald::app::add_bench_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

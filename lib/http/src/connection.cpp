@@ -204,7 +204,8 @@ void Connection::respond(Response response) {
                         response.body.size(), keep_alive_);
   out_ += response.body;
   asio::async_write(socket_, asio::buffer(out_),
-                    [self = shared_from_this()](error_code ec, std::size_t) {
+                    [self = shared_from_this()](error_code ec, std::size_t n) {
+                      self->shard_.shared().bytes_written.fetch_add(n, std::memory_order_relaxed);
                       self->on_response_written(ec);
                     });
 }
@@ -281,11 +282,11 @@ void Connection::flush() {
     terminator_sent_ = true;
   }
   inflight_.swap(queue_);
-  inflight_bytes_ = queued_bytes_;
   queued_bytes_ = 0;
   writing_ = true;
   asio::async_write(socket_, BufferSpan{iov_.data(), iov_.data() + iov_.size()},
-                    [self = shared_from_this()](error_code ec, std::size_t) {
+                    [self = shared_from_this()](error_code ec, std::size_t n) {
+                      self->shard_.shared().bytes_written.fetch_add(n, std::memory_order_relaxed);
                       self->on_stream_written(ec);
                     });
 }
@@ -293,7 +294,6 @@ void Connection::flush() {
 void Connection::on_stream_written(error_code ec) {
   writing_ = false;
   inflight_.clear();
-  inflight_bytes_ = 0;
   if (state_ != State::streaming) return;
   if (ec) {
     close_now("write error");
@@ -353,7 +353,8 @@ void Connection::shutdown() {
   keep_alive_ = false;
   if (state_ == State::streaming) {
     end();
-  } else if (state_ == State::reading && !request_in_progress_) {
+  } else if (state_ == State::reading) {
+    // A request not fully received yet is dropped: its client retries elsewhere.
     close_now("server shutting down");
   }
 }

@@ -42,7 +42,7 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   // StreamSink
   void write(SharedBytes bytes) override;
   void flush() override;
-  std::size_t buffered_bytes() const override { return queued_bytes_ + inflight_bytes_; }
+  std::size_t queued_bytes() const override { return writing_ ? queued_bytes_ : 0; }
   void end() override;
   void abort() override { close_now("aborted by the server"); }
   bool closed() const override { return state_ == State::closed; }
@@ -101,7 +101,6 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   std::vector<SharedBytes> inflight_;  // held until the write completes
   std::vector<boost::asio::const_buffer> iov_;
   std::size_t queued_bytes_ = 0;
-  std::size_t inflight_bytes_ = 0;
   char chunk_head_[24];
   bool writing_ = false;
   bool head_pending_ = false;

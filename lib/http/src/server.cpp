@@ -58,6 +58,10 @@ std::size_t Server::shard_count() const { return impl_->shards.size(); }
 
 asio::io_context& Server::context(std::size_t shard) { return impl_->shards[shard]->io(); }
 
+std::uint64_t Server::bytes_written() const {
+  return impl_->shared.bytes_written.load(std::memory_order_relaxed);
+}
+
 std::size_t Server::connections() const {
   return impl_->shared.connections.load(std::memory_order_relaxed);
 }

@@ -60,6 +60,7 @@ struct ServerShared {
   ServerOptions options;
   Handler handler;
   std::atomic<std::size_t> connections{0};
+  std::atomic<std::uint64_t> bytes_written{0};
   std::atomic<std::uint64_t> next_connection_id{1};
 };
 

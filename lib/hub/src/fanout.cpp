@@ -80,6 +80,7 @@ void Fanout::offer(Subscriber& s, const UpdatePtr& update) {
   s.seen_seq_ = update->seq;
   if (update->is_private && !s.may_receive_private(*update)) return;
   s.deliver(update);
+  ++delivered_;
   if (!s.touched_) {
     s.touched_ = true;
     touched_.push_back(&s);
@@ -101,7 +102,8 @@ const std::vector<Fanout::Entry*>& Fanout::templates_matching(const std::string&
   return template_matches_.emplace(topic, std::move(matching)).first->second;
 }
 
-void Fanout::dispatch(const UpdatePtr& update) {
+std::size_t Fanout::dispatch(const UpdatePtr& update) {
+  delivered_ = 0;
   for (const std::string& topic : update->topics) {
     if (auto it = exact_.find(topic); it != exact_.end()) offer_all(it->second, update);
     if (!templates_.empty()) {
@@ -109,6 +111,7 @@ void Fanout::dispatch(const UpdatePtr& update) {
     }
   }
   for (auto& [text, entry] : any_) offer_all(entry, update);
+  return delivered_;
 }
 
 bool Fanout::wants(const Subscriber& s, const Update& update) {

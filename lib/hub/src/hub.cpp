@@ -39,8 +39,10 @@ void Hub::drain(Shard& shard) {
   }
   // Everything published since the last drain goes out in one pass, so each subscriber
   // writes the whole batch with one gathered write.
-  for (const UpdatePtr& update : batch) shard.fanout.dispatch(update);
+  std::uint64_t delivered = 0;
+  for (const UpdatePtr& update : batch) delivered += shard.fanout.dispatch(update);
   shard.fanout.flush();
+  shard.delivered.fetch_add(delivered, std::memory_order_relaxed);  // once per batch
   batch.clear();  // keeps its capacity: the next swap hands it back to the inbox
 }
 
@@ -52,10 +54,30 @@ SubscribeResult Hub::subscribe(std::size_t shard, Subscriber& s, std::string_vie
   std::erase_if(result.replay, [&s](const UpdatePtr& u) { return !Fanout::wants(s, *u); });
   result.newest = history_->newest_id();
   shards_[shard]->fanout.add(s, history_->next_seq() - 1);
+  publish_counts(*shards_[shard]);
   return result;
 }
 
-void Hub::unsubscribe(std::size_t shard, Subscriber& s) { shards_[shard]->fanout.remove(s); }
+void Hub::unsubscribe(std::size_t shard, Subscriber& s) {
+  shards_[shard]->fanout.remove(s);
+  publish_counts(*shards_[shard]);
+}
+
+void Hub::publish_counts(Shard& shard) {
+  shard.subscribers.store(shard.fanout.subscriber_count(), std::memory_order_relaxed);
+  shard.selectors.store(shard.fanout.selector_count(), std::memory_order_relaxed);
+}
+
+Hub::ShardStats Hub::stats(std::size_t shard) const {
+  const Shard& s = *shards_[shard];
+  ShardStats out;
+  out.delivered = s.delivered.load(std::memory_order_relaxed);
+  out.subscribers = s.subscribers.load(std::memory_order_relaxed);
+  out.selectors = s.selectors.load(std::memory_order_relaxed);
+  std::lock_guard lock(mutex_);
+  out.queue_depth = s.inbox.size();
+  return out;
+}
 
 std::size_t Hub::history_size() const {
   std::lock_guard lock(mutex_);

@@ -7,6 +7,7 @@
 #include "herald/http/server.hpp"
 #include "herald/hub/hub.hpp"
 #include "herald/server/config.hpp"
+#include "metrics.hpp"
 
 namespace herald::server {
 
@@ -15,14 +16,15 @@ struct Context {
   Cors cors;
   hub::Hub* hub = nullptr;
   http::Server* http = nullptr;
+  Metrics* metrics = nullptr;
 };
 
 void handle_publish(Context& ctx, const http::Request& request, http::Exchange& exchange);
 void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange& exchange);
 void handle_clock(Context& ctx, const http::Request& request, http::Exchange& exchange);
-
-// An error answer with CORS headers, so browsers can read the message.
-http::Response error_response(const Context& ctx, const http::Request& request, int status,
-                              std::string_view message);
+void handle_metrics(Context& ctx, const http::Request& request, http::Exchange& exchange);
+void handle_ready(Context& ctx, const http::Request& request, http::Exchange& exchange);
+void handle_dashboard_stream(Context& ctx, const http::Request& request,
+                             http::Exchange& exchange);
 
 }  // namespace herald::server

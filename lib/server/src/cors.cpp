@@ -25,8 +25,7 @@ http::Response Cors::preflight(const http::Request& request) const {
   }
   http::Response r;
   r.status = 204;
-  r.content_type.clear();
-  decorate(request, r.headers);
+  r.content_type.clear();  // the Allow-Origin headers are added like on every answer
   r.headers.push_back({"Access-Control-Allow-Methods", "GET, POST, OPTIONS"});
   std::string_view asked = request.header("Access-Control-Request-Headers");
   r.headers.push_back({"Access-Control-Allow-Headers",

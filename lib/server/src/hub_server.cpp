@@ -29,6 +29,28 @@ void split_listen(const std::string& listen, std::string& host, std::uint16_t& p
   port = static_cast<std::uint16_t>(p);
 }
 
+// Adds the CORS headers to whatever the endpoint answers, streams included, so no
+// endpoint can forget them.
+class CorsExchange final : public http::Exchange {
+ public:
+  CorsExchange(const Cors& cors, const http::Request& request, http::Exchange& inner)
+      : cors_(cors), request_(request), inner_(inner) {}
+  void respond(http::Response response) override {
+    cors_.decorate(request_, response.headers);
+    inner_.respond(std::move(response));
+  }
+  std::shared_ptr<http::StreamSink> open_stream(std::string_view content_type,
+                                                std::vector<http::Header> headers) override {
+    cors_.decorate(request_, headers);
+    return inner_.open_stream(content_type, std::move(headers));
+  }
+
+ private:
+  const Cors& cors_;
+  const http::Request& request_;
+  http::Exchange& inner_;
+};
+
 void route(Context& ctx, const http::Request& request, http::Exchange& exchange) {
   std::string_view path = request.path();
   const std::string& method = request.method;
@@ -36,21 +58,26 @@ void route(Context& ctx, const http::Request& request, http::Exchange& exchange)
   if (path == mercure_path) {
     if (method == "GET") return handle_subscribe(ctx, request, exchange);
     if (method == "POST") return handle_publish(ctx, request, exchange);
-    return exchange.respond(error_response(ctx, request, 405, "use GET or POST"));
+    return exchange.respond(http::Response::text(405, "use GET or POST"));
   }
-  if (path == "/healthz") {
+  if (path == "/healthz" || path == "/readyz" || path == "/metrics" ||
+      path == "/dashboard/stream") {
     if (method != "GET" && method != "HEAD") {
-      return exchange.respond(error_response(ctx, request, 405, "use GET"));
+      return exchange.respond(http::Response::text(405, "use GET"));
     }
-    return exchange.respond(http::Response::text(200, "ok"));
+    if (path == "/healthz") return exchange.respond(http::Response::text(200, "ok"));
+    if (path == "/readyz") return handle_ready(ctx, request, exchange);
+    if (path == "/metrics") return handle_metrics(ctx, request, exchange);
+    return handle_dashboard_stream(ctx, request, exchange);
   }
   if (path == "/demo/clock" && ctx.config.dev) {
-    if (method != "GET") return exchange.respond(error_response(ctx, request, 405, "use GET"));
+    if (method != "GET") return exchange.respond(http::Response::text(405, "use GET"));
     return handle_clock(ctx, request, exchange);
   }
+  if (path == "/dashboard") path = "/dashboard.html";
   if (const WebAsset* asset = find_web_asset(path)) {
     if (method != "GET" && method != "HEAD") {
-      return exchange.respond(error_response(ctx, request, 405, "use GET"));
+      return exchange.respond(http::Response::text(405, "use GET"));
     }
     http::Response r;
     r.content_type = asset->content_type;
@@ -58,20 +85,14 @@ void route(Context& ctx, const http::Request& request, http::Exchange& exchange)
     r.headers.push_back({"Cache-Control", "no-cache"});
     return exchange.respond(std::move(r));
   }
-  exchange.respond(error_response(ctx, request, 404, "not found"));
+  exchange.respond(http::Response::text(404, "not found"));
 }
 
 }  // namespace
 
-http::Response error_response(const Context& ctx, const http::Request& request, int status,
-                              std::string_view message) {
-  http::Response r = http::Response::text(status, message);
-  ctx.cors.decorate(request, r.headers);
-  return r;
-}
-
 struct HubServer::Impl {
   Context ctx;
+  Metrics metrics;
   std::unique_ptr<http::Server> http;
   std::unique_ptr<hub::Hub> hub;
 };
@@ -80,6 +101,7 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
   Context& ctx = impl_->ctx;
   ctx.config = std::move(config);
   ctx.cors = Cors(ctx.config.cors_origins);
+  ctx.metrics = &impl_->metrics;
 
   http::ServerOptions options;
   split_listen(ctx.config.listen, options.host, options.port);
@@ -89,7 +111,10 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
   options.max_body_bytes = ctx.config.max_body_bytes;
   options.keepalive_interval = ctx.config.heartbeat;
   impl_->http = std::make_unique<http::Server>(
-      options, [&ctx](const http::Request& r, http::Exchange& e) { route(ctx, r, e); });
+      options, [&ctx](const http::Request& r, http::Exchange& e) {
+        CorsExchange with_cors(ctx.cors, r, e);
+        route(ctx, r, with_cors);
+      });
   ctx.http = impl_->http.get();
 
   std::vector<hub::ShardPost> posts;

@@ -1,5 +1,6 @@
 // POST /.well-known/mercure: validate the form, serialize the event once, hand it to the hub.
 #include <charconv>
+#include <chrono>
 
 #include "context.hpp"
 #include "event_id.hpp"
@@ -30,11 +31,13 @@ bool parse_retry(std::string_view text, std::uint32_t& out) {
 }  // namespace
 
 void handle_publish(Context& ctx, const http::Request& request, http::Exchange& exchange) {
+  auto started = std::chrono::steady_clock::now();
   auto fail = [&](int status, std::string_view message) {
+    ctx.metrics->publishes_rejected.fetch_add(1, std::memory_order_relaxed);
     log::info("publish rejected", {{"conn", std::to_string(request.connection_id)},
                                    {"status", std::to_string(status)},
                                    {"reason", std::string(message)}});
-    exchange.respond(error_response(ctx, request, status, message));
+    exchange.respond(http::Response::text(status, message));
   };
   if (!ctx.config.dev) {
     return fail(401,
@@ -89,9 +92,9 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
   if (ctx.hub->publish(std::move(update)) == hub::PublishResult::duplicate_id) {
     return fail(400, "an update with this id is already in history");
   }
+  ctx.metrics->publish_latency.record(std::chrono::steady_clock::now() - started);
   http::Response ok;
   ok.body = std::move(id);  // exactly the id, as Mercure answers
-  ctx.cors.decorate(request, ok.headers);
   exchange.respond(std::move(ok));
 }
 

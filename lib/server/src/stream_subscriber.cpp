@@ -7,8 +7,8 @@
 namespace herald::server {
 
 StreamSubscriber::StreamSubscriber(std::vector<hub::Selector> selectors, std::size_t byte_budget,
-                                   boost::asio::io_context& io)
-    : hub::Subscriber(std::move(selectors)), byte_budget_(byte_budget), io_(io) {}
+                                   boost::asio::io_context& io, Metrics& metrics)
+    : hub::Subscriber(std::move(selectors)), byte_budget_(byte_budget), io_(io), metrics_(metrics) {}
 
 static http::SharedBytes frame_of(const hub::UpdatePtr& update) {
   // Aliasing the update's own refcount: no copy of the bytes, no allocation.
@@ -24,12 +24,13 @@ void StreamSubscriber::replay(const std::vector<hub::UpdatePtr>& updates) {
 
 void StreamSubscriber::deliver(const hub::UpdatePtr& update) {
   if (cut_ || !sink_) return;
-  std::size_t buffered = sink_->buffered_bytes();
-  if (replay_bytes_ > 0 && buffered == 0) replay_bytes_ = 0;  // the replay has been written
-  if (buffered > byte_budget_ + replay_bytes_) {
+  std::size_t queued = sink_->queued_bytes();
+  if (replay_bytes_ > 0 && queued == 0) replay_bytes_ = 0;  // the replay has been written
+  if (queued > byte_budget_ + replay_bytes_) {
     cut_ = true;
+    metrics_.subscribers_cut.fetch_add(1, std::memory_order_relaxed);
     log::warn("subscriber cut", {{"conn", std::to_string(id_)},
-                                 {"buffered", std::to_string(buffered)},
+                                 {"queued", std::to_string(queued)},
                                  {"budget", std::to_string(byte_budget_)}});
     // Not now: the fan-out is iterating its subscriber lists.
     boost::asio::post(io_, [sink = sink_] { sink->abort(); });

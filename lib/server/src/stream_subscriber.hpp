@@ -9,13 +9,14 @@
 
 #include "herald/http/stream_sink.hpp"
 #include "herald/hub/subscriber.hpp"
+#include "metrics.hpp"
 
 namespace herald::server {
 
 class StreamSubscriber final : public hub::Subscriber {
  public:
   StreamSubscriber(std::vector<hub::Selector> selectors, std::size_t byte_budget,
-                   boost::asio::io_context& io);
+                   boost::asio::io_context& io, Metrics& metrics);
 
   void attach(std::shared_ptr<http::StreamSink> sink) { sink_ = std::move(sink); }
   // Queues the replay; its bytes do not count against the live budget.
@@ -32,6 +33,7 @@ class StreamSubscriber final : public hub::Subscriber {
   std::size_t byte_budget_;
   std::size_t replay_bytes_ = 0;
   boost::asio::io_context& io_;
+  Metrics& metrics_;
   std::uint64_t id_ = 0;
   bool cut_ = false;
 };

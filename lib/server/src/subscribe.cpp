@@ -23,7 +23,7 @@ const char* describe(hub::ReplayFrom from) {
 
 void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange& exchange) {
   auto fail = [&](int status, std::string_view message) {
-    exchange.respond(error_response(ctx, request, status, message));
+    exchange.respond(http::Response::text(status, message));
   };
   std::vector<form::Field> query;
   std::string error;
@@ -49,13 +49,13 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
 
   auto& io = ctx.http->context(request.shard);
   auto subscriber = std::make_shared<StreamSubscriber>(std::move(selectors),
-                                                       ctx.config.subscriber_buffer, io);
+                                                       ctx.config.subscriber_buffer, io,
+                                                       *ctx.metrics);
   subscriber->set_id(request.connection_id);
   hub::SubscribeResult result = ctx.hub->subscribe(request.shard, *subscriber, last_event_id);
 
   std::vector<http::Header> headers = sse_headers();
   if (result.newest) headers.push_back({"Last-Event-ID", *result.newest});
-  ctx.cors.decorate(request, headers);
   auto sink = exchange.open_stream("text/event-stream", std::move(headers));
   subscriber->attach(sink);
   log::info("subscribed", {{"conn", std::to_string(request.connection_id)},
@@ -63,6 +63,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
                            {"replay", describe(result.replay_from)},
                            {"replayed", std::to_string(result.replay.size())}});
   if (!result.replay.empty()) {
+    ctx.metrics->replayed.fetch_add(result.replay.size(), std::memory_order_relaxed);
     subscriber->replay(result.replay);
     sink->flush();
   }

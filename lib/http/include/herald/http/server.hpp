@@ -64,6 +64,7 @@ class Server {
   std::size_t shard_count() const;
   boost::asio::io_context& context(std::size_t shard);
   std::size_t connections() const;
+  std::uint64_t bytes_written() const;
 
  private:
   struct Impl;

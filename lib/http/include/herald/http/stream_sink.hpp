@@ -24,8 +24,9 @@ class StreamSink {
   virtual void write(SharedBytes bytes) = 0;
   // Writes everything queued with one gathered write (or after the one in flight).
   virtual void flush() = 0;
-  // Bytes queued or in flight: the backpressure signal.
-  virtual std::size_t buffered_bytes() const = 0;
+  // Bytes queued behind the write in flight, i.e. that the kernel has not taken yet: the
+  // backpressure signal. A reader that keeps up keeps this near zero.
+  virtual std::size_t queued_bytes() const = 0;
   // Ends the response cleanly once queued bytes are written.
   virtual void end() = 0;
   // Cuts the connection now, dropping what is queued.

@@ -24,8 +24,8 @@ class Fanout {
   void remove(Subscriber& s);
 
   // Queues `update` to each matching subscriber once, however many of its topics and
-  // selectors match. Call flush() after a batch.
-  void dispatch(const UpdatePtr& update);
+  // selectors match; returns how many got it. Call flush() after a batch.
+  std::size_t dispatch(const UpdatePtr& update);
   // Lets every subscriber touched since the last flush write its queue, once.
   void flush();
 
@@ -35,6 +35,8 @@ class Fanout {
 
   std::size_t subscriber_count() const { return subscribers_; }
   std::size_t template_selector_count() const { return templates_.size(); }
+  // Distinct selectors with at least one subscriber on this shard.
+  std::size_t selector_count() const { return exact_.size() + templates_.size() + any_.size(); }
 
  private:
   struct Entry {
@@ -46,6 +48,7 @@ class Fanout {
   Index& index_for(const Selector& selector);
   void offer(Subscriber& s, const UpdatePtr& update);
   void offer_all(Entry& entry, const UpdatePtr& update);
+  std::size_t delivered_ = 0;  // in the current dispatch
   const std::vector<Entry*>& templates_matching(const std::string& topic);
 
   Index exact_;      // selector text == topic

@@ -2,6 +2,7 @@
 // The hub: orders every update through the history, then hands it to each worker shard
 // once. Shards run the fan-out on their own thread (see Fanout); the hub never touches a
 // subscriber from another thread.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -48,8 +49,16 @@ class Hub {
   std::size_t history_size() const;
   std::size_t history_bytes() const;
   std::uint64_t published() const;
-  // Subscribers on one shard; call on that shard's thread.
-  std::size_t subscribers(std::size_t shard) const { return shards_[shard]->fanout.subscriber_count(); }
+
+  // Statistics, readable from any thread (relaxed: for metrics, not for logic).
+  struct ShardStats {
+    std::uint64_t delivered = 0;   // updates queued to subscribers, total
+    std::size_t subscribers = 0;   // now
+    std::size_t selectors = 0;     // distinct selectors subscribed now
+    std::size_t queue_depth = 0;   // updates posted but not yet fanned out
+  };
+  ShardStats stats(std::size_t shard) const;
+  std::size_t subscribers(std::size_t shard) const { return stats(shard).subscribers; }
 
  private:
   struct Shard {
@@ -58,8 +67,13 @@ class Hub {
     std::vector<UpdatePtr> inbox;     // guarded by Hub::mutex_
     std::vector<UpdatePtr> draining;  // the shard thread's; swapped with inbox, reused
     bool drain_posted = false;     // guarded by Hub::mutex_
+    // Written by the shard thread once per batch or (un)subscribe; read by metrics.
+    std::atomic<std::uint64_t> delivered{0};
+    std::atomic<std::size_t> subscribers{0};
+    std::atomic<std::size_t> selectors{0};
   };
   void drain(Shard& shard);
+  static void publish_counts(Shard& shard);
 
   mutable std::mutex mutex_;  // orders appends and inbox pushes; never held per subscriber
   std::unique_ptr<History> history_;

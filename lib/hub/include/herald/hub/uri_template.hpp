@@ -2,10 +2,11 @@
 // RFC 6570 URI templates (levels 1-4), parsed once and matched against concrete URIs.
 //
 // A template matches a URI when some assignment of values to its variables could expand to
-// that URI, the way Mercure 0.x matches topic selectors (yosida95/uritemplate). Values are
-// strings, lists or associative arrays; an undefined variable expands to nothing. Matching
-// runs in O(|uri| * |template|) time with no backtracking, so hostile templates and topics
-// cost a bounded, predictable amount of work.
+// that URI. Values are strings, lists or associative arrays; an undefined variable expands
+// to nothing. This is what Mercure 0.x does with yosida95/uritemplate's Regexp(), except
+// that here `{?x}` requires the name `x` and `{x:3}` at most 3 characters, as an expansion
+// would (Regexp() checks neither). Matching costs O(|uri| * (parts + variables)) with no
+// backtracking, so hostile templates and topics cost bounded, predictable work.
 #include <cstddef>
 #include <cstdint>
 #include <optional>

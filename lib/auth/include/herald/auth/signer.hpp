@@ -1,0 +1,18 @@
+#pragma once
+// Signs JWS compact tokens: for `herald token`, tests, and programs embedding herald.
+#include <string>
+#include <string_view>
+
+#include "herald/auth/algorithm.hpp"
+#include "herald/auth/key.hpp"
+#include "herald/auth/result.hpp"
+
+namespace herald::auth {
+
+// `header.payload.signature` with header {"alg":ALG,"typ":"JWT"} (plus "kid" when given)
+// and `claims_json` as the payload, byte for byte (it must be a JSON object; it is checked,
+// not rewritten). Fails when `key` cannot sign `alg`.
+Result<std::string> sign_token(std::string_view claims_json, Algorithm alg, const Key& key,
+                               std::string_view kid = {});
+
+}  // namespace herald::auth

@@ -1,0 +1,228 @@
+#include "subscriber_pool.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "herald/loadgen/event_payload.hpp"
+#include "net.hpp"
+
+namespace herald::loadgen {
+
+namespace {
+constexpr std::size_t receive_buffer_bytes = 256 * 1024;
+}  // namespace
+
+class SubscriberPool::Subscription final : public Pollable {
+ public:
+  enum class Phase : std::uint8_t { queued, connecting, head, streaming, closed, failed };
+
+  Subscription(SubscriberPool& pool, std::string target, std::uint32_t source,
+               StreamContext& context)
+      : pool(pool), target(std::move(target)), source(source), stream(context) {}
+
+  void on_events(std::uint32_t events) override { pool.handle(*this, events); }
+  bool in_progress() const { return phase == Phase::connecting || phase == Phase::head; }
+
+  SubscriberPool& pool;
+  std::string target;  // freed once the request is sent
+  std::uint32_t source;
+  int fd = -1;
+  Phase phase = Phase::queued;
+  bool finished = false;   // counted in finished_
+  bool connected = false;  // got its 200 stream (its accounting counts)
+  std::uint64_t started_ns = 0;
+  std::uint64_t first = 1;
+  std::uint64_t last = 0;
+  std::uint64_t capture_seq = 0;
+  SseStream stream;
+};
+
+SubscriberPool::SubscriberPool(Loop& loop, StreamContext& context, SubscriberPoolConfig config)
+    : loop_(loop), context_(context), config_(std::move(config)), buffer_(receive_buffer_bytes) {}
+
+SubscriberPool::~SubscriberPool() {
+  close_all();
+}
+
+void SubscriberPool::add(std::string target, std::uint32_t source, std::uint64_t first,
+                         std::uint64_t last, std::uint64_t capture_seq) {
+  auto s = std::make_unique<Subscription>(*this, std::move(target), source, context_);
+  s->first = first;
+  s->last = last;
+  s->capture_seq = capture_seq;
+  subs_.push_back(std::move(s));
+}
+
+const SseStream& SubscriberPool::stream(std::size_t i) const {
+  return subs_.at(i)->stream;
+}
+
+void SubscriberPool::tick(std::uint64_t now) {
+  fill(now);
+  if (in_progress_ == 0) return;
+  while (scan_from_ < next_ && !subs_[scan_from_]->in_progress())
+    ++scan_from_;
+  for (std::size_t i = scan_from_; i < next_; ++i) {
+    Subscription& s = *subs_[i];
+    // started_ns may be a little after `now` (set while the loop dispatched).
+    if (s.in_progress() && now > s.started_ns && now - s.started_ns > config_.connect_timeout_ns) {
+      fail(s, "timeout");
+    }
+  }
+  fill(now);
+}
+
+void SubscriberPool::fill(std::uint64_t now) {
+  while (next_ < subs_.size() && in_progress_ < config_.connect_concurrency) {
+    start(*subs_[next_++], now);
+  }
+}
+
+void SubscriberPool::start(Subscription& s, std::uint64_t now) {
+  s.started_ns = now;
+  s.stream.expect(s.first, s.last, now);
+  if (s.capture_seq != 0) s.stream.capture_id_of(s.capture_seq);
+  int fd = start_connect(config_.target, s.source);
+  if (fd < 0) {
+    s.phase = Subscription::Phase::connecting;  // so fail() settles it like the others
+    ++in_progress_;
+    fail(s, failure_reason(-fd));
+    return;
+  }
+  s.fd = fd;
+  s.phase = Subscription::Phase::connecting;
+  ++in_progress_;
+  loop_.add(fd, EPOLLOUT, &s);
+}
+
+std::string SubscriberPool::request_for(const Subscription& s) const {
+  std::string r = "GET " + s.target + " HTTP/1.1\r\nHost: " + config_.target.host_header +
+                  "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n";
+  if (!config_.last_event_id.empty()) r += "Last-Event-ID: " + config_.last_event_id + "\r\n";
+  for (const std::string& h : config_.headers)
+    r += h + "\r\n";
+  r += "\r\n";
+  return r;
+}
+
+void SubscriberPool::handle(Subscription& s, std::uint32_t events) {
+  using Phase = Subscription::Phase;
+  if (s.phase == Phase::connecting) {
+    int error = connect_result(s.fd);
+    if (error != 0) return fail(s, failure_reason(error));
+    std::string request = request_for(s);
+    // A fresh socket's send buffer takes a request this small whole.
+    ssize_t n = ::send(s.fd, request.data(), request.size(), MSG_NOSIGNAL);
+    if (n != static_cast<ssize_t>(request.size())) {
+      return fail(s, n < 0 ? failure_reason(errno) : "short_send");
+    }
+    std::string().swap(s.target);
+    s.phase = Phase::head;
+    loop_.modify(s.fd, EPOLLIN, &s);
+    return;
+  }
+  if (s.phase != Phase::head && s.phase != Phase::streaming) return;
+  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) == 0) return;
+  ssize_t n = ::recv(s.fd, buffer_.data(), buffer_.size(), 0);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EINTR) return;
+    if (s.phase == Phase::head) return fail(s, failure_reason(errno));
+    return closed(s);
+  }
+  if (n == 0) {
+    s.stream.finish();
+    if (s.phase == Phase::head) return fail(s, "closed");
+    return closed(s);
+  }
+  context_.now_ns = now_ns();
+  SseStream::State state = s.stream.feed({buffer_.data(), static_cast<std::size_t>(n)});
+  switch (state) {
+    case SseStream::State::head:
+      return;
+    case SseStream::State::rejected:
+      return fail(s, "status_" + std::to_string(s.stream.status()));
+    case SseStream::State::broken:
+      if (s.phase == Phase::head) return fail(s, "protocol");
+      return closed(s);
+    case SseStream::State::ended:
+    case SseStream::State::streaming:
+      if (s.phase == Phase::head) {
+        s.phase = Phase::streaming;
+        s.connected = true;
+        --in_progress_;
+        ++connected_;
+        fill(context_.now_ns);
+      }
+      if (state == SseStream::State::ended) return closed(s);
+      check_finished(s);
+      return;
+  }
+}
+
+void SubscriberPool::check_finished(Subscription& s) {
+  if (!s.finished && s.stream.complete()) {
+    s.finished = true;
+    ++finished_;
+  }
+}
+
+void SubscriberPool::fail(Subscription& s, const std::string& reason) {
+  if (s.fd >= 0) {
+    loop_.remove(s.fd);
+    ::close(s.fd);
+    s.fd = -1;
+  }
+  if (s.in_progress()) --in_progress_;
+  s.phase = Subscription::Phase::failed;
+  ++failed_;
+  ++failures_[reason];
+  if (!s.finished) {
+    s.finished = true;
+    ++finished_;
+  }
+}
+
+void SubscriberPool::closed(Subscription& s) {
+  loop_.remove(s.fd);
+  ::close(s.fd);
+  s.fd = -1;
+  s.phase = Subscription::Phase::closed;
+  if (!s.finished) {
+    if (!s.stream.complete()) ++dropped_;
+    s.finished = true;
+    ++finished_;
+  }
+}
+
+void SubscriberPool::close_all() {
+  for (auto& s : subs_) {
+    if (s->fd < 0) continue;
+    loop_.remove(s->fd);
+    ::close(s->fd);
+    s->fd = -1;
+  }
+}
+
+SubscriberTotals SubscriberPool::totals() const {
+  SubscriberTotals st;
+  st.requested = subs_.size();
+  st.connected = connected_;
+  st.failed = failed_;
+  st.failures = failures_;
+  st.dropped = dropped_;
+  for (const auto& s : subs_) {
+    if (!s->connected) continue;
+    const SequenceTracker& t = s->stream.tracker();
+    st.expected += t.expected();
+    st.delivered += t.delivered();
+    st.missing += t.missing();
+    st.duplicates += t.duplicates();
+    st.reordered += t.reordered();
+    st.unexpected += t.unexpected();
+  }
+  return st;
+}
+
+}  // namespace herald::loadgen

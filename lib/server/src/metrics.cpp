@@ -1,0 +1,119 @@
+#include "metrics.hpp"
+
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+#include "herald/http/server.hpp"
+#include "herald/hub/hub.hpp"
+
+namespace herald::server {
+
+namespace {
+
+void metric(std::string& out, const char* name, const char* type, const char* help,
+            std::uint64_t value) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+  out += name;
+  out += ' ';
+  out += std::to_string(value);
+  out += '\n';
+}
+
+struct Totals {
+  std::uint64_t delivered = 0;
+  std::size_t subscribers = 0;
+  std::size_t selectors = 0;
+};
+
+Totals totals(const hub::Hub& hub) {
+  Totals t;
+  for (std::size_t i = 0; i < hub.shard_count(); ++i) {
+    auto s = hub.stats(i);
+    t.delivered += s.delivered;
+    t.subscribers += s.subscribers;
+    t.selectors += s.selectors;
+  }
+  return t;
+}
+
+}  // namespace
+
+std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http::Server& http) {
+  std::string out;
+  out.reserve(4096);
+  Totals t = totals(hub);
+  metric(out, "herald_connections", "gauge", "Open client connections.", http.connections());
+  metric(out, "herald_subscribers", "gauge", "Open subscriptions.", t.subscribers);
+  metric(out, "herald_topics", "gauge",
+         "Distinct topic selectors subscribed (summed over shards).", t.selectors);
+  metric(out, "herald_events_published_total", "counter", "Updates accepted.", hub.published());
+  metric(out, "herald_events_delivered_total", "counter", "Updates queued to subscribers.",
+         t.delivered);
+  metric(out, "herald_publishes_rejected_total", "counter", "Publish requests refused (4xx).",
+         m.publishes_rejected.load());
+  metric(out, "herald_bytes_written_total", "counter", "Bytes written to clients.",
+         http.bytes_written());
+  metric(out, "herald_subscribers_cut_total", "counter",
+         "Subscribers cut for passing --subscriber-buffer (they resume from history).",
+         m.subscribers_cut.load());
+  metric(out, "herald_history_events", "gauge", "Updates held for replay.", hub.history_size());
+  metric(out, "herald_history_bytes", "gauge", "Bytes held for replay.", hub.history_bytes());
+  metric(out, "herald_events_replayed_total", "counter", "Updates replayed to resuming clients.",
+         m.replayed.load());
+  m.publish_latency.render("herald_publish_latency_seconds",
+                           "Time from a publish request to its 200 answer.", out);
+  out += "# HELP herald_shard_queue_depth Updates waiting for fan-out on a shard.\n";
+  out += "# TYPE herald_shard_queue_depth gauge\n";
+  for (std::size_t i = 0; i < hub.shard_count(); ++i) {
+    out += "herald_shard_queue_depth{shard=\"" + std::to_string(i) + "\"} " +
+           std::to_string(hub.stats(i).queue_depth) + "\n";
+  }
+  return out;
+}
+
+std::string snapshot_json(const Metrics& m, const hub::Hub& hub, const http::Server& http,
+                          LatencyHistogram::Counts& previous) {
+  Totals t = totals(hub);
+  auto now = m.publish_latency.counts();
+  std::uint64_t count = 0;
+  for (std::size_t i = 0; i < now.size(); ++i) count += now[i] - previous[i];
+  nlohmann::json shards = nlohmann::json::array();
+  for (std::size_t i = 0; i < hub.shard_count(); ++i) {
+    auto s = hub.stats(i);
+    shards.push_back({{"queue", s.queue_depth}, {"subscribers", s.subscribers}});
+  }
+  nlohmann::json j = {
+      {"t", std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count()},
+      {"connections", http.connections()},
+      {"subscribers", t.subscribers},
+      {"topics", t.selectors},
+      {"published", hub.published()},
+      {"delivered", t.delivered},
+      {"bytes_written", http.bytes_written()},
+      {"cut", m.subscribers_cut.load()},
+      {"replayed", m.replayed.load()},
+      {"history_size", hub.history_size()},
+      {"history_bytes", hub.history_bytes()},
+      {"publish_latency",
+       {{"count", count},
+        {"p50_ms", LatencyHistogram::quantile_ms(now, previous, 0.50)},
+        {"p90_ms", LatencyHistogram::quantile_ms(now, previous, 0.90)},
+        {"p99_ms", LatencyHistogram::quantile_ms(now, previous, 0.99)}}},
+      {"shards", shards},
+  };
+  previous = now;
+  return j.dump();
+}
+
+}  // namespace herald::server

@@ -1,0 +1,33 @@
+// /metrics (Prometheus), /readyz, and /dashboard/stream (the dashboard's metrics feed).
+#include "context.hpp"
+#include "herald/server/sse.hpp"
+#include "periodic_stream.hpp"
+
+namespace herald::server {
+
+void handle_metrics(Context& ctx, const http::Request&, http::Exchange& exchange) {
+  http::Response r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = render_prometheus(*ctx.metrics, *ctx.hub, *ctx.http);
+  exchange.respond(std::move(r));
+}
+
+void handle_ready(Context& ctx, const http::Request&, http::Exchange& exchange) {
+  // The history answers under the hub's lock: a wedged store would block here.
+  ctx.hub->history_size();
+  exchange.respond(http::Response::text(200, "ready"));
+}
+
+void handle_dashboard_stream(Context& ctx, const http::Request& request,
+                             http::Exchange& exchange) {
+  auto sink = exchange.open_stream("text/event-stream", sse_headers());
+  auto previous = std::make_shared<LatencyHistogram::Counts>(ctx.metrics->publish_latency.counts());
+  auto snapshot = [&ctx, previous] {
+    return wire::Event{.type = "metrics",
+                       .data = snapshot_json(*ctx.metrics, *ctx.hub, *ctx.http, *previous)};
+  };
+  send_event(*sink, snapshot());
+  stream_periodically(sink, ctx.http->context(request.shard), std::chrono::seconds(1), snapshot);
+}
+
+}  // namespace herald::server

@@ -1,0 +1,18 @@
+#pragma once
+// Feeds a stream an event every `period` until the stream closes: the clock demo and the
+// dashboard's metrics stream are both this.
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+
+#include "herald/http/stream_sink.hpp"
+#include "herald/wire/event.hpp"
+
+namespace herald::server {
+
+void stream_periodically(std::shared_ptr<http::StreamSink> sink, boost::asio::io_context& io,
+                         std::chrono::milliseconds period, std::function<wire::Event()> next);
+
+}  // namespace herald::server

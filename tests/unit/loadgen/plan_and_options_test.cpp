@@ -1,0 +1,123 @@
+// Plan: the distribution every process derives alone; Options: validation, loopback rule,
+// and the JSON a worker gets.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "herald/loadgen/options.hpp"
+#include "herald/loadgen/plan.hpp"
+#include "herald/loadgen/target.hpp"
+
+namespace herald::loadgen {
+namespace {
+
+TEST(Plan, FanoutIsOneTopic) {
+  Options o;
+  o.scenario = Scenario::fanout;
+  o.subscribers = 50000;
+  o.events = 10;
+  o.topic_prefix = "p-";
+  Plan p(o);
+  EXPECT_EQ(p.topics(), 1u);
+  EXPECT_EQ(p.events_on(0), 10u);
+  EXPECT_EQ(p.processes(), 3u);         // 19,000 a process at most
+  EXPECT_EQ(p.source_addresses(), 3u);  // one per 20,000
+  EXPECT_EQ(p.topic(0), "p-0");
+  std::size_t covered = 0;
+  for (std::size_t i = 0; i < p.processes(); ++i) {
+    auto [a, b] = p.range_of_process(i);
+    EXPECT_EQ(a, covered);
+    EXPECT_LE(b - a, o.per_process);
+    covered = b;
+  }
+  EXPECT_EQ(covered, 50000u);
+}
+
+TEST(Plan, ManyTopicsRoundRobin) {
+  Options o;
+  o.scenario = Scenario::topics;
+  o.subscribers = 4;
+  o.events = 10;
+  Plan p(o);
+  EXPECT_EQ(p.topics(), 4u);
+  std::uint64_t total = 0;
+  for (std::size_t t = 0; t < 4; ++t)
+    total += p.events_on(t);
+  EXPECT_EQ(total, 10u);
+  EXPECT_EQ(p.events_on(0), 3u);
+  EXPECT_EQ(p.events_on(3), 2u);
+  // Event i: topic i % 4, the topic's (i / 4 + 1)-th event.
+  EXPECT_EQ(p.topic_of_event(9), 1u);
+  EXPECT_EQ(p.seq_of_event(9), 3u);
+  EXPECT_EQ(p.topic_of_subscriber(2), 2u);
+}
+
+TEST(Plan, IdlePublishAndReconnect) {
+  Options o;
+  o.subscribers = 10;
+  o.events = 100;
+  o.scenario = Scenario::idle;
+  EXPECT_EQ(Plan(o).events(), 0u);
+  o.scenario = Scenario::publish;
+  EXPECT_EQ(Plan(o).subscribers(), 0u);
+  EXPECT_EQ(Plan(o).processes(), 0u);
+  o.scenario = Scenario::reconnect;
+  o.resume_behind = 30;
+  EXPECT_EQ(Plan(o).resume_first_seq(), 71u);
+}
+
+TEST(Options, LoopbackOnly) {
+  Options o;
+  EXPECT_FALSE(validate(o));
+  for (std::string url : {"http://10.0.0.1:80", "http://example.com:80", "https://127.0.0.1:1",
+                          "http://127.0.0.1", "http://127.0.0.1:0", "http://[::1]:80"}) {
+    o.url = url;
+    EXPECT_TRUE(validate(o)) << url;
+  }
+  o.url = "http://localhost:8080/x";
+  EXPECT_FALSE(validate(o));
+  auto t = parse_target("http://127.0.0.5:9000", nullptr);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->address, (127u << 24) | 5u);
+  EXPECT_EQ(t->port, 9000);
+  EXPECT_EQ(t->host_header, "127.0.0.5:9000");
+  EXPECT_EQ(address_text(source_address(0)), "127.0.0.2");
+}
+
+TEST(Options, RejectsOutOfRange) {
+  Options o;
+  o.window = 0;
+  EXPECT_TRUE(validate(o));
+  o = Options{};
+  o.per_process = 20000;
+  EXPECT_TRUE(validate(o));
+  o = Options{};
+  o.scenario = Scenario::reconnect;
+  o.events = 10;
+  o.resume_behind = 10;
+  EXPECT_TRUE(validate(o));
+  o = Options{};
+  o.publish_headers = {"no colon"};
+  EXPECT_TRUE(validate(o));
+}
+
+TEST(Options, JsonRoundTrip) {
+  Options o;
+  o.scenario = Scenario::reconnect;
+  o.subscribers = 1234;
+  o.rate = 12.5;
+  o.publish_headers = {"Authorization: Bearer x"};
+  o.server_pids = {1, 2};
+  o.topic_prefix = "t-";
+  nlohmann::json j = o;
+  Options back = j.get<Options>();
+  EXPECT_EQ(back.scenario, Scenario::reconnect);
+  EXPECT_EQ(back.subscribers, 1234u);
+  EXPECT_EQ(back.rate, 12.5);
+  EXPECT_EQ(back.publish_headers, o.publish_headers);
+  EXPECT_EQ(back.server_pids, o.server_pids);
+  EXPECT_EQ(nlohmann::json(back), j);
+}
+
+}  // namespace
+}  // namespace herald::loadgen
