@@ -60,7 +60,7 @@ def open_subscribers(port, count, deadline):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--binary", default="build/release/apps/herald/herald")
+    ap.add_argument("--binary", default="build/release/herald")
     ap.add_argument("--subscribers", type=int, default=5000)
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const heraldBin = process.env.HERALD_BIN || path.join(repo, 'build/dev/apps/herald/herald');
+export const heraldBin = process.env.HERALD_BIN || path.join(repo, 'build/dev/herald');
 
 // Returns { url, port, proc, logs(), stop() }. `args` are extra `herald serve` flags.
 // `listen: null` leaves out the --listen flag (e.g. to test HERALD_LISTEN).
