@@ -98,6 +98,9 @@ void add_serve_command(CLI::App& app) {
   cmd->add_flag("--dev", o->config.dev,
                 "Development mode: anonymous publish and subscribe, the demo ticker and clock")
       ->envname("HERALD_DEV");
+  cmd->add_flag("--no-ticker{false}", o->config.demo_ticker,
+                "With --dev: do not run the demo ticker publisher (quiet history for tests)")
+      ->envname("HERALD_NO_TICKER");
   flag(*cmd, "heartbeat", o->heartbeat, "Keep-alive comment on idle streams every DURATION (0: off)");
   flag(*cmd, "history-size", o->config.history_size, "Events kept for replay");
   flag(*cmd, "history-bytes", o->config.history_bytes, "Bytes kept for replay");

@@ -136,7 +136,7 @@ HubServer::~HubServer() {
 
 void HubServer::start() {
   impl_->http->bind();
-  if (impl_->ctx.config.dev) start_demo_ticker(impl_->http->context(0), *impl_->hub);
+  if (impl_->ctx.config.dev && impl_->ctx.config.demo_ticker) start_demo_ticker(impl_->http->context(0), *impl_->hub);
   impl_->http->start();
   log::info("herald started", {{"url", url()},
                                {"threads", std::to_string(impl_->http->shard_count())},

@@ -1,5 +1,7 @@
 #include "latency_histogram.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace herald::server {
@@ -45,8 +47,9 @@ double LatencyHistogram::quantile_ms(const Counts& now, const Counts& before, do
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < bucket_count; ++i) total += now[i] - before[i];
   if (total == 0) return 0;
-  auto rank = static_cast<std::uint64_t>(q * static_cast<double>(total));
-  if (rank >= total) rank = total - 1;
+  // Nearest rank: the smallest sample with at least q of all samples at or below it.
+  auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total)));
+  rank = rank == 0 ? 0 : std::min(rank, total) - 1;
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < bucket_count; ++i) {
     seen += now[i] - before[i];

@@ -11,6 +11,7 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::size_t threads = 0;  // 0: one per core
   bool dev = false;
+  bool demo_ticker = true;  // with dev: publish the demo's stock prices
   std::chrono::milliseconds heartbeat{15000};
   std::size_t history_size = 10000;
   std::size_t history_bytes = 64 * 1024 * 1024;
