@@ -12,7 +12,8 @@ constexpr std::string_view kAlphabet =
 
 constexpr std::array<std::int8_t, 256> make_table() {
   std::array<std::int8_t, 256> table{};
-  for (auto& v : table) v = -1;
+  for (auto& v : table)
+    v = -1;
   for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
     table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
   }
@@ -28,9 +29,10 @@ std::string base64url_encode(std::string_view bytes) {
   out.reserve((bytes.size() * 4 + 2) / 3);
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]) << 16) |
-                            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                            static_cast<unsigned char>(bytes[i + 2]);
+    const std::uint32_t v =
+        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]) << 16) |
+        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1]) << 8) |
+        static_cast<unsigned char>(bytes[i + 2]);
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
@@ -42,8 +44,9 @@ std::string base64url_encode(std::string_view bytes) {
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
   } else if (rest == 2) {
-    const std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]) << 16) |
-                            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1]) << 8);
+    const std::uint32_t v =
+        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]) << 16) |
+        static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1]) << 8);
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];

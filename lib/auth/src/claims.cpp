@@ -34,9 +34,9 @@ Result<hub::SelectorSet> selectors(const json& list, const char* name, const Cla
   const std::string where = std::string("mercure.") + name;
   if (!list.is_array()) return claims_error(where + " is not an array");
   if (list.size() > limits.max_selectors) {
-    return make_error(ErrorCode::too_large, where + " has more than " +
-                                                std::to_string(limits.max_selectors) +
-                                                " topic selectors");
+    return make_error(
+        ErrorCode::too_large,
+        where + " has more than " + std::to_string(limits.max_selectors) + " topic selectors");
   }
   hub::SelectorSet set;
   for (const json& item : list) {
@@ -54,7 +54,8 @@ Result<hub::SelectorSet> selectors(const json& list, const char* name, const Cla
 Result<Claims> parse_claims(std::string_view text, const ClaimsLimits& limits) {
   auto doc = parse_json(text);
   if (!doc) return make_error(ErrorCode::malformed, "the token's claims are not valid JSON");
-  if (!doc->is_object()) return make_error(ErrorCode::malformed, "the token's claims are not a JSON object");
+  if (!doc->is_object())
+    return make_error(ErrorCode::malformed, "the token's claims are not a JSON object");
 
   Claims claims;
   auto exp = numeric_date(*doc, "exp");
@@ -83,9 +84,9 @@ Result<Claims> parse_claims(std::string_view text, const ClaimsLimits& limits) {
     // Invalid UTF-8 cannot reach here (the parser refuses it), so dump() cannot throw.
     claims.payload = it->dump();
     if (claims.payload.size() > limits.max_payload_bytes) {
-      return make_error(ErrorCode::too_large,
-                        "mercure.payload is larger than " +
-                            std::to_string(limits.max_payload_bytes) + " bytes");
+      return make_error(
+          ErrorCode::too_large,
+          "mercure.payload is larger than " + std::to_string(limits.max_payload_bytes) + " bytes");
     }
   }
   return claims;

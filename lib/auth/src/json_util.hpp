@@ -16,7 +16,6 @@ using Json = nlohmann::ordered_json;
 
 // The parsed value, or nullopt for invalid JSON (including invalid UTF-8) or nesting
 // deeper than `max_depth`.
-std::optional<Json> parse_json(std::string_view text,
-                                         std::size_t max_depth = kMaxJsonDepth);
+std::optional<Json> parse_json(std::string_view text, std::size_t max_depth = kMaxJsonDepth);
 
 }  // namespace herald::auth

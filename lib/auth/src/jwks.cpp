@@ -58,7 +58,8 @@ Result<Key> rsa_key(const json& jwk) {
   ossl::Bn bn_n = to_bn(*n);
   ossl::Bn bn_e = to_bn(*e);
   ossl::ParamBld bld(OSSL_PARAM_BLD_new());
-  if (!bn_n || !bn_e || !bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
+  if (!bn_n || !bn_e || !bld ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
       OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
     return jwk_error("cannot build the RSA key: " + ossl::take_error());
   }
@@ -105,10 +106,13 @@ bool meant_for(const json& jwk, Algorithm alg) {
   if (!use.empty() && use != "sig") return false;
   if (jwk.contains("alg") && string_member(jwk, "alg") != algorithm_name(alg)) return false;
   switch (key_kind(alg)) {
-    case KeyKind::hmac: return kty == "oct";
-    case KeyKind::rsa: return kty == "RSA";
+    case KeyKind::hmac:
+      return kty == "oct";
+    case KeyKind::rsa:
+      return kty == "RSA";
     case KeyKind::ec:
-      return kty == "EC" && string_member(jwk, "crv") == (alg == Algorithm::ES256 ? "P-256" : "P-384");
+      return kty == "EC" &&
+             string_member(jwk, "crv") == (alg == Algorithm::ES256 ? "P-256" : "P-384");
   }
   return false;
 }
@@ -139,7 +143,7 @@ Result<KeySet> parse_jwks(std::string_view text, Algorithm alg) {
   for (const json& jwk : *list) {
     if (!jwk.is_object()) return jwk_error("a key is not a JSON object");
     if (!meant_for(jwk, alg)) continue;
-    Result<Key> key = key_kind(alg) == KeyKind::hmac ? oct_key(jwk)
+    Result<Key> key = key_kind(alg) == KeyKind::hmac  ? oct_key(jwk)
                       : key_kind(alg) == KeyKind::rsa ? rsa_key(jwk)
                                                       : ec_key(jwk, alg);
     if (!key) return key.error();

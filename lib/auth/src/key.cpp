@@ -12,7 +12,9 @@ namespace herald::auth {
 
 namespace {
 
-Error key_error(std::string message) { return make_error(ErrorCode::invalid_key, std::move(message)); }
+Error key_error(std::string message) {
+  return make_error(ErrorCode::invalid_key, std::move(message));
+}
 
 ossl::Bio memory_bio(std::string_view pem) {
   return ossl::Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
@@ -83,6 +85,7 @@ Result<Key> Key::from_public_pem(std::string_view pem) {
   EVP_PKEY* pkey = pem.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos
                        ? certificate_key(pem)
                        : decode_pem(pem, EVP_PKEY_PUBLIC_KEY);
+  if (pkey == nullptr) pkey = decode_pem(pem, EVP_PKEY_KEYPAIR);  // a private key PEM
   if (pkey == nullptr) return key_error("cannot read the PEM key: " + ossl::take_error());
   return from_pkey(pkey);
 }
@@ -92,7 +95,8 @@ Result<Key> Key::from_private_pem(std::string_view pem) {
   EVP_PKEY* pkey = decode_pem(pem, EVP_PKEY_KEYPAIR);
   if (pkey == nullptr) return key_error("cannot read the PEM private key: " + ossl::take_error());
   auto key = from_pkey(pkey);
-  if (key && !key->has_private()) return key_error("the PEM key is public: signing needs the private key");
+  if (key && !key->has_private())
+    return key_error("the PEM key is public: signing needs the private key");
   return key;
 }
 
@@ -104,8 +108,8 @@ bool Key::fits(Algorithm alg, std::string* why) const {
   const KeyKind wanted = key_kind(alg);
   static constexpr const char* kKindNames[] = {"an HMAC secret", "an RSA key", "an EC key"};
   if (kind_ != wanted) {
-    return no(std::string(algorithm_name(alg)) + " needs " +
-              kKindNames[static_cast<int>(wanted)] + ", not " + kKindNames[static_cast<int>(kind_)]);
+    return no(std::string(algorithm_name(alg)) + " needs " + kKindNames[static_cast<int>(wanted)] +
+              ", not " + kKindNames[static_cast<int>(kind_)]);
   }
   if (alg_ && *alg_ != alg) {
     return no("the key is for " + std::string(algorithm_name(*alg_)) + ", not " +
@@ -118,8 +122,8 @@ bool Key::fits(Algorithm alg, std::string* why) const {
   if (kind_ == KeyKind::ec) {
     char group[64] = {};
     std::size_t len = 0;
-    if (EVP_PKEY_get_utf8_string_param(pkey_.get(), OSSL_PKEY_PARAM_GROUP_NAME, group,
-                                       sizeof group, &len) != 1) {
+    if (EVP_PKEY_get_utf8_string_param(pkey_.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                       &len) != 1) {
       ossl::take_error();
       return no("the EC key has no named curve");
     }
@@ -143,8 +147,7 @@ Result<const Key*> KeySet::select(std::optional<std::string_view> kid) const {
   }
   if (keys_.size() == 1) return &keys_[0];
   if (keys_.empty()) return make_error(ErrorCode::unknown_key, "no key is configured");
-  return make_error(ErrorCode::unknown_key,
-                    "the token has no kid and several keys are configured");
+  return make_error(ErrorCode::unknown_key, "the token has no kid and several keys are configured");
 }
 
 }  // namespace herald::auth

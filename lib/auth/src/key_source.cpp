@@ -10,7 +10,9 @@ namespace {
 
 constexpr std::size_t kMaxKeyFileBytes = 1024 * 1024;
 
-Error key_error(std::string message) { return make_error(ErrorCode::invalid_key, std::move(message)); }
+Error key_error(std::string message) {
+  return make_error(ErrorCode::invalid_key, std::move(message));
+}
 
 bool is_json(std::string_view text) {
   const std::size_t first = text.find_first_not_of(" \t\r\n");
@@ -18,7 +20,8 @@ bool is_json(std::string_view text) {
 }
 
 std::string without_trailing_newline(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+    text.pop_back();
   return text;
 }
 

@@ -34,9 +34,9 @@ Result<std::string> mercure_claims_json(const MercureGrant& grant) {
   Json claims;
   claims["mercure"] = std::move(mercure);
   if (grant.expires_at) {
-    claims["exp"] = std::chrono::duration_cast<std::chrono::seconds>(
-                        grant.expires_at->time_since_epoch())
-                        .count();
+    claims["exp"] =
+        std::chrono::duration_cast<std::chrono::seconds>(grant.expires_at->time_since_epoch())
+            .count();
   }
   std::string text = claims.dump();
   auto check = parse_claims(text);

@@ -4,17 +4,28 @@ namespace herald::auth {
 
 std::string_view to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::malformed: return "malformed";
-    case ErrorCode::too_large: return "too_large";
-    case ErrorCode::unsupported_algorithm: return "unsupported_algorithm";
-    case ErrorCode::algorithm_mismatch: return "algorithm_mismatch";
-    case ErrorCode::unknown_key: return "unknown_key";
-    case ErrorCode::bad_signature: return "bad_signature";
-    case ErrorCode::expired: return "expired";
-    case ErrorCode::not_yet_valid: return "not_yet_valid";
-    case ErrorCode::invalid_claims: return "invalid_claims";
-    case ErrorCode::bad_credentials: return "bad_credentials";
-    case ErrorCode::invalid_key: return "invalid_key";
+    case ErrorCode::malformed:
+      return "malformed";
+    case ErrorCode::too_large:
+      return "too_large";
+    case ErrorCode::unsupported_algorithm:
+      return "unsupported_algorithm";
+    case ErrorCode::algorithm_mismatch:
+      return "algorithm_mismatch";
+    case ErrorCode::unknown_key:
+      return "unknown_key";
+    case ErrorCode::bad_signature:
+      return "bad_signature";
+    case ErrorCode::expired:
+      return "expired";
+    case ErrorCode::not_yet_valid:
+      return "not_yet_valid";
+    case ErrorCode::invalid_claims:
+      return "invalid_claims";
+    case ErrorCode::bad_credentials:
+      return "bad_credentials";
+    case ErrorCode::invalid_key:
+      return "invalid_key";
   }
   return "unknown";
 }

@@ -21,10 +21,13 @@ const EVP_MD* digest(Algorithm alg) {
   switch (alg) {
     case Algorithm::HS384:
     case Algorithm::RS384:
-    case Algorithm::ES384: return EVP_sha384();
+    case Algorithm::ES384:
+      return EVP_sha384();
     case Algorithm::HS512:
-    case Algorithm::RS512: return EVP_sha512();
-    default: return EVP_sha256();
+    case Algorithm::RS512:
+      return EVP_sha512();
+    default:
+      return EVP_sha256();
   }
 }
 
@@ -37,10 +40,9 @@ EVP_MAC* hmac_algorithm() {
 std::optional<std::string> hmac(Algorithm alg, const std::string& secret, std::string_view input) {
   ossl::MacCtx ctx(EVP_MAC_CTX_new(hmac_algorithm()));
   if (!ctx) return std::nullopt;
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name(alg)),
-                                       0),
-      OSSL_PARAM_construct_end()};
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                                          const_cast<char*>(digest_name(alg)), 0),
+                         OSSL_PARAM_construct_end()};
   unsigned char out[EVP_MAX_MD_SIZE];
   std::size_t len = 0;
   if (EVP_MAC_init(ctx.get(), bytes(secret), secret.size(), params) != 1 ||
@@ -90,8 +92,9 @@ std::optional<std::string> der_to_raw(std::string_view der, std::size_t n) {
 
 bool pkey_verify(Algorithm alg, EVP_PKEY* pkey, std::string_view input, std::string_view sig) {
   ossl::MdCtx ctx(EVP_MD_CTX_new());
-  const bool ok = ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, digest(alg), nullptr, pkey) == 1 &&
-                  EVP_DigestVerify(ctx.get(), bytes(sig), sig.size(), bytes(input), input.size()) == 1;
+  const bool ok =
+      ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, digest(alg), nullptr, pkey) == 1 &&
+      EVP_DigestVerify(ctx.get(), bytes(sig), sig.size(), bytes(input), input.size()) == 1;
   if (!ok) ossl::take_error();
   return ok;
 }
@@ -100,6 +103,9 @@ bool pkey_verify(Algorithm alg, EVP_PKEY* pkey, std::string_view input, std::str
 
 bool verify_signature(Algorithm alg, const Key& key, std::string_view input,
                       std::string_view signature) {
+  // Checked by the verifier already; checked again because an RSA key used on the HMAC path
+  // would be an empty secret, and anyone can compute that MAC.
+  if (key.kind() != key_kind(alg)) return false;
   switch (key_kind(alg)) {
     case KeyKind::hmac: {
       const auto expected = hmac(alg, key.secret(), input);
@@ -107,7 +113,8 @@ bool verify_signature(Algorithm alg, const Key& key, std::string_view input,
       return expected && expected->size() == signature.size() &&
              CRYPTO_memcmp(expected->data(), signature.data(), signature.size()) == 0;
     }
-    case KeyKind::rsa: return pkey_verify(alg, key.pkey(), input, signature);
+    case KeyKind::rsa:
+      return pkey_verify(alg, key.pkey(), input, signature);
     case KeyKind::ec: {
       const auto der = raw_to_der(signature, ec_coordinate_bytes(alg));
       return der && pkey_verify(alg, key.pkey(), input, *der);

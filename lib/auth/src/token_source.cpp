@@ -6,11 +6,15 @@ namespace herald::auth {
 
 namespace {
 
-Error bad(std::string message) { return make_error(ErrorCode::bad_credentials, std::move(message)); }
+Error bad(std::string message) {
+  return make_error(ErrorCode::bad_credentials, std::move(message));
+}
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -57,8 +61,8 @@ Result<std::optional<std::string>> from_query(std::string_view query) {
     if (name != kQueryParameter) continue;
     if (found) return bad("the authorization query parameter appears more than once");
     std::string value;
-    if (eq == std::string_view::npos ||
-        !form::percent_decode(pair.substr(eq + 1), value) || !is_token_text(value)) {
+    if (eq == std::string_view::npos || !form::percent_decode(pair.substr(eq + 1), value) ||
+        !is_token_text(value)) {
       return bad("the authorization query parameter is not a token");
     }
     found = std::move(value);
@@ -88,10 +92,14 @@ std::optional<std::string_view> find_cookie(std::string_view header, std::string
 
 std::string_view to_string(TokenSource source) {
   switch (source) {
-    case TokenSource::none: return "none";
-    case TokenSource::authorization_header: return "authorization_header";
-    case TokenSource::query_parameter: return "query_parameter";
-    case TokenSource::cookie: return "cookie";
+    case TokenSource::none:
+      return "none";
+    case TokenSource::authorization_header:
+      return "authorization_header";
+    case TokenSource::query_parameter:
+      return "query_parameter";
+    case TokenSource::cookie:
+      return "cookie";
   }
   return "none";
 }
@@ -104,7 +112,8 @@ Result<ExtractedToken> extract_token(const RequestCredentials& request,
   if (*query) return ExtractedToken{TokenSource::query_parameter, std::move(**query)};
   if (request.cookie) {
     if (auto value = find_cookie(*request.cookie, cookie_name); value && !value->empty()) {
-      if (!is_token_text(*value)) return bad("the " + std::string(cookie_name) + " cookie is not a token");
+      if (!is_token_text(*value))
+        return bad("the " + std::string(cookie_name) + " cookie is not a token");
       return ExtractedToken{TokenSource::cookie, std::string(*value)};
     }
   }

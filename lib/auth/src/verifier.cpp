@@ -12,7 +12,9 @@ namespace {
 
 constexpr std::size_t kMaxKidBytes = 256;
 
-Error malformed(std::string message) { return make_error(ErrorCode::malformed, std::move(message)); }
+Error malformed(std::string message) {
+  return make_error(ErrorCode::malformed, std::move(message));
+}
 
 struct Segments {
   std::string_view header, payload, signature;
@@ -54,7 +56,8 @@ Result<Header> parse_header(std::string_view segment, Algorithm expected) {
   auto json = parse_json(*text);
   if (!json || !json->is_object()) return malformed("the token header is not a JSON object");
   auto alg_it = json->find("alg");
-  if (alg_it == json->end() || !alg_it->is_string()) return malformed("the token header has no alg");
+  if (alg_it == json->end() || !alg_it->is_string())
+    return malformed("the token header has no alg");
   const std::string& alg_name = alg_it->get_ref<const std::string&>();
   auto alg = parse_algorithm(alg_name);
   if (!alg) {
@@ -64,13 +67,14 @@ Result<Header> parse_header(std::string_view segment, Algorithm expected) {
                           : std::string("the token algorithm is not accepted"));
   }
   if (*alg != expected) {
-    return make_error(ErrorCode::algorithm_mismatch,
-                      "the token is signed with " + alg_name + ", this hub expects " +
-                          std::string(algorithm_name(expected)));
+    return make_error(ErrorCode::algorithm_mismatch, "the token is signed with " + alg_name +
+                                                         ", this hub expects " +
+                                                         std::string(algorithm_name(expected)));
   }
   // RFC 7515 4.1.11: extensions listed in crit must be understood; herald knows none.
   if (json->contains("crit")) {
-    return make_error(ErrorCode::unsupported_algorithm, "the token uses critical header extensions");
+    return make_error(ErrorCode::unsupported_algorithm,
+                      "the token uses critical header extensions");
   }
   Header header{*alg, std::nullopt};
   if (auto kid = json->find("kid"); kid != json->end()) {

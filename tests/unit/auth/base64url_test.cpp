@@ -28,7 +28,8 @@ TEST(Base64url, DecodesWhatItEncodes) {
   std::mt19937 rng(7);
   for (int i = 0; i < 500; ++i) {
     std::string bytes(rng() % 70, '\0');
-    for (char& c : bytes) c = static_cast<char>(rng());
+    for (char& c : bytes)
+      c = static_cast<char>(rng());
     const std::string text = base64url_encode(bytes);
     ASSERT_EQ(base64url_decode(text), bytes) << text;
   }

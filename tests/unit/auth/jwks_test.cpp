@@ -37,8 +37,8 @@ Verifier verifier(std::string_view jwks, Algorithm alg) {
 TEST(Jwks, RsaKeysByKid) {
   const auto& k1 = test::rsa_key();
   const auto& k2 = test::second_rsa_key();
-  const std::string set =
-      R"({"keys":[)" + jwk(k1, "one", R"(,"use":"sig","alg":"RS256")") + "," + jwk(k2, "two") + "]}";
+  const std::string set = R"({"keys":[)" + jwk(k1, "one", R"(,"use":"sig","alg":"RS256")") + "," +
+                          jwk(k2, "two") + "]}";
   const Verifier v = verifier(set, Algorithm::RS256);
   EXPECT_TRUE(v.verify(token(k1.private_pem, Algorithm::RS256, "one")));
   EXPECT_TRUE(v.verify(token(k2.private_pem, Algorithm::RS256, "two")));
@@ -59,8 +59,10 @@ TEST(Jwks, EcKeysOnBothCurves) {
   const auto& p384 = test::ec_key("P-384");
   const std::string set = R"({"keys":[)" + jwk(p256, "a") + "," + jwk(p384, "b") + "]}";
   // Each algorithm keeps the key on its curve only.
-  EXPECT_TRUE(verifier(set, Algorithm::ES256).verify(token(p256.private_pem, Algorithm::ES256, "a")));
-  EXPECT_TRUE(verifier(set, Algorithm::ES384).verify(token(p384.private_pem, Algorithm::ES384, "b")));
+  EXPECT_TRUE(
+      verifier(set, Algorithm::ES256).verify(token(p256.private_pem, Algorithm::ES256, "a")));
+  EXPECT_TRUE(
+      verifier(set, Algorithm::ES384).verify(token(p384.private_pem, Algorithm::ES384, "b")));
   auto keys = load_verification_keys(set, Algorithm::ES256);
   ASSERT_TRUE(keys);
   EXPECT_EQ(keys->size(), 1u);
@@ -86,10 +88,11 @@ TEST(Jwks, ASingleJwkAndAFile) {
 TEST(Jwks, SkipsKeysMeantForSomethingElse) {
   const auto& rsa = test::rsa_key();
   const auto& p256 = test::ec_key("P-256");
-  const std::string set = R"({"keys":[)" + jwk(rsa, "enc", R"(,"use":"enc")") + "," +
-                          jwk(rsa, "ps", R"(,"alg":"PS256")") + "," + jwk(p256, "ec") + "," +
-                          R"({"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},)" +
-                          jwk(rsa, "good") + "]}";
+  const std::string set =
+      R"({"keys":[)" + jwk(rsa, "enc", R"(,"use":"enc")") + "," +
+      jwk(rsa, "ps", R"(,"alg":"PS256")") + "," + jwk(p256, "ec") + "," +
+      R"({"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},)" +
+      jwk(rsa, "good") + "]}";
   auto keys = load_verification_keys(set, Algorithm::RS256);
   ASSERT_TRUE(keys) << keys.error().message;
   ASSERT_EQ(keys->size(), 1u);
@@ -118,9 +121,9 @@ TEST(Jwks, Refusals) {
   EXPECT_EQ(refused(R"({"keys":[1]})", Algorithm::RS256), ErrorCode::invalid_key);
   EXPECT_EQ(refused(R"({"other":1})", Algorithm::RS256), ErrorCode::invalid_key);
   // Duplicate kids make selection ambiguous.
-  EXPECT_EQ(refused(R"({"keys":[)" + jwk(rsa, "same") + "," + jwk(rsa, "same") + "]}",
-                    Algorithm::RS256),
-            ErrorCode::invalid_key);
+  EXPECT_EQ(
+      refused(R"({"keys":[)" + jwk(rsa, "same") + "," + jwk(rsa, "same") + "]}", Algorithm::RS256),
+      ErrorCode::invalid_key);
   // Malformed members of a key meant for the algorithm.
   EXPECT_EQ(refused(R"({"kty":"RSA","n":"AQAB"})", Algorithm::RS256), ErrorCode::invalid_key);
   EXPECT_EQ(refused(R"({"kty":"RSA","n":"AQAB","e":"AQAB"})", Algorithm::RS256),
@@ -139,7 +142,8 @@ TEST(Jwks, Refusals) {
                     Algorithm::ES256),
             ErrorCode::invalid_key);
   std::string many = R"({"keys":[)";
-  for (int i = 0; i < 101; ++i) many += std::string(i ? "," : "") + R"({"kty":"oct","k":"YQ"})";
+  for (int i = 0; i < 101; ++i)
+    many += std::string(i ? "," : "") + R"({"kty":"oct","k":"YQ"})";
   EXPECT_EQ(refused(many + "]}", Algorithm::HS256), ErrorCode::too_large);
 }
 

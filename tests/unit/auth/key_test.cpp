@@ -107,7 +107,8 @@ TEST(KeySource, RefusesOtherKeyTypes) {
 }
 
 TEST(KeySource, GarbagePem) {
-  EXPECT_FALSE(Key::from_public_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"));
+  EXPECT_FALSE(
+      Key::from_public_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"));
   EXPECT_FALSE(Key::from_private_pem("-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n"));
 }
 

@@ -28,10 +28,12 @@ std::string name_of(const testing::TestParamInfo<Algorithm>& info) {
 AlgCase keys_for(Algorithm alg) {
   switch (key_kind(alg)) {
     case KeyKind::hmac: {
-      const std::string secret = "a-secret-of-sixty-four-bytes-for-hs512-0123456789abcdef0123456789";
+      const std::string secret =
+          "a-secret-of-sixty-four-bytes-for-hs512-0123456789abcdef0123456789";
       return {alg, secret, secret};
     }
-    case KeyKind::rsa: return {alg, test::rsa_key().private_pem, test::rsa_key().public_pem};
+    case KeyKind::rsa:
+      return {alg, test::rsa_key().private_pem, test::rsa_key().public_pem};
     case KeyKind::ec: {
       const auto& pair = test::ec_key(alg == Algorithm::ES256 ? "P-256" : "P-384");
       return {alg, pair.private_pem, pair.public_pem};
@@ -127,12 +129,16 @@ TEST_P(EveryAlgorithm, TokenFromAnotherKeyFails) {
   const AlgCase c = keys_for(GetParam());
   AlgCase other = c;
   switch (key_kind(c.alg)) {
-    case KeyKind::hmac: other.signing_spec = "another-secret-entirely-0123456789abcdef0123456789abcdef"; break;
-    case KeyKind::rsa: other.signing_spec = test::second_rsa_key().private_pem; break;
+    case KeyKind::hmac:
+      other.signing_spec = "another-secret-entirely-0123456789abcdef0123456789abcdef";
+      break;
+    case KeyKind::rsa:
+      other.signing_spec = test::second_rsa_key().private_pem;
+      break;
     case KeyKind::ec: {
       // A fresh key on the same curve.
-      EVP_PKEY* pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC",
-                                         c.alg == Algorithm::ES256 ? "P-256" : "P-384");
+      EVP_PKEY* pkey =
+          EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", c.alg == Algorithm::ES256 ? "P-256" : "P-384");
       auto key = Key::from_pkey(pkey);
       ASSERT_TRUE(key);
       auto token = sign_token(kClaims, c.alg, *key);

@@ -70,8 +70,7 @@ KeyPair make_pair(EVP_PKEY* pkey, bool rsa, int coordinate_bytes, std::string_vi
                        "\",\"e\":\"" + bn_member(pkey, OSSL_PKEY_PARAM_RSA_E) + "\"";
   } else {
     pair.jwk_members = "\"kty\":\"EC\",\"crv\":\"" + std::string(curve) + "\",\"x\":\"" +
-                       bn_member(pkey, OSSL_PKEY_PARAM_EC_PUB_X, coordinate_bytes) +
-                       "\",\"y\":\"" +
+                       bn_member(pkey, OSSL_PKEY_PARAM_EC_PUB_X, coordinate_bytes) + "\",\"y\":\"" +
                        bn_member(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, coordinate_bytes) + "\"";
   }
   EVP_PKEY_free(pkey);
@@ -118,7 +117,8 @@ std::string temp_file(std::string_view text) {
   static std::vector<std::string> files;
   static const bool cleanup = [] {
     std::atexit([] {
-      for (const auto& f : files) std::remove(f.c_str());
+      for (const auto& f : files)
+        std::remove(f.c_str());
     });
     return true;
   }();

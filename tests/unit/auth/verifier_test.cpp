@@ -52,8 +52,8 @@ ErrorCode failure(const Verifier& v, std::string_view token) {
 }
 
 std::string with_time(std::string_view member, std::int64_t offset) {
-  return hmac_token(kHeader, "{\"" + std::string(member) + "\":" + std::to_string(kNow + offset) + "}",
-                    kSecret);
+  return hmac_token(
+      kHeader, "{\"" + std::string(member) + "\":" + std::to_string(kNow + offset) + "}", kSecret);
 }
 
 // The demo token of Mercure's documentation ("Publishing", docs/getting-started.md), signed
@@ -78,7 +78,8 @@ TEST(Verifier, AcceptsTheMercureDocumentationToken) {
   EXPECT_FALSE(claims->expires_at);
 
   // The same token under another key is refused.
-  EXPECT_EQ(failure(make_verifier("!ChangeMe!", Algorithm::HS256), token), ErrorCode::bad_signature);
+  EXPECT_EQ(failure(make_verifier("!ChangeMe!", Algorithm::HS256), token),
+            ErrorCode::bad_signature);
 }
 
 TEST(Verifier, RefusesAlgNone) {
@@ -128,8 +129,8 @@ TEST(Verifier, RefusesAnyAlgorithmButTheConfiguredOne) {
 TEST(Verifier, RefusesHmacTokensSignedWithTheRsaPublicKey) {
   const std::string& pem = test::rsa_key().public_pem;
   const Verifier rs256 = make_verifier(pem, Algorithm::RS256);
-  const std::string forged = hmac_token(R"({"alg":"HS256","typ":"JWT"})",
-                                        R"({"mercure":{"publish":["*"]}})", pem);
+  const std::string forged =
+      hmac_token(R"({"alg":"HS256","typ":"JWT"})", R"({"mercure":{"publish":["*"]}})", pem);
   EXPECT_EQ(failure(rs256, forged), ErrorCode::algorithm_mismatch);
   // A hub configured for HS256 cannot be handed the public key as its secret either.
   auto keys = load_verification_keys(pem, Algorithm::HS256);
@@ -217,8 +218,8 @@ TEST(Verifier, RefusesTokensThatAreNotThreeSegments) {
   const Verifier v = hs256();
   const std::string good = hmac_token(kHeader, "{}", kSecret);
   ASSERT_TRUE(v.verify(good));
-  for (std::string bad : {std::string(""), std::string("abc"), std::string("a.b"),
-                          good + ".x", good + ".x.y", "." + good, std::string("..")}) {
+  for (std::string bad : {std::string(""), std::string("abc"), std::string("a.b"), good + ".x",
+                          good + ".x.y", "." + good, std::string("..")}) {
     EXPECT_EQ(failure(v, bad), ErrorCode::malformed) << bad;
   }
 }
@@ -228,11 +229,11 @@ TEST(Verifier, RefusesBadBase64) {
   const std::string good = hmac_token(kHeader, "{}", kSecret);
   const std::size_t dot1 = good.find('.');
   const std::size_t dot2 = good.rfind('.');
-  EXPECT_EQ(failure(v, good + "="), ErrorCode::malformed);      // padding on the signature
-  EXPECT_EQ(failure(v, good + " "), ErrorCode::malformed);      // trailing space
-  EXPECT_EQ(failure(v, "!" + good), ErrorCode::malformed);      // header
+  EXPECT_EQ(failure(v, good + "="), ErrorCode::malformed);  // padding on the signature
+  EXPECT_EQ(failure(v, good + " "), ErrorCode::malformed);  // trailing space
+  EXPECT_EQ(failure(v, "!" + good), ErrorCode::malformed);  // header
   std::string plus = good;
-  plus[dot2 + 3] = '+';                                          // standard alphabet
+  plus[dot2 + 3] = '+';  // standard alphabet
   EXPECT_EQ(failure(v, plus), ErrorCode::malformed);
   // A payload segment that is not base64url, under a valid signature: refused only after the
   // signature checks out, as malformed.
@@ -262,9 +263,9 @@ TEST(Verifier, RefusesBadJson) {
 }
 
 TEST(Verifier, RefusesCriticalExtensions) {
-  EXPECT_EQ(failure(hs256(), hmac_token(R"({"alg":"HS256","crit":["b64"],"b64":false})", "{}",
-                                        kSecret)),
-            ErrorCode::unsupported_algorithm);
+  EXPECT_EQ(
+      failure(hs256(), hmac_token(R"({"alg":"HS256","crit":["b64"],"b64":false})", "{}", kSecret)),
+      ErrorCode::unsupported_algorithm);
 }
 
 TEST(Verifier, IgnoresKeysOfferedByTheToken) {
@@ -277,8 +278,7 @@ TEST(Verifier, IgnoresKeysOfferedByTheToken) {
 
 TEST(Verifier, RefusesOversizedTokens) {
   const Verifier v = hs256();
-  const std::string big_payload =
-      R"({"mercure":{"payload":")" + std::string(7000, 'x') + R"("}})";
+  const std::string big_payload = R"({"mercure":{"payload":")" + std::string(7000, 'x') + R"("}})";
   const std::string token = hmac_token(kHeader, big_payload, kSecret);
   ASSERT_GT(token.size(), 8192u);
   EXPECT_EQ(failure(v, token), ErrorCode::too_large);
@@ -298,7 +298,8 @@ TEST(Verifier, RefusesOversizedTokens) {
 TEST(Verifier, RefusesOversizedClaims) {
   const Verifier v = hs256();
   std::string many = R"({"mercure":{"subscribe":[)";
-  for (int i = 0; i < 257; ++i) many += (i ? ",\"t" : "\"t") + std::to_string(i) + "\"";
+  for (int i = 0; i < 257; ++i)
+    many += (i ? ",\"t" : "\"t") + std::to_string(i) + "\"";
   many += "]}}";
   EXPECT_EQ(failure(v, hmac_token(kHeader, many, kSecret)), ErrorCode::too_large);
   const std::string payload = R"({"mercure":{"payload":")" + std::string(4100, 'p') + R"("}})";
@@ -309,9 +310,8 @@ TEST(Verifier, RefusesOversizedClaims) {
 }
 
 TEST(Verifier, RefusesABadSelectorRatherThanDroppingIt) {
-  const std::string token =
-      hmac_token(kHeader, R"({"mercure":{"subscribe":["https://a.example/{id}","{broken"]}})",
-                 kSecret);
+  const std::string token = hmac_token(
+      kHeader, R"({"mercure":{"subscribe":["https://a.example/{id}","{broken"]}})", kSecret);
   EXPECT_EQ(failure(hs256(), token), ErrorCode::invalid_claims);
 }
 

@@ -32,7 +32,9 @@ struct Error {
   std::string message;
 };
 
-inline Error make_error(ErrorCode code, std::string message) { return {code, std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) {
+  return {code, std::move(message)};
+}
 
 // Either a T or an Error (std::expected is C++23).
 template <typename T>
