@@ -25,9 +25,12 @@ std::string status_message(const ResponseHead& head) {
 
 std::string_view to_string(ReadyState state) {
   switch (state) {
-    case ReadyState::connecting: return "connecting";
-    case ReadyState::open: return "open";
-    case ReadyState::closed: return "closed";
+    case ReadyState::connecting:
+      return "connecting";
+    case ReadyState::open:
+      return "open";
+    case ReadyState::closed:
+      return "closed";
   }
   return "unknown";
 }
@@ -144,24 +147,26 @@ Step ConnectionMachine::close_with(Error error) {
 Step ConnectionMachine::tick(TimePoint now) {
   switch (phase_) {
     case Phase::connecting:
-      if (policy_.connect_timeout.count() > 0 && now >= attempt_started_ + policy_.connect_timeout) {
-        return schedule_reconnect(now, {ErrorKind::connect_timeout,
-                                        "no response within " +
-                                            std::to_string(policy_.connect_timeout.count()) + " ms"});
+      if (policy_.connect_timeout.count() > 0 &&
+          now >= attempt_started_ + policy_.connect_timeout) {
+        return schedule_reconnect(
+            now, {ErrorKind::connect_timeout,
+                  "no response within " + std::to_string(policy_.connect_timeout.count()) + " ms"});
       }
       return {};
     case Phase::open:
       if (policy_.read_timeout.count() > 0 && now >= last_activity_ + policy_.read_timeout) {
-        return schedule_reconnect(now, {ErrorKind::read_timeout,
-                                        "no data for " +
-                                            std::to_string(policy_.read_timeout.count()) + " ms"});
+        return schedule_reconnect(
+            now, {ErrorKind::read_timeout,
+                  "no data for " + std::to_string(policy_.read_timeout.count()) + " ms"});
       }
       return {};
     case Phase::waiting:
       if (now >= reconnect_at_) return begin_attempt(now);
       return {};
     case Phase::idle:
-    case Phase::closed: return {};
+    case Phase::closed:
+      return {};
   }
   return {};
 }
@@ -191,18 +196,23 @@ std::optional<TimePoint> ConnectionMachine::deadline() const {
     case Phase::open:
       if (policy_.read_timeout.count() > 0) return last_activity_ + policy_.read_timeout;
       return std::nullopt;
-    case Phase::waiting: return reconnect_at_;
+    case Phase::waiting:
+      return reconnect_at_;
     case Phase::idle:
-    case Phase::closed: return std::nullopt;
+    case Phase::closed:
+      return std::nullopt;
   }
   return std::nullopt;
 }
 
 ReadyState ConnectionMachine::ready_state() const {
   switch (phase_) {
-    case Phase::open: return ReadyState::open;
-    case Phase::closed: return ReadyState::closed;
-    default: return ReadyState::connecting;
+    case Phase::open:
+      return ReadyState::open;
+    case Phase::closed:
+      return ReadyState::closed;
+    default:
+      return ReadyState::connecting;
   }
 }
 

@@ -83,13 +83,13 @@ class EventSource::Impl : public std::enable_shared_from_this<EventSource::Impl>
       : executor_(std::move(executor)),
         options_(std::move(options)),
         machine_(checked_url(options_), options_.method, options_.policy),
-        parser_(wire::ParserCallbacks{[this](const wire::ReceivedEvent& e) { deliver(e); },
-                                      [this](std::string_view c) { comment(c); },
-                                      [this](std::uint32_t ms) {
-                                        machine_.set_reconnection_time(
-                                            std::chrono::milliseconds(ms));
-                                      }},
-                options_.max_event_bytes),
+        parser_(
+            wire::ParserCallbacks{[this](const wire::ReceivedEvent& e) { deliver(e); },
+                                  [this](std::string_view c) { comment(c); },
+                                  [this](std::uint32_t ms) {
+                                    machine_.set_reconnection_time(std::chrono::milliseconds(ms));
+                                  }},
+            options_.max_event_bytes),
         timer_(executor_) {
     check_options(options_);
     parser_.set_last_event_id(options_.last_event_id);
@@ -139,8 +139,8 @@ class EventSource::Impl : public std::enable_shared_from_this<EventSource::Impl>
     }
   }
 
-  void fail_connection(const std::shared_ptr<Connection>& conn, ErrorKind kind,
-                       std::string message, bool fatal = false) {
+  void fail_connection(const std::shared_ptr<Connection>& conn, ErrorKind kind, std::string message,
+                       bool fatal = false) {
     if (conn != conn_) return;
     apply(machine_.connection_failed(now(), Error{kind, std::move(message)}, fatal));
   }
@@ -160,11 +160,10 @@ class EventSource::Impl : public std::enable_shared_from_this<EventSource::Impl>
     conn->request = build_request(
         url, machine_.method(), event_stream_headers(parser_.last_event_id(), options_.cookies),
         options_.headers, machine_.body_dropped() ? std::string_view{} : options_.body);
-    conn->transport.connect(
-        url, [self = shared_from_this(),
-              conn](const std::optional<detail::Transport::ConnectError>& error) {
-          self->on_connected(conn, error);
-        });
+    conn->transport.connect(url, [self = shared_from_this(), conn](
+                                     const std::optional<detail::Transport::ConnectError>& error) {
+      self->on_connected(conn, error);
+    });
   }
 
   void on_connected(const std::shared_ptr<Connection>& conn,
@@ -175,23 +174,21 @@ class EventSource::Impl : public std::enable_shared_from_this<EventSource::Impl>
                       error->fatal);
       return;
     }
-    conn->transport.write(conn->request,
-                          [self = shared_from_this(), conn](const error_code& ec, std::size_t) {
-                            if (ec) {
-                              self->fail_connection(conn, ErrorKind::network,
-                                                    "cannot send the request: " + ec.message());
-                              return;
-                            }
-                            self->read_more(conn);
-                          });
+    conn->transport.write(conn->request, [self = shared_from_this(), conn](const error_code& ec,
+                                                                           std::size_t) {
+      if (ec) {
+        self->fail_connection(conn, ErrorKind::network, "cannot send the request: " + ec.message());
+        return;
+      }
+      self->read_more(conn);
+    });
   }
 
   void read_more(const std::shared_ptr<Connection>& conn) {
-    conn->transport.read_some(
-        asio::buffer(conn->buffer),
-        [self = shared_from_this(), conn](const error_code& ec, std::size_t n) {
-          self->on_read(conn, ec, n);
-        });
+    conn->transport.read_some(asio::buffer(conn->buffer), [self = shared_from_this(), conn](
+                                                              const error_code& ec, std::size_t n) {
+      self->on_read(conn, ec, n);
+    });
   }
 
   void on_read(const std::shared_ptr<Connection>& conn, const error_code& ec, std::size_t n) {
@@ -254,11 +251,10 @@ class EventSource::Impl : public std::enable_shared_from_this<EventSource::Impl>
       conn->reader.set_sink([this](std::string_view bytes) {
         // Reported once the parser is done with the bytes (its callbacks must not re-enter
         // it); the handler may close the source, which only stops further delivery.
-        if (delivering_ && parser_.feed(bytes) == wire::ParseError::event_too_large &&
-            on_error) {
-          on_error(Error{ErrorKind::event_too_large,
-                         "an event passed " + std::to_string(options_.max_event_bytes) +
-                             " bytes and was skipped"});
+        if (delivering_ && parser_.feed(bytes) == wire::ParseError::event_too_large && on_error) {
+          on_error(Error{ErrorKind::event_too_large, "an event passed " +
+                                                         std::to_string(options_.max_event_bytes) +
+                                                         " bytes and was skipped"});
         }
       });
     }
@@ -271,29 +267,37 @@ class EventSource::Impl : public std::enable_shared_from_this<EventSource::Impl>
     apply(machine_.response(now(), {head.status, head.content_type, head.location, message}));
   }
 
-  void end_of_body(const std::shared_ptr<Connection>& conn, const error_code& ec) {
+  // The response is over: complete (`why` empty), or cut short for the reason given.
+  void end_of_body(const std::shared_ptr<Connection>& conn, const std::string& why) {
     switch (conn->mode) {
       case Connection::Mode::head:
-        fail_connection(conn, ErrorKind::network,
-                        ec ? "connection lost before the response: " + ec.message()
-                           : "connection closed before the response");
+        fail_connection(conn, ErrorKind::network, "connection closed before the response");
         return;
-      case Connection::Mode::error_body: finish_error_body(conn); return;
+      case Connection::Mode::error_body:
+        finish_error_body(conn);
+        return;
       case Connection::Mode::stream:
         parser_.finish();  // an unfinished event is discarded (SSE-SPEC.md rule 14)
-        fail_connection(conn, ec ? ErrorKind::network : ErrorKind::stream_ended,
-                        ec ? "connection lost: " + ec.message() : "the server ended the stream");
+        fail_connection(conn, ErrorKind::stream_ended,
+                        why.empty() ? "the server ended the stream" : "stream cut: " + why);
         return;
     }
   }
 
   void end_of_input(const std::shared_ptr<Connection>& conn, const error_code& ec) {
     const bool clean = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
-    if (clean && conn->reader.finish() == ResponseReader::Progress::done) {
-      end_of_body(conn, {});
+    if (!clean) {
+      if (conn->mode == Connection::Mode::error_body) return finish_error_body(conn);
+      if (conn->mode == Connection::Mode::stream) parser_.finish();
+      fail_connection(conn, ErrorKind::network, "connection lost: " + ec.message());
       return;
     }
-    end_of_body(conn, clean ? asio::error::connection_reset : ec);
+    // A peer that closes ends a read-until-close body; a chunked or sized one is cut.
+    if (conn->reader.finish() == ResponseReader::Progress::done) {
+      end_of_body(conn, {});
+    } else {
+      end_of_body(conn, conn->reader.error());
+    }
   }
 
   void deliver(const wire::ReceivedEvent& e) {

@@ -51,12 +51,14 @@ class Exchange {
       if (finished_) return;
       ResponseReader::Progress p = ResponseReader::Progress::need_more;
       if (n > 0) p = reader_.feed(std::string_view(buffer_.data(), n));
-      while (p == ResponseReader::Progress::head_ready) p = reader_.feed({});
+      while (p == ResponseReader::Progress::head_ready)
+        p = reader_.feed({});
       if (p == ResponseReader::Progress::need_more && ec) {
         const bool eof = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
         if (!eof) return finish("connection lost: " + ec.message());
         p = reader_.finish();
-        while (p == ResponseReader::Progress::head_ready) p = reader_.feed({});
+        while (p == ResponseReader::Progress::head_ready)
+          p = reader_.feed({});
       }
       if (p == ResponseReader::Progress::failed) return finish("bad response: " + reader_.error());
       if (p == ResponseReader::Progress::done) return finish({});
@@ -112,11 +114,11 @@ FetchResult fetch(const FetchOptions& options) {
   }
   asio::io_context io;
   Exchange exchange(io, tls.get(), options, result);
-  exchange.start(*url, build_request(*url, options.method,
-                                     {{"Accept", "*/*"},
-                                      {"User-Agent", "herald-client/0.1"},
-                                      {"Connection", "close"}},
-                                     options.headers, options.body));
+  exchange.start(
+      *url, build_request(
+                *url, options.method,
+                {{"Accept", "*/*"}, {"User-Agent", "herald-client/0.1"}, {"Connection", "close"}},
+                options.headers, options.body));
   io.run_for(options.timeout);
   if (!exchange.finished()) {
     exchange.abort();

@@ -47,7 +47,8 @@ bool valid_header(std::string_view name, std::string_view value, std::string* er
     }
   }
   if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
-    if (error != nullptr) *error = "CR, LF or NUL in the value of header '" + std::string(name) + "'";
+    if (error != nullptr)
+      *error = "CR, LF or NUL in the value of header '" + std::string(name) + "'";
     return false;
   }
   return true;

@@ -1,5 +1,7 @@
 #include "herald/client/response_reader.hpp"
 
+#include <limits>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -116,7 +118,9 @@ struct ResponseReader::Impl {
 
 ResponseReader::ResponseReader(std::size_t max_head_bytes) : impl_(std::make_unique<Impl>()) {
   impl_->parser.header_limit(static_cast<std::uint32_t>(max_head_bytes));
-  impl_->parser.body_limit(boost::none);  // an event stream has no end
+  // An event stream has no end. Not boost::none: Beast 1.74 compares a Content-Length
+  // against an empty optional and fails every such body with body_limit.
+  impl_->parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   impl_->parser.get().body().sink = &impl_->sink;
 }
 

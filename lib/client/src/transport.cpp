@@ -16,10 +16,9 @@ Transport::Transport(const boost::asio::any_io_executor& executor, ssl::context*
 void Transport::connect(const Url& url, ConnectHandler done) {
   url_ = url;
   done_ = std::move(done);
-  resolver_.async_resolve(url_.host, std::to_string(url_.port),
-                          [this](const error_code& ec, const tcp::resolver::results_type& r) {
-                            on_resolved(ec, r);
-                          });
+  resolver_.async_resolve(
+      url_.host, std::to_string(url_.port),
+      [this](const error_code& ec, const tcp::resolver::results_type& r) { on_resolved(ec, r); });
 }
 
 void Transport::on_resolved(const error_code& ec, const tcp::resolver::results_type& results) {
@@ -27,8 +26,8 @@ void Transport::on_resolved(const error_code& ec, const tcp::resolver::results_t
     finish(ConnectError{"cannot resolve " + url_.host + ": " + ec.message()});
     return;
   }
-  boost::asio::async_connect(plain_, results,
-                             [this](const error_code& e, const tcp::endpoint&) { on_connected(e); });
+  boost::asio::async_connect(
+      plain_, results, [this](const error_code& e, const tcp::endpoint&) { on_connected(e); });
 }
 
 void Transport::on_connected(const error_code& ec) {
@@ -59,8 +58,7 @@ void Transport::on_connected(const error_code& ec) {
   } else {
     X509_VERIFY_PARAM_set1_ip_asc(param, url_.host.c_str());
   }
-  tls_->async_handshake(ssl::stream_base::client,
-                        [this](const error_code& e) { on_handshake(e); });
+  tls_->async_handshake(ssl::stream_base::client, [this](const error_code& e) { on_handshake(e); });
 }
 
 void Transport::on_handshake(const error_code& ec) {
@@ -70,9 +68,9 @@ void Transport::on_handshake(const error_code& ec) {
   }
   const long verify = SSL_get_verify_result(tls_->native_handle());
   if (verify != X509_V_OK) {
-    finish(ConnectError{"certificate of " + url_.host + " not trusted: " +
-                            X509_verify_cert_error_string(verify),
-                        true, true});
+    finish(ConnectError{
+        "certificate of " + url_.host + " not trusted: " + X509_verify_cert_error_string(verify),
+        true, true});
     return;
   }
   finish(ConnectError{"TLS handshake with " + url_.authority() + " failed: " + ec.message(), true});

@@ -29,7 +29,7 @@ namespace herald::client {
 
 // One dispatched event; the views are valid only during the callback (copy what you keep).
 struct MessageEvent {
-  std::string_view type;           // "message" unless the server gave an `event:`
+  std::string_view type;  // "message" unless the server gave an `event:`
   std::string_view data;
   std::string_view last_event_id;  // the stream's last event ID at dispatch
   std::string_view origin;         // scheme://host[:port] of the URL that answered

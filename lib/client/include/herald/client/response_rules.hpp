@@ -6,11 +6,11 @@
 namespace herald::client {
 
 enum class Verdict {
-  open,          // 200 with Content-Type essence text/event-stream
-  redirect,      // 301, 302, 303, 307, 308: follow the Location
-  stop,          // 204: the server asks the client to stop for good
-  fail,          // any other status, or a 200 of another type: fail, no reconnect
-  retry_later,   // a 5xx when the caller opted into retrying them
+  open,         // 200 with Content-Type essence text/event-stream
+  redirect,     // 301, 302, 303, 307, 308: follow the Location
+  stop,         // 204: the server asks the client to stop for good
+  fail,         // any other status, or a 200 of another type: fail, no reconnect
+  retry_later,  // a 5xx when the caller opted into retrying them
 };
 
 // The essence of a media type: the type/subtype before any parameter, trimmed and lower

@@ -32,4 +32,8 @@ std::optional<Url> parse_url(std::string_view text, std::string* error = nullptr
 std::optional<Url> resolve_url(const Url& base, std::string_view reference,
                                std::string* error = nullptr);
 
+// Percent-encodes everything but the RFC 3986 unreserved characters: safe in a query
+// component and in an application/x-www-form-urlencoded body.
+std::string percent_encode(std::string_view text);
+
 }  // namespace herald::client

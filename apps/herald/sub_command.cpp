@@ -1,0 +1,195 @@
+#include "sub_command.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "duration.hpp"
+#include "herald/client/event_source.hpp"
+#include "hub_url.hpp"
+
+namespace herald::app {
+
+namespace {
+
+struct SubFlags {
+  std::string url;
+  std::vector<std::string> topics;
+  std::string last_event_id;
+  std::string jwt;
+  bool json = false;
+  std::size_t count = 0;
+  std::string read_timeout = "45s";
+  std::string ca_file;
+};
+
+// Every flag is also read from HERALD_<FLAG>.
+template <typename T>
+CLI::Option* flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
+  std::string env = "HERALD_";
+  for (char c : name)
+    env += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return cmd.add_option("--" + name, value, help)->envname(env);
+}
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "herald sub: %s\n", message.c_str());
+  return 2;
+}
+
+// Appends `text` as a JSON string. The parser hands over valid UTF-8 (bad bytes are already
+// U+FFFD), so only quotes, backslashes and control characters need escaping; doing it here
+// rather than through a JSON library keeps --json close to the speed of plain output.
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t run = 0;  // start of the bytes not copied yet
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.substr(run, i - run));
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        out.append("\\u00");
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
+    }
+  }
+  out.append(text.substr(run));
+  out.push_back('"');
+}
+
+void print(const client::MessageEvent& e, bool json, std::string& line) {
+  if (json) {
+    line.assign("{\"id\":");
+    append_json_string(line, e.last_event_id);
+    line.append(",\"type\":");
+    append_json_string(line, e.type);
+    line.append(",\"data\":");
+    append_json_string(line, e.data);
+    line.append("}\n");
+    std::fwrite(line.data(), 1, line.size(), stdout);
+  } else {
+    std::fwrite(e.data.data(), 1, e.data.size(), stdout);
+    std::fputc('\n', stdout);
+  }
+}
+
+int run_sub(const SubFlags& f) {
+  std::string error;
+  const auto endpoint = mercure_endpoint(f.url, error);
+  if (!endpoint) return usage_error("URL '" + f.url + "': " + error);
+  const auto read_timeout = parse_duration(f.read_timeout);
+  if (!read_timeout) return usage_error("--read-timeout: not a duration: " + f.read_timeout);
+
+  client::Options options;
+  options.url = with_topics(*endpoint, f.topics);
+  options.last_event_id = f.last_event_id;
+  if (!f.jwt.empty()) options.headers.push_back({"Authorization", "Bearer " + f.jwt});
+  options.policy.read_timeout = *read_timeout;
+  options.policy.retry_server_errors = true;  // a hub at its connection limit answers 503
+  options.tls.ca_file = f.ca_file;
+
+  boost::asio::io_context io;
+  std::unique_ptr<client::EventSource> source;
+  try {
+    source = std::make_unique<client::EventSource>(io.get_executor(), options);
+  } catch (const std::invalid_argument& e) {
+    return usage_error(e.what());
+  }
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (!ec) source->close();  // a clean end: exit 0
+  });
+  int exit_code = 0;
+  std::size_t received = 0;
+  bool flush_pending = false;
+  std::string line;  // reused for every JSON line
+  // Flushed once per read (below), so a large buffer saves write calls, not latency.
+  std::setvbuf(stdout, nullptr, _IOFBF, 64 * 1024);
+  source->on_event([&](const client::MessageEvent& e) {
+    print(e, f.json, line);
+    // One flush per read, not per event: runs after the events of this read are printed.
+    if (!flush_pending) {
+      flush_pending = true;
+      boost::asio::post(io, [&] {
+        std::fflush(stdout);
+        flush_pending = false;
+      });
+    }
+    if (f.count > 0 && ++received >= f.count) {
+      source->close();
+      signals.cancel();
+    }
+  });
+  source->on_error([&](const client::Error& e) {
+    if (e.kind == client::ErrorKind::event_too_large) {
+      std::fprintf(stderr, "herald sub: %s\n", e.message.c_str());
+    } else if (e.will_retry) {
+      std::fprintf(stderr, "herald sub: %s; reconnecting in %lld ms\n", e.message.c_str(),
+                   static_cast<long long>(e.retry_in.count()));
+    } else {
+      std::fprintf(stderr, "herald sub: %s\n", e.message.c_str());
+      exit_code = 1;
+      signals.cancel();
+    }
+  });
+  source->start();
+  io.run();
+  std::fflush(stdout);
+  return exit_code;
+}
+
+}  // namespace
+
+void add_sub_command(CLI::App& app) {
+  auto f = std::make_shared<SubFlags>();
+  CLI::App* cmd = app.add_subcommand("sub", "Subscribe to topics and print events as they come");
+  cmd->footer(
+      "Prints each event's data on a line (or, with --json, one JSON object per line:\n"
+      "id, type, data). Reconnects by itself and resumes with Last-Event-ID; ends on\n"
+      "SIGINT/SIGTERM (exit 0), or when the hub refuses the subscription (exit 1).\n"
+      "Every flag can also be set as an environment variable HERALD_<FLAG>.");
+  cmd->add_option("url", f->url, "The hub: base URL or the full /.well-known/mercure URL")
+      ->required()
+      ->envname("HERALD_URL");
+  // One value per --topic, so a positional after it (the URL) is not taken as a topic.
+  flag(*cmd, "topic", f->topics, "Topic or URI template to subscribe to (repeatable)")
+      ->required()
+      ->allow_extra_args(false);
+  flag(*cmd, "last-event-id", f->last_event_id, "Resume after this event id");
+  flag(*cmd, "jwt", f->jwt, "Subscriber JWT, sent as Authorization: Bearer");
+  cmd->add_flag("--json", f->json, "One JSON object per event: {\"id\",\"type\",\"data\"}")
+      ->envname("HERALD_JSON");
+  flag(*cmd, "count", f->count, "Exit after this many events (0: never)");
+  flag(*cmd, "read-timeout", f->read_timeout,
+       "Reconnect when nothing (not even a heartbeat) came for this long (0: never)")
+      ->capture_default_str();
+  flag(*cmd, "ca-file", f->ca_file, "PEM file of CA certificates to trust for https");
+  cmd->callback([f] { throw CLI::RuntimeError(run_sub(*f)); });
+}
+
+}  // namespace herald::app

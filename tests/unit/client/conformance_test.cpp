@@ -1,0 +1,183 @@
+// The 63 vectors of shared/conformance/sse-vectors.json through the whole client: a real
+// loopback server sends each vector byte-exact (whole as a read-until-close body, one byte
+// per HTTP chunk, and in the vector's own chunks when it has them), then ends the stream.
+// The client must dispatch exactly the expected events, keep the expected `retry:`, and
+// send the expected Last-Event-ID on its reconnect, which the server answers with 204.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client_run.hpp"
+#include "test_server.hpp"
+
+namespace herald::client::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Vector {
+  std::string name;
+  std::string bytes;
+  std::vector<std::string> chunks;
+  std::vector<OwnedEvent> expected;  // origin left empty: filled per server
+  std::optional<std::uint32_t> expected_retry;
+  std::string expected_last_event_id;
+  std::optional<std::string> initial_last_event_id;
+};
+
+std::string from_hex(const std::string& hex) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return out;
+}
+
+std::vector<Vector> load() {
+  std::ifstream file(HERALD_VECTORS);
+  if (!file) throw std::runtime_error("cannot open " HERALD_VECTORS);
+  const auto json = nlohmann::json::parse(file);
+  std::vector<Vector> out;
+  for (const auto& v : json.at("vectors")) {
+    Vector vec;
+    vec.name = v.at("name").get<std::string>();
+    vec.bytes = from_hex(v.at("input_hex").get<std::string>());
+    if (v.contains("chunks_hex")) {
+      for (const auto& c : v.at("chunks_hex"))
+        vec.chunks.push_back(from_hex(c.get<std::string>()));
+    }
+    for (const auto& e : v.at("expected")) {
+      vec.expected.push_back({e.at("type").get<std::string>(), e.at("data").get<std::string>(),
+                              e.at("id").get<std::string>(), ""});
+    }
+    if (!v.at("expected_retry").is_null())
+      vec.expected_retry = v.at("expected_retry").get<std::uint32_t>();
+    vec.expected_last_event_id = v.at("expected_last_event_id").get<std::string>();
+    if (v.contains("initial_last_event_id") && !v.at("initial_last_event_id").is_null())
+      vec.initial_last_event_id = v.at("initial_last_event_id").get<std::string>();
+    out.push_back(std::move(vec));
+  }
+  return out;
+}
+
+const std::vector<Vector>& vectors() {
+  static const std::vector<Vector> all = load();
+  return all;
+}
+
+enum class Framing { whole, byte_chunks, own_chunks };
+
+struct Case {
+  std::size_t index;
+  Framing framing;
+};
+
+std::vector<Case> cases() {
+  std::vector<Case> out;
+  for (std::size_t i = 0; i < vectors().size(); ++i) {
+    out.push_back({i, Framing::whole});
+    out.push_back({i, Framing::byte_chunks});
+    if (!vectors()[i].chunks.empty()) out.push_back({i, Framing::own_chunks});
+  }
+  return out;
+}
+
+std::string case_name(const testing::TestParamInfo<Case>& info) {
+  static const char* framing[] = {"whole", "byte_chunks", "own_chunks"};
+  std::string name = "v" + std::to_string(info.param.index) + "_" +
+                     framing[static_cast<int>(info.param.framing)] + "_";
+  for (const char c : vectors()[info.param.index].name)
+    name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  return name;
+}
+
+// First connection: the vector, then the end of the stream. Second: 204, stop.
+void serve_vector(Conn& conn, std::size_t index, const Vector& v, Framing framing) {
+  if (index > 0) {
+    conn.send_head(204, {});
+    return;
+  }
+  switch (framing) {
+    case Framing::whole:
+      // No Content-Length, no chunking: the body runs until the server closes.
+      conn.send_head(200, {"Content-Type: text/event-stream", "Connection: close"});
+      conn.send(v.bytes);
+      return;
+    case Framing::byte_chunks:
+      conn.send_sse_head();
+      for (std::size_t i = 0; i < v.bytes.size(); ++i) {
+        if (!conn.send_chunk(v.bytes.substr(i, 1))) return;
+        if (i % 64 == 63) conn.pause(1ms);  // let some pieces arrive in separate reads
+      }
+      conn.end_chunks();
+      return;
+    case Framing::own_chunks:
+      conn.send_sse_head();
+      for (const auto& chunk : v.chunks) {
+        if (!conn.send_chunk(chunk)) return;
+        conn.pause(3ms);  // each chunk its own read, as the vector intends
+      }
+      conn.end_chunks();
+      return;
+  }
+}
+
+class ClientVectors : public testing::TestWithParam<Case> {};
+
+TEST(ClientVectorFile, HasAllVectors) {
+  EXPECT_EQ(vectors().size(), 63u);
+}
+
+TEST_P(ClientVectors, ThroughTheWholeClient) {
+  const Vector& v = vectors()[GetParam().index];
+  const Framing framing = GetParam().framing;
+  SCOPED_TRACE(v.name);
+  TestServer server([&](Conn& conn, std::size_t i) { serve_vector(conn, i, v, framing); });
+
+  Options options = quick_options(server.url("/vector"));
+  options.policy.backoff.max_delay = 0ms;  // whatever `retry:` says, come back at once
+  if (v.initial_last_event_id) options.last_event_id = *v.initial_last_event_id;
+  ClientRun run(options);
+  ASSERT_TRUE(run.run(10s)) << "the client did not stop after the 204";
+
+  std::vector<OwnedEvent> expected = v.expected;
+  for (auto& e : expected)
+    e.origin = server.origin();
+  ASSERT_EQ(run.events.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(run.events[i].type, expected[i].type) << "event " << i;
+    EXPECT_EQ(run.events[i].data, expected[i].data) << "event " << i;
+    EXPECT_EQ(run.events[i].last_event_id, expected[i].last_event_id) << "event " << i;
+    EXPECT_EQ(run.events[i].origin, expected[i].origin) << "event " << i;
+  }
+  EXPECT_EQ(run.source().reconnection_time().count(),
+            v.expected_retry ? static_cast<long>(*v.expected_retry)
+                             : quick_options("").policy.reconnection_time.count());
+  EXPECT_EQ(run.source().last_event_id(), v.expected_last_event_id);
+
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u) << "one stream, one reconnect";
+  if (v.initial_last_event_id && !v.initial_last_event_id->empty()) {
+    EXPECT_EQ(requests[0].header("Last-Event-ID"), *v.initial_last_event_id);
+  } else {
+    EXPECT_FALSE(requests[0].has("Last-Event-ID"));
+  }
+  if (v.expected_last_event_id.empty()) {
+    EXPECT_FALSE(requests[1].has("Last-Event-ID")) << "empty id: no header (rule 15)";
+  } else {
+    EXPECT_EQ(requests[1].header("Last-Event-ID"), v.expected_last_event_id);
+  }
+  ASSERT_FALSE(run.errors.empty());
+  EXPECT_EQ(run.errors.back().kind, ErrorKind::http_status);
+  EXPECT_EQ(run.errors.back().status, 204);
+  EXPECT_EQ(run.source().ready_state(), ReadyState::closed);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, ClientVectors, testing::ValuesIn(cases()), case_name);
+
+}  // namespace
+}  // namespace herald::client::test
