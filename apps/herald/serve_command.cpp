@@ -16,6 +16,14 @@ struct ServeOptions {
   server::Config config;
   std::string heartbeat = "15s";
   std::string cors_origins;
+  std::string publish_origins;
+  // --jwt-* set both roles; a role's own flag wins.
+  std::string jwt_key;
+  std::string jwt_alg;
+  std::string publisher_jwt_key;
+  std::string publisher_jwt_alg;
+  std::string subscriber_jwt_key;
+  std::string subscriber_jwt_alg;
   std::string log_format = "text";
   std::string log_level = "info";
 };
@@ -38,8 +46,16 @@ std::vector<std::string> split_list(const std::string& text) {
 template <typename T>
 CLI::Option* flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
   std::string env = "HERALD_";
-  for (char c : name) env += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  for (char c : name)
+    env += c == '-' ? '_' : static_cast<char>(std::toupper(c));
   return cmd.add_option("--" + name, value, help)->envname(env)->capture_default_str();
+}
+
+server::JwtRole role(const std::string& key, const std::string& alg, const ServeOptions& o) {
+  server::JwtRole r;
+  r.key = key.empty() ? o.jwt_key : key;
+  r.alg = !alg.empty() ? alg : !o.jwt_alg.empty() ? o.jwt_alg : "HS256";
+  return r;
 }
 
 int run_serve(ServeOptions& o) {
@@ -50,9 +66,12 @@ int run_serve(ServeOptions& o) {
   }
   o.config.heartbeat = *heartbeat;
   o.config.cors_origins = split_list(o.cors_origins);
+  o.config.publish_origins = split_list(o.publish_origins);
+  o.config.publisher = role(o.publisher_jwt_key, o.publisher_jwt_alg, o);
+  o.config.subscriber = role(o.subscriber_jwt_key, o.subscriber_jwt_alg, o);
   log::set_format(o.log_format == "json" ? log::Format::json : log::Format::text);
-  log::set_level(o.log_level == "debug"  ? log::Level::debug
-                 : o.log_level == "warn" ? log::Level::warn
+  log::set_level(o.log_level == "debug"   ? log::Level::debug
+                 : o.log_level == "warn"  ? log::Level::warn
                  : o.log_level == "error" ? log::Level::error
                                           : log::Level::info);
 
@@ -67,6 +86,12 @@ int run_serve(ServeOptions& o) {
   std::unique_ptr<server::HubServer> hub;
   try {
     hub = std::make_unique<server::HubServer>(o.config);
+  } catch (const std::exception& e) {
+    // A key that cannot be loaded, a malformed --listen: the configuration is wrong.
+    std::fprintf(stderr, "herald serve: %s\n", e.what());
+    return 2;
+  }
+  try {
     hub->start();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "herald serve: cannot start on %s: %s\n", o.config.listen.c_str(),
@@ -98,10 +123,32 @@ void add_serve_command(CLI::App& app) {
   cmd->add_flag("--dev", o->config.dev,
                 "Development mode: anonymous publish and subscribe, the demo ticker and clock")
       ->envname("HERALD_DEV");
+  cmd->add_flag("--anonymous", o->config.anonymous,
+                "Let subscribers in without a token (they never receive private updates)")
+      ->envname("HERALD_ANONYMOUS");
+  cmd->add_flag("--subscriptions", o->config.subscriptions,
+                "The subscriptions API and subscription events (Mercure active subscriptions)")
+      ->envname("HERALD_SUBSCRIPTIONS");
+  flag(*cmd, "jwt-key", o->jwt_key,
+       "JWT key for publishers and subscribers: the secret, a PEM public key, a JWK Set, or "
+       "@FILE");
+  flag(*cmd, "jwt-alg", o->jwt_alg, "JWT algorithm for both roles (default HS256)");
+  flag(*cmd, "publisher-jwt-key", o->publisher_jwt_key,
+       "Publishers' JWT key (overrides --jwt-key)");
+  flag(*cmd, "publisher-jwt-alg", o->publisher_jwt_alg,
+       "Publishers' JWT algorithm (overrides --jwt-alg)");
+  flag(*cmd, "subscriber-jwt-key", o->subscriber_jwt_key,
+       "Subscribers' JWT key (overrides --jwt-key)");
+  flag(*cmd, "subscriber-jwt-alg", o->subscriber_jwt_alg,
+       "Subscribers' JWT algorithm (overrides --jwt-alg)");
+  flag(*cmd, "cookie-name", o->config.cookie_name, "Cookie that carries a browser's JWT");
+  flag(*cmd, "publish-origins", o->publish_origins,
+       "Origins whose pages may publish with the cookie, comma-separated, or *");
   cmd->add_flag("--no-ticker{false}", o->config.demo_ticker,
                 "With --dev: do not run the demo ticker publisher (quiet history for tests)")
       ->envname("HERALD_NO_TICKER");
-  flag(*cmd, "heartbeat", o->heartbeat, "Keep-alive comment on idle streams every DURATION (0: off)");
+  flag(*cmd, "heartbeat", o->heartbeat,
+       "Keep-alive comment on idle streams every DURATION (0: off)");
   flag(*cmd, "history-size", o->config.history_size, "Events kept for replay");
   flag(*cmd, "history-bytes", o->config.history_bytes, "Bytes kept for replay");
   flag(*cmd, "cors-origins", o->cors_origins,
@@ -111,6 +158,13 @@ void add_serve_command(CLI::App& app) {
   flag(*cmd, "subscriber-buffer", o->config.subscriber_buffer,
        "Bytes queued for one subscriber before it is cut (it resumes from history)");
   flag(*cmd, "max-body-bytes", o->config.max_body_bytes, "Largest publish body; larger get 413");
+  flag(*cmd, "max-header-bytes", o->config.max_header_bytes,
+       "Largest request line + headers; larger get 431");
+  flag(*cmd, "max-token-bytes", o->config.max_token_bytes, "Largest JWT; larger get 401");
+  flag(*cmd, "max-topics", o->config.max_topics_per_request,
+       "Topics of one update, and topic selectors of one subscription");
+  flag(*cmd, "max-form-fields", o->config.max_form_fields,
+       "Fields of one publish form or subscribe query string");
   flag(*cmd, "log-format", o->log_format, "Log lines as text or json")
       ->check(CLI::IsMember({"text", "json"}));
   flag(*cmd, "log-level", o->log_level, "debug, info, warn or error")

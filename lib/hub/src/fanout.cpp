@@ -19,7 +19,16 @@ void Fanout::add(Subscriber& s, std::uint64_t seen_seq) {
   s.seen_seq_ = seen_seq;
   s.slots_.clear();
   s.slots_.reserve(s.selectors_.size());
-  for (const Selector& selector : s.selectors_) {
+  for (std::size_t i = 0; i < s.selectors_.size(); ++i) {
+    const Selector& selector = s.selectors_[i];
+    // A selector given twice is indexed once: one list entry per subscriber keeps the
+    // swap-removal below simple (and a second entry would deliver nothing new anyway).
+    bool repeated = false;
+    for (std::size_t j = 0; j < i && !repeated; ++j) repeated = s.selectors_[j] == selector;
+    if (repeated) {
+      s.slots_.push_back(not_indexed);
+      continue;
+    }
     Index& index = index_for(selector);
     auto [it, inserted] = index.try_emplace(selector.text());
     if (inserted) {
@@ -34,6 +43,7 @@ void Fanout::add(Subscriber& s, std::uint64_t seen_seq) {
 
 void Fanout::remove(Subscriber& s) {
   for (std::size_t i = 0; i < s.selectors_.size(); ++i) {
+    if (s.slots_[i] == not_indexed) continue;
     const Selector& selector = s.selectors_[i];
     Index& index = index_for(selector);
     auto it = index.find(selector.text());
@@ -47,7 +57,7 @@ void Fanout::remove(Subscriber& s) {
     list.pop_back();
     if (moved != &s) {
       for (std::size_t j = 0; j < moved->selectors_.size(); ++j) {
-        if (moved->slots_[j] == list.size() && moved->selectors_[j].text() == selector.text()) {
+        if (moved->slots_[j] == list.size() && moved->selectors_[j] == selector) {
           moved->slots_[j] = slot;
           break;
         }

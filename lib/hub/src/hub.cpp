@@ -94,4 +94,9 @@ std::uint64_t Hub::published() const {
   return history_->next_seq() - 1;
 }
 
+std::optional<std::string> Hub::newest_id() const {
+  std::lock_guard lock(mutex_);
+  return history_->newest_id();
+}
+
 }  // namespace herald::hub

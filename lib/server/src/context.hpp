@@ -1,30 +1,43 @@
 #pragma once
-// What the endpoint handlers share: configuration, the hub, the HTTP server.
+// What the endpoint handlers share: configuration, the hub, the HTTP server, the auth gate,
+// and the per-shard and hub-wide state of authorization and subscriptions.
+#include <memory>
 #include <vector>
 
+#include "auth_gate.hpp"
 #include "cors.hpp"
 #include "herald/http/message.hpp"
 #include "herald/http/server.hpp"
 #include "herald/hub/hub.hpp"
 #include "herald/server/config.hpp"
 #include "metrics.hpp"
+#include "subscription_registry.hpp"
+#include "token_expiry.hpp"
 
 namespace herald::server {
 
 struct Context {
   Config config;
   Cors cors;
+  std::unique_ptr<AuthGate> auth;
   hub::Hub* hub = nullptr;
   http::Server* http = nullptr;
   Metrics* metrics = nullptr;
+  // One per shard, used on that shard's thread only.
+  std::vector<TokenExpiry*> expiry;
+  // Null unless --subscriptions.
+  SubscriptionRegistry* subscriptions = nullptr;
+
+  // --dev, or --anonymous: subscribers without a token are let in.
+  bool anonymous_subscribers() const { return config.dev || config.anonymous; }
 };
 
 void handle_publish(Context& ctx, const http::Request& request, http::Exchange& exchange);
 void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange& exchange);
+void handle_subscriptions(Context& ctx, const http::Request& request, http::Exchange& exchange);
 void handle_clock(Context& ctx, const http::Request& request, http::Exchange& exchange);
 void handle_metrics(Context& ctx, const http::Request& request, http::Exchange& exchange);
 void handle_ready(Context& ctx, const http::Request& request, http::Exchange& exchange);
-void handle_dashboard_stream(Context& ctx, const http::Request& request,
-                             http::Exchange& exchange);
+void handle_dashboard_stream(Context& ctx, const http::Request& request, http::Exchange& exchange);
 
 }  // namespace herald::server

@@ -60,6 +60,10 @@ void route(Context& ctx, const http::Request& request, http::Exchange& exchange)
     if (method == "POST") return handle_publish(ctx, request, exchange);
     return exchange.respond(http::Response::text(405, "use GET or POST"));
   }
+  if (path.starts_with(subscriptions_path) &&
+      (path.size() == subscriptions_path.size() || path[subscriptions_path.size()] == '/')) {
+    return handle_subscriptions(ctx, request, exchange);
+  }
   if (path == "/healthz" || path == "/readyz" || path == "/metrics" ||
       path == "/dashboard/stream") {
     if (method != "GET" && method != "HEAD") {
@@ -88,13 +92,30 @@ void route(Context& ctx, const http::Request& request, http::Exchange& exchange)
   exchange.respond(http::Response::text(404, "not found"));
 }
 
+// A hub nobody can use is a configuration mistake worth a line in the log.
+void warn_about_access(const Context& ctx) {
+  if (ctx.config.dev) return;
+  if (!ctx.auth->has_key(Role::publisher)) {
+    log::warn("no publisher key: publishing is refused (--publisher-jwt-key, --jwt-key or --dev)");
+  }
+  if (!ctx.auth->has_key(Role::subscriber) && !ctx.config.anonymous) {
+    log::warn(
+        "no subscriber key and not --anonymous: subscribing is refused (--subscriber-jwt-key, "
+        "--jwt-key or --anonymous)");
+  }
+}
+
 }  // namespace
 
+// Destroyed bottom-up: the expiry timers before the io_contexts they use; the registry
+// after the HTTP server, whose streams' close callbacks reach it.
 struct HubServer::Impl {
   Context ctx;
   Metrics metrics;
+  std::unique_ptr<SubscriptionRegistry> subscriptions;
   std::unique_ptr<http::Server> http;
   std::unique_ptr<hub::Hub> hub;
+  std::vector<std::unique_ptr<TokenExpiry>> expiry;
 };
 
 HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
@@ -102,6 +123,7 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
   ctx.config = std::move(config);
   ctx.cors = Cors(ctx.config.cors_origins);
   ctx.metrics = &impl_->metrics;
+  ctx.auth = std::make_unique<AuthGate>(ctx.config);  // throws on a bad key
 
   http::ServerOptions options;
   split_listen(ctx.config.listen, options.host, options.port);
@@ -109,9 +131,10 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
                                             : std::max(1u, std::thread::hardware_concurrency());
   options.max_connections = ctx.config.max_connections;
   options.max_body_bytes = ctx.config.max_body_bytes;
+  options.max_header_bytes = ctx.config.max_header_bytes;
   options.keepalive_interval = ctx.config.heartbeat;
-  impl_->http = std::make_unique<http::Server>(
-      options, [&ctx](const http::Request& r, http::Exchange& e) {
+  impl_->http =
+      std::make_unique<http::Server>(options, [&ctx](const http::Request& r, http::Exchange& e) {
         CorsExchange with_cors(ctx.cors, r, e);
         route(ctx, r, with_cors);
       });
@@ -127,6 +150,16 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
       std::make_unique<store::MemoryHistory>(ctx.config.history_size, ctx.config.history_bytes),
       std::move(posts));
   ctx.hub = impl_->hub.get();
+  if (ctx.config.subscriptions) {
+    impl_->subscriptions = std::make_unique<SubscriptionRegistry>(*impl_->hub);
+    ctx.subscriptions = impl_->subscriptions.get();
+  }
+  for (std::size_t i = 0; i < impl_->http->shard_count(); ++i) {
+    impl_->expiry.push_back(
+        std::make_unique<TokenExpiry>(impl_->http->context(i), ctx.config.expired_token_retry));
+    ctx.expiry.push_back(impl_->expiry.back().get());
+  }
+  warn_about_access(ctx);
 }
 
 HubServer::~HubServer() {
@@ -136,7 +169,8 @@ HubServer::~HubServer() {
 
 void HubServer::start() {
   impl_->http->bind();
-  if (impl_->ctx.config.dev && impl_->ctx.config.demo_ticker) start_demo_ticker(impl_->http->context(0), *impl_->hub);
+  if (impl_->ctx.config.dev && impl_->ctx.config.demo_ticker)
+    start_demo_ticker(impl_->http->context(0), *impl_->hub);
   impl_->http->start();
   log::info("herald started", {{"url", url()},
                                {"threads", std::to_string(impl_->http->shard_count())},
@@ -149,8 +183,12 @@ std::string HubServer::url() const {
   return "http://" + host + ":" + std::to_string(impl_->http->port());
 }
 
-void HubServer::stop() { impl_->http->stop(); }
+void HubServer::stop() {
+  impl_->http->stop();
+}
 
-void HubServer::wait() { impl_->http->wait(); }
+void HubServer::wait() {
+  impl_->http->wait();
+}
 
 }  // namespace herald::server

@@ -4,6 +4,7 @@
 
 #include "context.hpp"
 #include "event_id.hpp"
+#include "herald/auth/authorize.hpp"
 #include "herald/base/form.hpp"
 #include "herald/base/log.hpp"
 #include "herald/wire/serializer.hpp"
@@ -15,8 +16,22 @@ namespace {
 bool is_form_content_type(std::string_view type) {
   auto semi = type.find(';');
   std::string_view essence = type.substr(0, semi);
-  while (!essence.empty() && essence.back() == ' ') essence.remove_suffix(1);
+  while (!essence.empty() && essence.back() == ' ')
+    essence.remove_suffix(1);
   return http::iequals(essence, "application/x-www-form-urlencoded");
+}
+
+// Whether `topic`, relative or absolute, has a path under /.well-known/mercure: those are
+// the hub's own topics (subscription events), which a publisher must not forge.
+bool addresses_hub_namespace(std::string_view topic) {
+  if (auto scheme = topic.find("://"); scheme != std::string_view::npos) {
+    auto path = topic.find('/', scheme + 3);
+    topic = path == std::string_view::npos ? std::string_view() : topic.substr(path);
+  }
+  topic = topic.substr(0, topic.find_first_of("?#"));
+  constexpr std::string_view reserved = "/.well-known/mercure";
+  return topic.starts_with(reserved) &&
+         (topic.size() == reserved.size() || topic[reserved.size()] == '/');
 }
 
 bool parse_retry(std::string_view text, std::uint32_t& out) {
@@ -37,25 +52,43 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
     log::info("publish rejected", {{"conn", std::to_string(request.connection_id)},
                                    {"status", std::to_string(status)},
                                    {"reason", std::string(message)}});
-    exchange.respond(http::Response::text(status, message));
+    exchange.respond(denial_response({status, std::string(message)}));
   };
+  // Who is publishing comes first: an unauthorized client learns nothing about its form.
+  std::shared_ptr<const auth::Claims> claims;
   if (!ctx.config.dev) {
-    return fail(401,
-                "publishing needs a JWT with a mercure.publish claim; JWT auth is not "
-                "configured on this hub (start it with --dev for anonymous publishing)");
+    auto who = ctx.auth->identify(request, Role::publisher);
+    if (auto* denial = std::get_if<Denial>(&who)) return fail(denial->status, denial->message);
+    claims = std::get<Identity>(who).claims;
+    if (!claims) {
+      return fail(401, ctx.auth->has_key(Role::publisher)
+                           ? "publishing needs a JWT with a mercure.publish claim "
+                             "(Authorization: Bearer, the authorization query parameter or the "
+                             "cookie)"
+                           : "publishing needs a JWT, and no publisher key is configured on this "
+                             "hub (--publisher-jwt-key or --jwt-key; --dev for anonymous "
+                             "publishing)");
+    }
   }
   if (!is_form_content_type(request.header("Content-Type"))) {
     return fail(415, "publish needs Content-Type: application/x-www-form-urlencoded");
   }
   std::vector<form::Field> fields;
   std::string error;
-  if (!form::decode(request.body, fields, error)) return fail(400, error);
+  form::Limits limits;
+  limits.max_fields = ctx.config.max_form_fields;
+  limits.max_value_bytes = ctx.config.max_body_bytes;
+  if (!form::decode(request.body, fields, error, limits)) return fail(400, error);
 
   auto update = std::make_shared<hub::Update>();
   wire::Event event;
   for (form::Field& f : fields) {
     if (f.name == "topic") {
       if (f.value.empty()) return fail(400, "empty topic");
+      if (f.value.size() > hub::Selector::kMaxLength) {
+        return fail(
+            400, "topic too long (limit " + std::to_string(hub::Selector::kMaxLength) + " bytes)");
+      }
       update->topics.push_back(std::move(f.value));
     } else if (f.name == "data") {
       // Mercure joins repeated data fields with a newline.
@@ -75,8 +108,22 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
   }
   if (update->topics.empty()) return fail(400, "missing topic: give at least one topic field");
   if (update->topics.size() > ctx.config.max_topics_per_request) {
-    return fail(400, "too many topics (limit " +
-                         std::to_string(ctx.config.max_topics_per_request) + ")");
+    return fail(
+        400, "too many topics (limit " + std::to_string(ctx.config.max_topics_per_request) + ")");
+  }
+  for (const std::string& topic : update->topics) {
+    if (addresses_hub_namespace(topic)) {
+      return fail(403,
+                  "topics under /.well-known/mercure are the hub's own (subscription "
+                  "events); nobody may publish to them");
+    }
+  }
+  // Every topic must match a publish selector, private update or not: stricter than
+  // Mercure 0.x, which lets any publish claim publish public updates.
+  if (claims && !auth::can_publish(*claims, update->topics)) {
+    return fail(403,
+                "the token's mercure.publish selectors do not cover every topic of this "
+                "update");
   }
   if (event.id) {
     if (event.id->empty()) return fail(400, "id must not be empty");

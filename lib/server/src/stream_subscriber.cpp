@@ -2,13 +2,20 @@
 
 #include <boost/asio/post.hpp>
 
+#include "herald/auth/authorize.hpp"
 #include "herald/base/log.hpp"
 
 namespace herald::server {
 
-StreamSubscriber::StreamSubscriber(std::vector<hub::Selector> selectors, std::size_t byte_budget,
-                                   boost::asio::io_context& io, Metrics& metrics)
-    : hub::Subscriber(std::move(selectors)), byte_budget_(byte_budget), io_(io), metrics_(metrics) {}
+StreamSubscriber::StreamSubscriber(std::vector<hub::Selector> selectors,
+                                   std::shared_ptr<const auth::Claims> claims,
+                                   std::size_t byte_budget, boost::asio::io_context& io,
+                                   Metrics& metrics)
+    : hub::Subscriber(std::move(selectors)),
+      claims_(std::move(claims)),
+      byte_budget_(byte_budget),
+      io_(io),
+      metrics_(metrics) {}
 
 static http::SharedBytes frame_of(const hub::UpdatePtr& update) {
   // Aliasing the update's own refcount: no copy of the bytes, no allocation.
@@ -43,9 +50,10 @@ void StreamSubscriber::flush() {
   if (!cut_ && sink_) sink_->flush();
 }
 
-bool StreamSubscriber::may_receive_private(const hub::Update&) const {
-  // Anonymous subscribers never receive private updates; JWT subscribers come with auth.
-  return false;
+bool StreamSubscriber::may_receive_private(const hub::Update& update) const {
+  // One of the update's topics must match a mercure.subscribe selector; anonymous
+  // subscribers (no claims) never qualify.
+  return auth::can_receive(claims_.get(), update.topics, true);
 }
 
 }  // namespace herald::server

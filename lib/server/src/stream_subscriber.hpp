@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "herald/auth/claims.hpp"
 #include "herald/http/stream_sink.hpp"
 #include "herald/hub/subscriber.hpp"
 #include "metrics.hpp"
@@ -15,8 +16,10 @@ namespace herald::server {
 
 class StreamSubscriber final : public hub::Subscriber {
  public:
-  StreamSubscriber(std::vector<hub::Selector> selectors, std::size_t byte_budget,
-                   boost::asio::io_context& io, Metrics& metrics);
+  // `claims`: the verified token of the subscriber, null when anonymous; it decides which
+  // private updates this subscriber receives, live and on replay alike.
+  StreamSubscriber(std::vector<hub::Selector> selectors, std::shared_ptr<const auth::Claims> claims,
+                   std::size_t byte_budget, boost::asio::io_context& io, Metrics& metrics);
 
   void attach(std::shared_ptr<http::StreamSink> sink) { sink_ = std::move(sink); }
   // Queues the replay; its bytes do not count against the live budget.
@@ -30,6 +33,7 @@ class StreamSubscriber final : public hub::Subscriber {
 
  private:
   std::shared_ptr<http::StreamSink> sink_;
+  std::shared_ptr<const auth::Claims> claims_;
   std::size_t byte_budget_;
   std::size_t replay_bytes_ = 0;
   boost::asio::io_context& io_;

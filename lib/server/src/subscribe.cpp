@@ -1,5 +1,11 @@
-// GET /.well-known/mercure: parse selectors, register with the hub, replay, then stream.
+// GET /.well-known/mercure: who is asking, parse selectors, register with the hub, replay,
+// then stream until the client leaves or its token expires.
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
 #include "context.hpp"
+#include "event_id.hpp"
 #include "herald/base/form.hpp"
 #include "herald/base/log.hpp"
 #include "herald/server/sse.hpp"
@@ -11,26 +17,51 @@ namespace {
 
 const char* describe(hub::ReplayFrom from) {
   switch (from) {
-    case hub::ReplayFrom::none: return "none";
-    case hub::ReplayFrom::after_id: return "after-id";
-    case hub::ReplayFrom::earliest: return "earliest";
-    case hub::ReplayFrom::unknown: return "unknown-id-replayed-all";
+    case hub::ReplayFrom::none:
+      return "none";
+    case hub::ReplayFrom::after_id:
+      return "after-id";
+    case hub::ReplayFrom::earliest:
+      return "earliest";
+    case hub::ReplayFrom::unknown:
+      return "unknown-id-replayed-all";
   }
   return "none";
+}
+
+// What a subscriber's token contributes to its subscription events.
+nlohmann::json payload_of(const auth::Claims* claims) {
+  if (claims == nullptr || claims->payload.empty()) return nullptr;
+  auto j = nlohmann::json::parse(claims->payload, nullptr, false);
+  return j.is_discarded() ? nlohmann::json() : j;
 }
 
 }  // namespace
 
 void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange& exchange) {
   auto fail = [&](int status, std::string_view message) {
-    exchange.respond(http::Response::text(status, message));
+    exchange.respond(denial_response({status, std::string(message)}));
   };
+  auto who = ctx.auth->identify(request, Role::subscriber);
+  if (auto* denial = std::get_if<Denial>(&who)) return exchange.respond(denial_response(*denial));
+  Identity identity = std::move(std::get<Identity>(who));
+  if (identity.anonymous() && !ctx.anonymous_subscribers()) {
+    return fail(401, ctx.auth->has_key(Role::subscriber)
+                         ? "subscribing needs a JWT (Authorization: Bearer, the authorization "
+                           "query parameter or the cookie); this hub is not --anonymous"
+                         : "anonymous subscriptions are off and no subscriber key is "
+                           "configured (start the hub with --anonymous or --subscriber-jwt-key)");
+  }
+
   std::vector<form::Field> query;
   std::string error;
-  if (!form::decode(request.query(), query, error)) return fail(400, error);
+  form::Limits limits;
+  limits.max_fields = ctx.config.max_form_fields;
+  if (!form::decode(request.query(), query, error, limits)) return fail(400, error);
 
   std::vector<hub::Selector> selectors;
   std::string last_event_id(request.header("Last-Event-ID"));
+  std::string legacy_last_event_id;
   for (const form::Field& f : query) {
     if (f.name == "topic") {
       if (selectors.size() >= ctx.config.max_topics_per_request) {
@@ -40,17 +71,28 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
       std::string selector_error;
       auto selector = hub::Selector::parse(f.value, &selector_error);
       if (!selector) return fail(400, "bad topic selector: " + selector_error);
-      selectors.push_back(std::move(*selector));
+      // A selector asked twice means it once; the fan-out index also wants each selector
+      // of a subscriber once (removal assumes it).
+      if (std::find(selectors.begin(), selectors.end(), *selector) == selectors.end()) {
+        selectors.push_back(std::move(*selector));
+      }
     } else if (f.name == "lastEventID" && last_event_id.empty()) {
       last_event_id = f.value;  // the header wins: it is what a reconnecting browser sends
+    } else if (f.name == "Last-Event-ID") {
+      legacy_last_event_id = f.value;  // older Mercure clients' spelling
     }
   }
+  if (last_event_id.empty()) last_event_id = std::move(legacy_last_event_id);
   if (selectors.empty()) return fail(400, "missing topic: give at least one topic parameter");
 
+  std::vector<std::string> topics;  // for subscription events
+  if (ctx.subscriptions != nullptr) {
+    for (const hub::Selector& s : selectors)
+      topics.push_back(s.text());
+  }
   auto& io = ctx.http->context(request.shard);
-  auto subscriber = std::make_shared<StreamSubscriber>(std::move(selectors),
-                                                       ctx.config.subscriber_buffer, io,
-                                                       *ctx.metrics);
+  auto subscriber = std::make_shared<StreamSubscriber>(
+      std::move(selectors), identity.claims, ctx.config.subscriber_buffer, io, *ctx.metrics);
   subscriber->set_id(request.connection_id);
   hub::SubscribeResult result = ctx.hub->subscribe(request.shard, *subscriber, last_event_id);
 
@@ -60,6 +102,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   subscriber->attach(sink);
   log::info("subscribed", {{"conn", std::to_string(request.connection_id)},
                            {"shard", std::to_string(request.shard)},
+                           {"token", std::string(auth::to_string(identity.source))},
                            {"replay", describe(result.replay_from)},
                            {"replayed", std::to_string(result.replay.size())}});
   if (!result.replay.empty()) {
@@ -67,11 +110,29 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
     subscriber->replay(result.replay);
     sink->flush();
   }
+
+  // A stream lives no longer than its token.
+  std::optional<TokenExpiry::Clock::time_point> expires;
+  TokenExpiry* expiry = ctx.expiry[request.shard];
+  if (identity.claims && identity.claims->expires_at) {
+    expires = TokenExpiry::to_steady(*identity.claims->expires_at);
+    expiry->add(*expires, sink);
+  }
+  std::string subscriber_id;  // stays empty (no allocation) without --subscriptions
+  if (ctx.subscriptions != nullptr) {
+    subscriber_id = generate_event_id();
+    ctx.subscriptions->add(subscriber_id, std::move(topics), payload_of(identity.claims.get()));
+  }
+
   // The stream owns the subscriber until it closes, then the hub forgets it. The callback
   // is cleared after it runs, which breaks the sink <-> subscriber cycle.
-  sink->on_close([hub = ctx.hub, shard = request.shard, subscriber] {
+  sink->on_close([hub = ctx.hub, registry = ctx.subscriptions, shard = request.shard,
+                  id = sink->id(), subscriber, expiry, expires,
+                  subscriber_id = std::move(subscriber_id)] {
     hub->unsubscribe(shard, *subscriber);
     subscriber->attach(nullptr);
+    if (expires) expiry->remove(*expires, id);
+    if (registry != nullptr) registry->remove(subscriber_id);
   });
 }
 

@@ -113,6 +113,22 @@ TEST(Fanout, RemoveKeepsOtherSubscribersReachable) {
   EXPECT_EQ(fanout.template_selector_count(), 0u);
 }
 
+TEST(Fanout, RepeatedSelectorsAreIndexedOnce) {
+  Fanout fanout;
+  RecordingSubscriber twice(selectors({"a", "a", "{t}", "{t}"}));
+  RecordingSubscriber other(selectors({"a"}));
+  fanout.add(twice, 0);
+  fanout.add(other, 0);
+  fanout.dispatch(update(1, {"a"}));
+  EXPECT_EQ(twice.received.size(), 1u);
+  fanout.remove(twice);  // used to trip the slot bookkeeping
+  fanout.dispatch(update(2, {"a"}));
+  EXPECT_EQ(other.received, (std::vector<std::string>{"id-1", "id-2"}));
+  fanout.remove(other);
+  EXPECT_EQ(fanout.subscriber_count(), 0u);
+  EXPECT_EQ(fanout.template_selector_count(), 0u);
+}
+
 TEST(Fanout, TemplateCacheSeesNewTemplates) {
   Fanout fanout;
   RecordingSubscriber first(selectors({"/books/{id}"}));

@@ -2,6 +2,7 @@
 // One shard's subscriptions and the per-event matching. Single-threaded by design: each
 // worker shard owns one Fanout, so delivering an event takes no lock.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -44,6 +45,7 @@ class Fanout {
     std::vector<Subscriber*> subscribers;
   };
   using Index = std::unordered_map<std::string, Entry>;
+  static constexpr std::uint32_t not_indexed = UINT32_MAX;  // a repeated selector's slot
 
   Index& index_for(const Selector& selector);
   void offer(Subscriber& s, const UpdatePtr& update);

@@ -49,6 +49,8 @@ class Hub {
   std::size_t history_size() const;
   std::size_t history_bytes() const;
   std::uint64_t published() const;
+  // The id of the newest update in history; none while it is empty. Thread-safe.
+  std::optional<std::string> newest_id() const;
 
   // Statistics, readable from any thread (relaxed: for metrics, not for logic).
   struct ShardStats {

@@ -7,11 +7,30 @@
 
 namespace herald::server {
 
+// The keys one role (publisher or subscriber) trusts. `key` is a lib/auth key spec: the
+// key text, or "@PATH" (see load_verification_keys); empty: the role has no key, so no
+// token of that role verifies.
+struct JwtRole {
+  std::string key;
+  std::string alg = "HS256";
+};
+
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::size_t threads = 0;  // 0: one per core
+  // Anonymous publish and subscribe (implies `anonymous`), the demo ticker and clock.
   bool dev = false;
   bool demo_ticker = true;  // with dev: publish the demo's stock prices
+  // Subscribers without a token may subscribe (they never receive private updates).
+  bool anonymous = false;
+  // The subscriptions API and subscription events.
+  bool subscriptions = false;
+  JwtRole publisher;
+  JwtRole subscriber;
+  // The cookie a browser carries its token in (EventSource cannot set headers).
+  std::string cookie_name = "mercureAuthorization";
+  // Origins whose pages may publish with the cookie (CSRF); "*" for any.
+  std::vector<std::string> publish_origins;
   std::chrono::milliseconds heartbeat{15000};
   std::size_t history_size = 10000;
   std::size_t history_bytes = 64 * 1024 * 1024;
@@ -19,7 +38,15 @@ struct Config {
   std::size_t max_connections = 19000;
   std::size_t subscriber_buffer = 4 * 1024 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = 16 * 1024;  // request line + headers; over: 431
+  std::size_t max_token_bytes = 8192;
+  // Topics of one update, and topic selectors of one subscription.
   std::size_t max_topics_per_request = 100;
+  // Fields of one publish form or subscribe query string.
+  std::size_t max_form_fields = 1000;
+  // The `retry:` sent when a stream ends because its token expired: how soon the client
+  // comes back with a fresh token (and resumes from history).
+  std::chrono::milliseconds expired_token_retry{1000};
 };
 
 }  // namespace herald::server

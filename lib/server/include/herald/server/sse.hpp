@@ -1,5 +1,6 @@
 #pragma once
 // Small helpers for programs that serve their own SSE endpoints with herald's HTTP layer.
+// Mercure discovery (the `Link: <hub>; rel="mercure"` header) is in discovery.hpp.
 #include "herald/http/message.hpp"
 #include "herald/http/stream_sink.hpp"
 #include "herald/wire/event.hpp"

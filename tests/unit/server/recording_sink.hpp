@@ -1,0 +1,65 @@
+#pragma once
+// A StreamSink that keeps what it is given in memory: the stream end of the server's
+// subscriber and expiry logic, without a socket. It honours the contract's rules that the
+// logic relies on (writes after end() or close are ignored, on_close runs once).
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "herald/http/stream_sink.hpp"
+
+namespace herald::server::test {
+
+class RecordingSink final : public http::StreamSink {
+ public:
+  explicit RecordingSink(std::uint64_t id = 1) : id_(id) {}
+
+  void write(http::SharedBytes bytes) override {
+    if (closed_ || ended_) return;
+    queued_.append(bytes.bytes);
+  }
+  void flush() override {
+    written_ += queued_;
+    queued_.clear();
+  }
+  std::size_t queued_bytes() const override { return queued_.size(); }
+  void end() override {
+    if (closed_ || ended_) return;
+    flush();
+    ended_ = true;
+    close();
+  }
+  void abort() override {
+    aborted_ = true;
+    close();
+  }
+  bool closed() const override { return closed_; }
+  void on_close(std::function<void()> callback) override { on_close_ = std::move(callback); }
+  std::size_t shard() const override { return 0; }
+  std::uint64_t id() const override { return id_; }
+
+  // The client leaving.
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    if (auto cb = std::move(on_close_)) {
+      on_close_ = nullptr;
+      cb();
+    }
+  }
+
+  const std::string& written() const { return written_; }
+  bool ended() const { return ended_; }
+  bool aborted() const { return aborted_; }
+
+ private:
+  std::uint64_t id_;
+  std::string queued_;
+  std::string written_;
+  bool ended_ = false;
+  bool aborted_ = false;
+  bool closed_ = false;
+  std::function<void()> on_close_;
+};
+
+}  // namespace herald::server::test
