@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_flag.hpp"
 #include "duration.hpp"
 #include "herald/client/fetch.hpp"
 #include "hub_url.hpp"
@@ -31,15 +32,6 @@ struct PubFlags {
   std::string timeout = "10s";
   std::string ca_file;
 };
-
-// Every flag is also read from HERALD_<FLAG>.
-template <typename T>
-CLI::Option* flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
-  std::string env = "HERALD_";
-  for (char c : name)
-    env += c == '-' ? '_' : static_cast<char>(std::toupper(c));
-  return cmd.add_option("--" + name, value, help)->envname(env);
-}
 
 int fail(int code, const std::string& message) {
   std::fprintf(stderr, "herald pub: %s\n", message.c_str());

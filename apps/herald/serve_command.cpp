@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli_flag.hpp"
 #include "duration.hpp"
 #include "herald/base/log.hpp"
 #include "herald/server/hub_server.hpp"
@@ -40,15 +41,6 @@ std::vector<std::string> split_list(const std::string& text) {
     }
   }
   return out;
-}
-
-// Every flag is also read from HERALD_<FLAG>.
-template <typename T>
-CLI::Option* flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
-  std::string env = "HERALD_";
-  for (char c : name)
-    env += c == '-' ? '_' : static_cast<char>(std::toupper(c));
-  return cmd.add_option("--" + name, value, help)->envname(env)->capture_default_str();
 }
 
 server::JwtRole role(const std::string& key, const std::string& alg, const ServeOptions& o) {

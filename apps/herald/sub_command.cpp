@@ -11,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "cli_flag.hpp"
 #include "duration.hpp"
 #include "herald/client/event_source.hpp"
 #include "hub_url.hpp"
@@ -29,15 +30,6 @@ struct SubFlags {
   std::string read_timeout = "45s";
   std::string ca_file;
 };
-
-// Every flag is also read from HERALD_<FLAG>.
-template <typename T>
-CLI::Option* flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
-  std::string env = "HERALD_";
-  for (char c : name)
-    env += c == '-' ? '_' : static_cast<char>(std::toupper(c));
-  return cmd.add_option("--" + name, value, help)->envname(env);
-}
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "herald sub: %s\n", message.c_str());

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_flag.hpp"
 #include "duration.hpp"
 #include "herald/auth/algorithm.hpp"
 #include "herald/auth/key_source.hpp"
@@ -25,15 +26,6 @@ struct TokenFlags {
   std::string exp;
   std::string kid;
 };
-
-// Every flag is also read from HERALD_<FLAG>.
-template <typename T>
-CLI::Option* flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
-  std::string env = "HERALD_";
-  for (char c : name)
-    env += c == '-' ? '_' : static_cast<char>(std::toupper(c));
-  return cmd.add_option("--" + name, value, help)->envname(env);
-}
 
 int fail(const std::string& message) {
   std::fprintf(stderr, "herald token: %s\n", message.c_str());
