@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/sse_vectors.hpp"
 #include "client_run.hpp"
 #include "test_server.hpp"
 
@@ -20,53 +21,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct Vector {
-  std::string name;
-  std::string bytes;
-  std::vector<std::string> chunks;
-  std::vector<OwnedEvent> expected;  // origin left empty: filled per server
-  std::optional<std::uint32_t> expected_retry;
-  std::string expected_last_event_id;
-  std::optional<std::string> initial_last_event_id;
-};
-
-std::string from_hex(const std::string& hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  return out;
-}
-
-std::vector<Vector> load() {
-  std::ifstream file(HERALD_VECTORS);
-  if (!file) throw std::runtime_error("cannot open " HERALD_VECTORS);
-  const auto json = nlohmann::json::parse(file);
-  std::vector<Vector> out;
-  for (const auto& v : json.at("vectors")) {
-    Vector vec;
-    vec.name = v.at("name").get<std::string>();
-    vec.bytes = from_hex(v.at("input_hex").get<std::string>());
-    if (v.contains("chunks_hex")) {
-      for (const auto& c : v.at("chunks_hex"))
-        vec.chunks.push_back(from_hex(c.get<std::string>()));
-    }
-    for (const auto& e : v.at("expected")) {
-      vec.expected.push_back({e.at("type").get<std::string>(), e.at("data").get<std::string>(),
-                              e.at("id").get<std::string>(), ""});
-    }
-    if (!v.at("expected_retry").is_null())
-      vec.expected_retry = v.at("expected_retry").get<std::uint32_t>();
-    vec.expected_last_event_id = v.at("expected_last_event_id").get<std::string>();
-    if (v.contains("initial_last_event_id") && !v.at("initial_last_event_id").is_null())
-      vec.initial_last_event_id = v.at("initial_last_event_id").get<std::string>();
-    out.push_back(std::move(vec));
-  }
-  return out;
-}
+using Vector = herald::test::SseVector;
 
 const std::vector<Vector>& vectors() {
-  static const std::vector<Vector> all = load();
-  return all;
+  return herald::test::sse_vectors();
 }
 
 enum class Framing { whole, byte_chunks, own_chunks };
@@ -144,9 +102,10 @@ TEST_P(ClientVectors, ThroughTheWholeClient) {
   ClientRun run(options);
   ASSERT_TRUE(run.run(10s)) << "the client did not stop after the 204";
 
-  std::vector<OwnedEvent> expected = v.expected;
-  for (auto& e : expected)
-    e.origin = server.origin();
+  std::vector<OwnedEvent> expected;
+  for (const auto& e : v.expected) {
+    expected.push_back({e.type, e.data, e.last_event_id, server.origin()});
+  }
   ASSERT_EQ(run.events.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(run.events[i].type, expected[i].type) << "event " << i;

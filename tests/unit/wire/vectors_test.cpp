@@ -9,61 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "../common/sse_vectors.hpp"
 #include "recorder.hpp"
 
 namespace herald::wire::test {
 namespace {
 
-struct Vector {
-  std::string name;
-  std::string bytes;
-  std::vector<std::string> chunks;  // empty when the vector does not prescribe any
-  std::vector<ReceivedEvent> expected;
-  std::optional<std::uint32_t> expected_retry;
-  std::string expected_last_event_id;
-  std::optional<std::string> initial_last_event_id;
-};
-
-std::string from_hex(const std::string& hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return out;
-}
-
-std::vector<Vector> load_vectors() {
-  std::ifstream file(HERALD_VECTORS);
-  if (!file) throw std::runtime_error("cannot open " HERALD_VECTORS);
-  const auto json = nlohmann::json::parse(file);
-  std::vector<Vector> vectors;
-  for (const auto& v : json.at("vectors")) {
-    Vector vec;
-    vec.name = v.at("name").get<std::string>();
-    vec.bytes = from_hex(v.at("input_hex").get<std::string>());
-    if (v.contains("chunks_hex")) {
-      for (const auto& c : v.at("chunks_hex"))
-        vec.chunks.push_back(from_hex(c.get<std::string>()));
-    }
-    for (const auto& e : v.at("expected")) {
-      vec.expected.push_back(ReceivedEvent{e.at("type").get<std::string>(),
-                                           e.at("data").get<std::string>(),
-                                           e.at("id").get<std::string>()});
-    }
-    if (!v.at("expected_retry").is_null())
-      vec.expected_retry = v.at("expected_retry").get<std::uint32_t>();
-    vec.expected_last_event_id = v.at("expected_last_event_id").get<std::string>();
-    if (v.contains("initial_last_event_id") && !v.at("initial_last_event_id").is_null()) {
-      vec.initial_last_event_id = v.at("initial_last_event_id").get<std::string>();
-    }
-    vectors.push_back(std::move(vec));
-  }
-  return vectors;
-}
+using Vector = herald::test::SseVector;
 
 const std::vector<Vector>& vectors() {
-  static const std::vector<Vector> all = load_vectors();
-  return all;
+  return herald::test::sse_vectors();
 }
 
 std::vector<std::size_t> all_indices() {
