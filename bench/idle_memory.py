@@ -65,7 +65,9 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.subscribers + 100), hard))
+    # The probe holds a warm-up batch of 200 besides the N measured, and the server
+    # inherits this limit: leave room for both.
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.subscribers + 1000), hard))
 
     server = subprocess.Popen(
         [args.binary, "serve", "--listen", "127.0.0.1:0", "--threads", str(args.threads),

@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# `make bench`: micro-benchmarks and the idle-subscriber memory probe, in one run, on the
-# release build. Results go to build/bench/; docs/BENCHMARKS.md records them.
+# `make bench`: micro-benchmarks, the idle-subscriber memory probe, and herald side by side
+# with nchan and a Node.js hub (`herald bench` scenarios, bench/compare.py), in one run, on
+# the release build. Results go to build/bench/; docs/BENCHMARKS.md records them.
+# HERALD_BENCH_BUILD picks another build tree (default build/release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bench
+build=${HERALD_BENCH_BUILD:-build/release}
 mkdir -p "$out"
-cmake --build build/release -j "$(nproc)" --target herald_microbench herald
+cmake --build "$build" -j "$(nproc)" --target herald_microbench herald
 echo "== micro-benchmarks (Google Benchmark)"
-build/release/bench/herald_microbench --benchmark_out="$out/microbench.json" \
+"$build"/bench/herald_microbench --benchmark_out="$out/microbench.json" \
   --benchmark_out_format=json --benchmark_min_time=0.2
 echo "== user-space memory per idle HTTP/1.1 subscriber"
-python3 bench/idle_memory.py --subscribers 5000 | tee "$out/idle_memory.json"
+python3 bench/idle_memory.py --binary "$build/herald" --subscribers 5000 | tee "$out/idle_memory.json"
+
+echo "== side by side: herald, nchan (nginx), Node.js"
+bench/install-peers.sh
+python3 bench/compare.py --herald "$build/herald" --out "$out"
+echo "== written: $out/compare.md, $out/compare.json"

@@ -67,7 +67,7 @@ int run(BenchFlags& f) {
       std::fprintf(stderr, "herald bench: %.*s\n", static_cast<int>(line.size()), line.data());
     };
   }
-  nlohmann::json report;
+  nlohmann::ordered_json report;
   try {
     report = loadgen::run_bench(o, env);
   } catch (const std::exception& e) {

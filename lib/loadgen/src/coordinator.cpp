@@ -44,7 +44,7 @@ class Coordinator {
         target_(*parse_target(o_.url, nullptr)),
         server_(o_.server_pids) {}
 
-  nlohmann::json run();
+  nlohmann::ordered_json run();
 
  private:
   void say(const std::string& line) const {
@@ -56,7 +56,7 @@ class Coordinator {
   void publish_all();
   std::string record_resume_id();
   void start_workers(const std::string& resume_id);
-  nlohmann::json report();
+  nlohmann::ordered_json report();
 
   Options o_;
   const RunEnvironment& env_;
@@ -144,7 +144,7 @@ void Coordinator::start_workers(const std::string& resume_id) {
   }
 }
 
-nlohmann::json Coordinator::run() {
+nlohmann::ordered_json Coordinator::run() {
   deadline_ = begun_ + static_cast<std::uint64_t>(o_.timeout_s * 1e9);
   server_.sample(ServerWatch::before);
   server_.sample(ServerWatch::held);
@@ -189,7 +189,9 @@ nlohmann::json Coordinator::run() {
     }
     return true;
   };
+  // Past the run's deadline too: the workers' reports are what the run is for.
   std::uint64_t drain = static_cast<std::uint64_t>((o_.drain_s + 5) * 1e9);
+  deadline_ = now_ns() + drain + 2000 * ms_ns;
   pump(now_ns() + drain, all_reported);
   window_end_ = now_ns();
   cpu_window_end_ = own_cpu_s();
@@ -205,7 +207,7 @@ nlohmann::json Coordinator::run() {
   return report();
 }
 
-nlohmann::json Coordinator::report() {
+nlohmann::ordered_json Coordinator::report() {
   SubscriberTotals subs;
   LatencyHistogram latency;
   std::uint64_t last_event_ns = 0;
@@ -245,9 +247,9 @@ nlohmann::json Coordinator::report() {
   bool ok = lost_workers == 0 && subs.failed == 0 && subs.dropped == 0 && subs.missing == 0 &&
             subs.duplicates == 0 && subs.unexpected == 0 && subs.delivered == subs.expected &&
             pub.failed == 0 && (!strict_order || subs.reordered == 0) &&
-            subs.connected == plan_.subscribers();
+            subs.connected == plan_.subscribers() && pub.ok == plan_.events();
 
-  nlohmann::json j;
+  nlohmann::ordered_json j;
   j["scenario"] = scenario_name(o_.scenario);
   j["label"] = o_.label;
   j["url"] = o_.url;
@@ -301,7 +303,7 @@ nlohmann::json Coordinator::report() {
 
 }  // namespace
 
-nlohmann::json run_bench(Options o, const RunEnvironment& env) {
+nlohmann::ordered_json run_bench(Options o, const RunEnvironment& env) {
   if (auto error = validate(o)) throw std::runtime_error(*error);
   if (o.topic_prefix.empty()) {
     o.topic_prefix = "bench-" + std::to_string(::getpid()) + "-" +

@@ -33,9 +33,6 @@ class SubscriberPool::Subscription final : public Pollable {
   bool finished = false;   // counted in finished_
   bool connected = false;  // got its 200 stream (its accounting counts)
   std::uint64_t started_ns = 0;
-  std::uint64_t first = 1;
-  std::uint64_t last = 0;
-  std::uint64_t capture_seq = 0;
   SseStream stream;
 };
 
@@ -49,9 +46,8 @@ SubscriberPool::~SubscriberPool() {
 void SubscriberPool::add(std::string target, std::uint32_t source, std::uint64_t first,
                          std::uint64_t last, std::uint64_t capture_seq) {
   auto s = std::make_unique<Subscription>(*this, std::move(target), source, context_);
-  s->first = first;
-  s->last = last;
-  s->capture_seq = capture_seq;
+  s->stream.expect(first, last, 0);
+  if (capture_seq != 0) s->stream.capture_id_of(capture_seq);
   subs_.push_back(std::move(s));
 }
 
@@ -82,15 +78,9 @@ void SubscriberPool::fill(std::uint64_t now) {
 
 void SubscriberPool::start(Subscription& s, std::uint64_t now) {
   s.started_ns = now;
-  s.stream.expect(s.first, s.last, now);
-  if (s.capture_seq != 0) s.stream.capture_id_of(s.capture_seq);
+  s.stream.set_not_before(now);
   int fd = start_connect(config_.target, s.source);
-  if (fd < 0) {
-    s.phase = Subscription::Phase::connecting;  // so fail() settles it like the others
-    ++in_progress_;
-    fail(s, failure_reason(-fd));
-    return;
-  }
+  if (fd < 0) return fail(s, failure_reason(-fd));
   s.fd = fd;
   s.phase = Subscription::Phase::connecting;
   ++in_progress_;
@@ -212,8 +202,8 @@ SubscriberTotals SubscriberPool::totals() const {
   st.failed = failed_;
   st.failures = failures_;
   st.dropped = dropped_;
+  // Over every subscriber: one that never connected missed all it should have received.
   for (const auto& s : subs_) {
-    if (!s->connected) continue;
     const SequenceTracker& t = s->stream.tracker();
     st.expected += t.expected();
     st.delivered += t.delivered();

@@ -10,7 +10,7 @@
 namespace herald::loadgen {
 namespace {
 
-TEST(Accounting, TotalsAddUpAcrossWorkers) {
+TEST(LoadgenAccounting, TotalsAddUpAcrossWorkers) {
   SubscriberTotals a;
   a.requested = 10;
   a.connected = 9;
@@ -39,7 +39,7 @@ TEST(Accounting, TotalsAddUpAcrossWorkers) {
   EXPECT_EQ(a.duplicates, 4u);
 }
 
-TEST(Accounting, TotalsJsonRoundTrip) {
+TEST(LoadgenAccounting, TotalsJsonRoundTrip) {
   SubscriberTotals t;
   t.requested = 3;
   t.failures["timeout"] = 2;
@@ -51,7 +51,7 @@ TEST(Accounting, TotalsJsonRoundTrip) {
   EXPECT_EQ(back.failures.at("timeout"), 2u);
 }
 
-TEST(Accounting, HistogramJsonIsLossless) {
+TEST(LoadgenAccounting, HistogramJsonIsLossless) {
   LatencyHistogram h;
   for (std::uint64_t v = 1; v < 1'000'000'000; v *= 3)
     h.record(v);
@@ -63,7 +63,7 @@ TEST(Accounting, HistogramJsonIsLossless) {
   EXPECT_FALSE(histogram_from_json(nlohmann::json::array(), back));
 }
 
-TEST(Accounting, LatencySummaryInMilliseconds) {
+TEST(LoadgenAccounting, LatencySummaryInMilliseconds) {
   LatencyHistogram h;
   for (int i = 0; i < 100; ++i)
     h.record(2'000'000);  // 2 ms
@@ -74,7 +74,7 @@ TEST(Accounting, LatencySummaryInMilliseconds) {
   EXPECT_EQ(s.at("max").get<double>(), 50.0);
 }
 
-TEST(ProcStats, ParsesStatusAndStat) {
+TEST(LoadgenProcStats, ParsesStatusAndStat) {
   std::uint64_t kib = 0;
   EXPECT_TRUE(parse_vmrss_kib("Name:\tx\nVmRSS:\t   12345 kB\nVmData: 1 kB\n", kib));
   EXPECT_EQ(kib, 12345u);
@@ -87,7 +87,7 @@ TEST(ProcStats, ParsesStatusAndStat) {
   EXPECT_FALSE(parse_stat_cpu_ticks("42 (x) S 1 2", ticks));
 }
 
-TEST(ProcStats, SamplesThisProcess) {
+TEST(LoadgenProcStats, SamplesThisProcess) {
   ProcessSample s = sample_process(static_cast<int>(::getpid()));
   EXPECT_TRUE(s.alive);
   EXPECT_GT(s.rss_kib, 0u);

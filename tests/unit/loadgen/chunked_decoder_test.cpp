@@ -26,7 +26,7 @@ Decoded decode_in_pieces(std::string_view wire, std::size_t piece) {
   return out;
 }
 
-TEST(ChunkedDecoder, DecodesChunksAtEveryPieceSize) {
+TEST(LoadgenChunkedDecoder, DecodesChunksAtEveryPieceSize) {
   const std::string wire = "5\r\nhello\r\n1;ext=1\r\n,\r\nA\r\n world!!!!\r\n0\r\nX-T: 1\r\n\r\n";
   for (std::size_t piece = 1; piece <= wire.size(); ++piece) {
     Decoded d = decode_in_pieces(wire, piece);
@@ -35,13 +35,13 @@ TEST(ChunkedDecoder, DecodesChunksAtEveryPieceSize) {
   }
 }
 
-TEST(ChunkedDecoder, UnfinishedStreamWantsMore) {
+TEST(LoadgenChunkedDecoder, UnfinishedStreamWantsMore) {
   Decoded d = decode_in_pieces("4\r\ndata\r\n10\r\nonly part", 3);
   EXPECT_EQ(d.status, ChunkedDecoder::Status::more);
   EXPECT_EQ(d.data, "dataonly part");
 }
 
-TEST(ChunkedDecoder, ReportsWhereTheBodyEnds) {
+TEST(LoadgenChunkedDecoder, ReportsWhereTheBodyEnds) {
   ChunkedDecoder d;
   std::size_t used = 0;
   std::string got;
@@ -53,13 +53,13 @@ TEST(ChunkedDecoder, ReportsWhereTheBodyEnds) {
   EXPECT_EQ(wire.substr(used), "HTTP/1.1 200 OK");
 }
 
-TEST(ChunkedDecoder, AcceptsBareLineFeeds) {
+TEST(LoadgenChunkedDecoder, AcceptsBareLineFeeds) {
   Decoded d = decode_in_pieces("2\nhi\n0\n\n", 1);
   EXPECT_EQ(d.status, ChunkedDecoder::Status::done);
   EXPECT_EQ(d.data, "hi");
 }
 
-TEST(ChunkedDecoder, RejectsBadFraming) {
+TEST(LoadgenChunkedDecoder, RejectsBadFraming) {
   for (std::string bad : {"x\r\n", "\r\n", "2\r\nabX\r\n", "2\r\nab\rX", "3 \r\nabc\r\n0\r\n\rX",
                           "fffffffffffffff\r\n"}) {
     Decoded d = decode_in_pieces(bad, 1);

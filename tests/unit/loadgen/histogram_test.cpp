@@ -8,7 +8,7 @@
 namespace herald::loadgen {
 namespace {
 
-TEST(Histogram, EmptyReportsZeros) {
+TEST(LoadgenHistogram, EmptyReportsZeros) {
   LatencyHistogram h;
   EXPECT_EQ(h.count(), 0u);
   EXPECT_EQ(h.percentile(0.5), 0u);
@@ -16,7 +16,7 @@ TEST(Histogram, EmptyReportsZeros) {
   EXPECT_EQ(h.min(), 0u);
 }
 
-TEST(Histogram, SmallValuesAreExact) {
+TEST(LoadgenHistogram, SmallValuesAreExact) {
   for (std::uint64_t v = 0; v < 64; ++v) {
     EXPECT_EQ(LatencyHistogram::index_of(v), v);
     EXPECT_EQ(LatencyHistogram::lowest_in(v), v);
@@ -24,7 +24,7 @@ TEST(Histogram, SmallValuesAreExact) {
   }
 }
 
-TEST(Histogram, EveryValueLiesInItsBucketAndBucketsTile) {
+TEST(LoadgenHistogram, EveryValueLiesInItsBucketAndBucketsTile) {
   // Bucket i+1 starts right after bucket i ends, all the way up.
   for (std::size_t i = 0; i + 1 < LatencyHistogram::bucket_count; ++i) {
     ASSERT_EQ(LatencyHistogram::highest_in(i) + 1, LatencyHistogram::lowest_in(i + 1)) << i;
@@ -41,7 +41,7 @@ TEST(Histogram, EveryValueLiesInItsBucketAndBucketsTile) {
   EXPECT_EQ(LatencyHistogram::index_of(UINT64_MAX), LatencyHistogram::bucket_count - 1);
 }
 
-TEST(Histogram, RelativeErrorIsBelowThreePercent) {
+TEST(LoadgenHistogram, RelativeErrorIsBelowThreePercent) {
   for (std::uint64_t v = 64; v < (std::uint64_t{1} << 40); v = v * 3 / 2 + 1) {
     std::size_t i = LatencyHistogram::index_of(v);
     double width =
@@ -50,7 +50,7 @@ TEST(Histogram, RelativeErrorIsBelowThreePercent) {
   }
 }
 
-TEST(Histogram, PercentilesOfAUniformSpread) {
+TEST(LoadgenHistogram, PercentilesOfAUniformSpread) {
   LatencyHistogram h;
   for (std::uint64_t v = 1; v <= 100000; ++v)
     h.record(v * 1000);  // 1 us .. 100 ms
@@ -67,18 +67,19 @@ TEST(Histogram, PercentilesOfAUniformSpread) {
   EXPECT_EQ(h.percentile(0.999999), h.max());  // clamped to the largest sample
 }
 
-TEST(Histogram, OneOutlierShowsInTheTailOnly) {
+TEST(LoadgenHistogram, OneOutlierShowsInTheTailOnly) {
   LatencyHistogram h;
   for (int i = 0; i < 999; ++i)
     h.record(1000);
   h.record(5'000'000);
-  EXPECT_EQ(h.percentile(0.5), 1000u);
-  EXPECT_EQ(h.percentile(0.99), 1000u);
+  // A percentile is its bucket's upper bound: within 1/32 above the true value.
+  EXPECT_EQ(h.percentile(0.5), LatencyHistogram::highest_in(LatencyHistogram::index_of(1000)));
+  EXPECT_LE(h.percentile(0.99), 1000u + 1000u / 32);
   EXPECT_GE(h.percentile(0.9999), 5'000'000u);
   EXPECT_EQ(h.max(), 5'000'000u);
 }
 
-TEST(Histogram, MergeEqualsRecordingEverythingInOne) {
+TEST(LoadgenHistogram, MergeEqualsRecordingEverythingInOne) {
   LatencyHistogram a, b, all;
   std::mt19937_64 rng(3);
   for (int i = 0; i < 5000; ++i) {
@@ -94,7 +95,7 @@ TEST(Histogram, MergeEqualsRecordingEverythingInOne) {
     EXPECT_EQ(a.percentile(p), all.percentile(p));
 }
 
-TEST(Histogram, SparseRoundTripIsLossless) {
+TEST(LoadgenHistogram, SparseRoundTripIsLossless) {
   LatencyHistogram h;
   for (std::uint64_t v : {3u, 3u, 700u, 123456u, 99999999u})
     h.record(v);

@@ -7,7 +7,7 @@
 namespace herald::loadgen {
 namespace {
 
-TEST(Payload, RoundTripsAndPadsToSize) {
+TEST(LoadgenPayload, RoundTripsAndPadsToSize) {
   std::string data;
   format_payload(data, 42, 1234567890123, 64);
   EXPECT_EQ(data.size(), 64u);
@@ -18,7 +18,7 @@ TEST(Payload, RoundTripsAndPadsToSize) {
   EXPECT_EQ(p.sent_ns, 1234567890123u);
 }
 
-TEST(Payload, TooSmallASizeKeepsTheNumbers) {
+TEST(LoadgenPayload, TooSmallASizeKeepsTheNumbers) {
   std::string data;
   format_payload(data, 7, 99, 1);
   EXPECT_EQ(data, "7 99");
@@ -27,14 +27,14 @@ TEST(Payload, TooSmallASizeKeepsTheNumbers) {
   EXPECT_EQ(p.sent_ns, 99u);
 }
 
-TEST(Payload, RejectsOtherData) {
+TEST(LoadgenPayload, RejectsOtherData) {
   Payload p;
   for (std::string_view bad : {"", "hello", "12", "12 ", "12 x", "x 12", "1 2x"}) {
     EXPECT_FALSE(parse_payload(bad, p)) << bad;
   }
 }
 
-TEST(Template, FormBodyIsUrlEncoded) {
+TEST(LoadgenTemplate, FormBodyIsUrlEncoded) {
   auto format = publish_format("form");
   ASSERT_TRUE(format);
   EXPECT_EQ(format->content_type, "application/x-www-form-urlencoded");
@@ -43,7 +43,7 @@ TEST(Template, FormBodyIsUrlEncoded) {
   EXPECT_EQ(out, "topic=urn%3Aa%20b%2Fc&data=1%202%263%3D4");
 }
 
-TEST(Template, JsonBodyEscapesStrings) {
+TEST(LoadgenTemplate, JsonBodyEscapesStrings) {
   auto format = publish_format("json");
   ASSERT_TRUE(format);
   std::string out;
@@ -51,7 +51,7 @@ TEST(Template, JsonBodyEscapesStrings) {
   EXPECT_EQ(out, R"({"topic":"t\"1","data":"a\\b\u000A"})");
 }
 
-TEST(Template, RawAndTargets) {
+TEST(LoadgenTemplate, RawAndTargets) {
   auto raw = publish_format("raw");
   ASSERT_TRUE(raw);
   std::string body;
@@ -63,7 +63,7 @@ TEST(Template, RawAndTargets) {
   EXPECT_FALSE(publish_format("xml"));
 }
 
-TEST(Template, RenderAppends) {
+TEST(LoadgenTemplate, RenderAppends) {
   std::string out = "POST ";
   Template("/p?t={topic}&t2={topic}").render(out, "a", "", Escape::url);
   EXPECT_EQ(out, "POST /p?t=a&t2=a");

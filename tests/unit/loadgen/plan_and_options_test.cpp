@@ -11,7 +11,7 @@
 namespace herald::loadgen {
 namespace {
 
-TEST(Plan, FanoutIsOneTopic) {
+TEST(LoadgenPlan, FanoutIsOneTopic) {
   Options o;
   o.scenario = Scenario::fanout;
   o.subscribers = 50000;
@@ -33,7 +33,7 @@ TEST(Plan, FanoutIsOneTopic) {
   EXPECT_EQ(covered, 50000u);
 }
 
-TEST(Plan, ManyTopicsRoundRobin) {
+TEST(LoadgenPlan, ManyTopicsRoundRobin) {
   Options o;
   o.scenario = Scenario::topics;
   o.subscribers = 4;
@@ -52,7 +52,7 @@ TEST(Plan, ManyTopicsRoundRobin) {
   EXPECT_EQ(p.topic_of_subscriber(2), 2u);
 }
 
-TEST(Plan, IdlePublishAndReconnect) {
+TEST(LoadgenPlan, IdlePublishAndReconnect) {
   Options o;
   o.subscribers = 10;
   o.events = 100;
@@ -66,7 +66,7 @@ TEST(Plan, IdlePublishAndReconnect) {
   EXPECT_EQ(Plan(o).resume_first_seq(), 71u);
 }
 
-TEST(Options, LoopbackOnly) {
+TEST(LoadgenOptions, LoopbackOnly) {
   Options o;
   EXPECT_FALSE(validate(o));
   for (std::string url : {"http://10.0.0.1:80", "http://example.com:80", "https://127.0.0.1:1",
@@ -84,7 +84,7 @@ TEST(Options, LoopbackOnly) {
   EXPECT_EQ(address_text(source_address(0)), "127.0.0.2");
 }
 
-TEST(Options, RejectsOutOfRange) {
+TEST(LoadgenOptions, RejectsOutOfRange) {
   Options o;
   o.window = 0;
   EXPECT_TRUE(validate(o));
@@ -101,7 +101,7 @@ TEST(Options, RejectsOutOfRange) {
   EXPECT_TRUE(validate(o));
 }
 
-TEST(Options, JsonRoundTrip) {
+TEST(LoadgenOptions, JsonRoundTrip) {
   Options o;
   o.scenario = Scenario::reconnect;
   o.subscribers = 1234;

@@ -8,7 +8,7 @@
 namespace herald::loadgen {
 namespace {
 
-TEST(ResponseHead, ParsesAChunkedStreamHeadAtEverySplit) {
+TEST(LoadgenResponseHead, ParsesAChunkedStreamHeadAtEverySplit) {
   const std::string head =
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
   const std::string wire = head + "BODY";
@@ -30,7 +30,7 @@ TEST(ResponseHead, ParsesAChunkedStreamHeadAtEverySplit) {
   }
 }
 
-TEST(ResponseHead, ContentLengthAndClose) {
+TEST(LoadgenResponseHead, ContentLengthAndClose) {
   ResponseHead h;
   std::size_t used = 0;
   ASSERT_EQ(h.feed("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 31\r\n"
@@ -43,7 +43,7 @@ TEST(ResponseHead, ContentLengthAndClose) {
   EXPECT_TRUE(h.closes());
 }
 
-TEST(ResponseHead, Http10ClosesUnlessKeepAlive) {
+TEST(LoadgenResponseHead, Http10ClosesUnlessKeepAlive) {
   ResponseHead a;
   std::size_t used = 0;
   a.feed("HTTP/1.0 200 OK\r\n\r\n", used);
@@ -53,7 +53,7 @@ TEST(ResponseHead, Http10ClosesUnlessKeepAlive) {
   EXPECT_FALSE(b.closes());
 }
 
-TEST(ResponseHead, SkipsInterimResponses) {
+TEST(LoadgenResponseHead, SkipsInterimResponses) {
   ResponseHead h;
   std::size_t used = 0;
   std::string wire =
@@ -63,7 +63,7 @@ TEST(ResponseHead, SkipsInterimResponses) {
   EXPECT_EQ(used, wire.size());
 }
 
-TEST(ResponseHead, RejectsGarbageAndHugeHeads) {
+TEST(LoadgenResponseHead, RejectsGarbageAndHugeHeads) {
   ResponseHead h;
   std::size_t used = 0;
   EXPECT_EQ(h.feed("SSH-2.0-OpenSSH\r\n\r\n", used), ResponseHead::Status::error);
@@ -72,7 +72,7 @@ TEST(ResponseHead, RejectsGarbageAndHugeHeads) {
   EXPECT_EQ(big.feed(huge, used), ResponseHead::Status::error);
 }
 
-TEST(ResponseHead, ResetForTheNextResponse) {
+TEST(LoadgenResponseHead, ResetForTheNextResponse) {
   ResponseHead h;
   std::size_t used = 0;
   h.feed("HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\n", used);

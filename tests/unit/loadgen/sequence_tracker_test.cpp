@@ -8,7 +8,7 @@ namespace {
 
 using V = SequenceTracker::Verdict;
 
-TEST(SequenceTracker, InOrderIsCompleteWithNothingElse) {
+TEST(LoadgenSequenceTracker, InOrderIsCompleteWithNothingElse) {
   SequenceTracker t;
   t.expect(1, 5);
   EXPECT_FALSE(t.complete());
@@ -20,7 +20,7 @@ TEST(SequenceTracker, InOrderIsCompleteWithNothingElse) {
   EXPECT_EQ(t.missing() + t.duplicates() + t.reordered() + t.unexpected(), 0u);
 }
 
-TEST(SequenceTracker, NothingExpectedIsComplete) {
+TEST(LoadgenSequenceTracker, NothingExpectedIsComplete) {
   SequenceTracker t;
   t.expect(1, 0);
   EXPECT_TRUE(t.complete());
@@ -28,7 +28,7 @@ TEST(SequenceTracker, NothingExpectedIsComplete) {
   EXPECT_EQ(t.on_seq(1), V::unexpected);
 }
 
-TEST(SequenceTracker, MissingInTheMiddleAndAtTheEnd) {
+TEST(LoadgenSequenceTracker, MissingInTheMiddleAndAtTheEnd) {
   SequenceTracker t;
   t.expect(1, 10);
   t.on_seq(1);
@@ -43,7 +43,7 @@ TEST(SequenceTracker, MissingInTheMiddleAndAtTheEnd) {
   EXPECT_EQ(t.delivered() + t.missing(), t.expected());
 }
 
-TEST(SequenceTracker, LateArrivalsAreReorderedNotDuplicates) {
+TEST(LoadgenSequenceTracker, LateArrivalsAreReorderedNotDuplicates) {
   SequenceTracker t;
   t.expect(1, 6);
   t.on_seq(1);
@@ -60,7 +60,7 @@ TEST(SequenceTracker, LateArrivalsAreReorderedNotDuplicates) {
   EXPECT_EQ(t.delivered(), 6u);
 }
 
-TEST(SequenceTracker, DuplicatesOfInOrderEvents) {
+TEST(LoadgenSequenceTracker, DuplicatesOfInOrderEvents) {
   SequenceTracker t;
   t.expect(1, 3);
   t.on_seq(1);
@@ -73,7 +73,7 @@ TEST(SequenceTracker, DuplicatesOfInOrderEvents) {
   EXPECT_EQ(t.delivered(), 3u);
 }
 
-TEST(SequenceTracker, ResumeExpectsOnlyTheTail) {
+TEST(LoadgenSequenceTracker, ResumeExpectsOnlyTheTail) {
   SequenceTracker t;
   t.expect(91, 100);                       // resumed 10 events behind
   EXPECT_EQ(t.on_seq(90), V::unexpected);  // the hub replayed one too many
@@ -85,7 +85,7 @@ TEST(SequenceTracker, ResumeExpectsOnlyTheTail) {
   EXPECT_EQ(t.unexpected(), 2u);
 }
 
-TEST(SequenceTracker, ManyGapsStayAccounted) {
+TEST(LoadgenSequenceTracker, ManyGapsStayAccounted) {
   SequenceTracker t;
   std::uint64_t last = 4 * SequenceTracker::max_gaps + 100;
   t.expect(1, last);

@@ -27,7 +27,7 @@ std::string event(std::uint64_t seq, std::uint64_t sent_ns, std::string_view id)
 const std::string head =
     "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
 
-TEST(SseStream, EveryEventOnceInOrderAtEverySplit) {
+TEST(LoadgenSseStream, EveryEventOnceInOrderAtEverySplit) {
   // Events batched into chunks the way a hub's gathered write produces them.
   std::string wire = head + chunk(":\n\n") + chunk(event(1, 1000, "a") + event(2, 2000, "b")) +
                      chunk(event(3, 3000, "c")) + "0\r\n\r\n";
@@ -49,7 +49,7 @@ TEST(SseStream, EveryEventOnceInOrderAtEverySplit) {
   }
 }
 
-TEST(SseStream, ByteAtATime) {
+TEST(LoadgenSseStream, ByteAtATime) {
   std::string wire = head + chunk(event(1, 5, "x") + event(2, 5, "y"));
   StreamContext ctx;
   SseStream s(ctx);
@@ -60,7 +60,7 @@ TEST(SseStream, ByteAtATime) {
   EXPECT_TRUE(s.complete());
 }
 
-TEST(SseStream, DuplicatesAndGapsAreCounted) {
+TEST(LoadgenSseStream, DuplicatesAndGapsAreCounted) {
   StreamContext ctx;
   SseStream s(ctx);
   s.expect(1, 4, 0);
@@ -71,7 +71,7 @@ TEST(SseStream, DuplicatesAndGapsAreCounted) {
   EXPECT_FALSE(s.complete());
 }
 
-TEST(SseStream, ForeignEventsAreMalformedNotFatal) {
+TEST(LoadgenSseStream, ForeignEventsAreMalformedNotFatal) {
   StreamContext ctx;
   SseStream s(ctx);
   s.expect(1, 1, 0);
@@ -80,7 +80,7 @@ TEST(SseStream, ForeignEventsAreMalformedNotFatal) {
   EXPECT_TRUE(s.complete());
 }
 
-TEST(SseStream, ReplayLatencyCountsFromTheRequest) {
+TEST(LoadgenSseStream, ReplayLatencyCountsFromTheRequest) {
   StreamContext ctx;
   SseStream s(ctx);
   s.expect(2, 2, 50'000);  // asked at 50 us for an event sent at 1 us
@@ -89,7 +89,7 @@ TEST(SseStream, ReplayLatencyCountsFromTheRequest) {
   EXPECT_EQ(ctx.latency.max(), 30'000u);
 }
 
-TEST(SseStream, CapturesTheIdOfOneEvent) {
+TEST(LoadgenSseStream, CapturesTheIdOfOneEvent) {
   StreamContext ctx;
   SseStream s(ctx);
   s.expect(1, 3, 0);
@@ -99,7 +99,7 @@ TEST(SseStream, CapturesTheIdOfOneEvent) {
   EXPECT_EQ(s.captured_id(), "urn:uuid:2");
 }
 
-TEST(SseStream, IdentityBodyAndEndOfStream) {
+TEST(LoadgenSseStream, IdentityBodyAndEndOfStream) {
   StreamContext ctx;
   SseStream s(ctx);
   s.expect(1, 1, 0);
@@ -109,7 +109,7 @@ TEST(SseStream, IdentityBodyAndEndOfStream) {
   EXPECT_EQ(s.finish(), SseStream::State::ended);
 }
 
-TEST(SseStream, RejectedAndBroken) {
+TEST(LoadgenSseStream, RejectedAndBroken) {
   StreamContext ctx;
   SseStream rejected(ctx);
   EXPECT_EQ(rejected.feed("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"),

@@ -16,8 +16,9 @@ struct SubscriberTotals {
   std::uint64_t failed = 0;     // never got one
   ReasonCounts failures;        // refused, timeout, status_503, ...
   std::uint64_t dropped = 0;    // the stream ended before every expected event came
-  std::uint64_t expected = 0;   // summed over connected subscribers
+  std::uint64_t expected = 0;   // over every subscriber, connected or not
   std::uint64_t delivered = 0;  // distinct expected events received
+  // delivered + missing == expected: a subscriber that never connected missed its share.
   std::uint64_t missing = 0;
   std::uint64_t duplicates = 0;
   std::uint64_t reordered = 0;

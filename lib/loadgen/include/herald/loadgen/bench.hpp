@@ -18,9 +18,9 @@ struct RunEnvironment {
   std::function<void(std::string_view)> progress;  // one line at a time (optional)
 };
 
-// Runs the scenario and returns the report (one JSON object). Throws std::runtime_error
-// when the run cannot start (bad options, a worker that cannot be started).
-nlohmann::json run_bench(Options options, const RunEnvironment& env);
+// Runs the scenario and returns the report (one JSON object, keys in reading order). Throws
+// std::runtime_error when the run cannot start (bad options, a worker that cannot be started).
+nlohmann::ordered_json run_bench(Options options, const RunEnvironment& env);
 
 // Worker mode: holds the subscribers the spec names, reports "ready" and then one
 // "result <json>" line on stdout; commands arrive on stdin. Returns the exit code.

@@ -36,6 +36,7 @@ class SseStream {
   // Expect events first..last. Latency is measured from the later of the event's send
   // time and `not_before_ns` (for a replay, the moment the subscriber asked).
   void expect(std::uint64_t first, std::uint64_t last, std::uint64_t not_before_ns);
+  void set_not_before(std::uint64_t ns) { not_before_ns_ = ns; }
   // Remember the SSE id of event `seq` (how the bench learns ids to resume from).
   void capture_id_of(std::uint64_t seq) { capture_seq_ = seq; }
 
