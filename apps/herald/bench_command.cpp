@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 
+#include "cli_flag.hpp"
 #include "duration.hpp"
 #include "herald/loadgen/bench.hpp"
 
@@ -25,15 +26,6 @@ struct BenchFlags {
   bool compact = false;
   std::string worker_spec;  // hidden: this process is a worker of another `herald bench`
 };
-
-// Every flag is also read from HERALD_<FLAG>.
-template <typename T>
-CLI::Option* flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
-  std::string env = "HERALD_";
-  for (char c : name)
-    env += c == '-' ? '_' : static_cast<char>(std::toupper(c));
-  return cmd.add_option("--" + name, value, help)->envname(env)->capture_default_str();
-}
 
 bool seconds_of(const std::string& text, const char* name, double& out) {
   auto d = parse_duration(text);

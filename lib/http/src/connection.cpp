@@ -76,7 +76,9 @@ Connection::~Connection() {
   if (linked) shard_.unlink(*this);
 }
 
-std::size_t Connection::shard() const { return shard_.index(); }
+std::size_t Connection::shard() const {
+  return shard_.index();
+}
 
 void Connection::start() {
   error_code ec;
@@ -100,21 +102,21 @@ void Connection::read_next_request() {
 }
 
 void Connection::read_some() {
-  socket_.async_read_some(read_->buffer.prepare(read_chunk_bytes),
-                          [self = shared_from_this()](error_code ec, std::size_t n) {
-                            if (self->state_ != State::reading) return;
-                            if (ec) {
-                              self->close_now(ec == asio::error::eof ? "client closed"
-                                                                     : "read error");
-                              return;
-                            }
-                            self->read_->buffer.commit(n);
-                            if (!self->request_in_progress_) {
-                              self->request_in_progress_ = true;
-                              self->request_started_ = clock::now();
-                            }
-                            if (!self->parse_buffered()) self->read_some();
-                          });
+  socket_.async_read_some(
+      read_->buffer.prepare(read_chunk_bytes),
+      [self = shared_from_this()](error_code ec, std::size_t n) {
+        if (self->state_ != State::reading) return;
+        if (ec) {
+          self->close_now(ec == asio::error::eof ? "client closed" : "read error");
+          return;
+        }
+        self->read_->buffer.commit(n);
+        if (!self->request_in_progress_) {
+          self->request_in_progress_ = true;
+          self->request_started_ = clock::now();
+        }
+        if (!self->parse_buffered()) self->read_some();
+      });
 }
 
 bool Connection::parse_buffered() {
@@ -167,13 +169,10 @@ void Connection::handle_request() {
   for (const auto& field : message) {
     auto name = field.name_string();
     auto value = field.value();
-    request.headers.push_back({std::string(name.data(), name.size()),
-                               std::string(value.data(), value.size())});
+    request.headers.push_back(
+        {std::string(name.data(), name.size()), std::string(value.data(), value.size())});
   }
   request.body = std::move(message.body());
-  error_code ec;
-  auto peer = socket_.remote_endpoint(ec);
-  if (!ec) request.remote = peer.address().to_string() + ":" + std::to_string(peer.port());
   request.connection_id = id_;
   request.shard = shard_.index();
   keep_alive_ = message.keep_alive() && !shutting_down_;
@@ -274,7 +273,8 @@ void Connection::flush() {
   if (!queue_.empty()) {
     int len = std::snprintf(chunk_head_, sizeof chunk_head_, "%zx\r\n", queued_bytes_);
     iov_.emplace_back(chunk_head_, static_cast<std::size_t>(len));
-    for (const SharedBytes& b : queue_) iov_.emplace_back(b.bytes.data(), b.bytes.size());
+    for (const SharedBytes& b : queue_)
+      iov_.emplace_back(b.bytes.data(), b.bytes.size());
     iov_.emplace_back(crlf.data(), crlf.size());
   }
   if (terminate) {
@@ -344,7 +344,8 @@ void Connection::sweep(clock::time_point now, bool keepalive_due) {
         }
       }
       break;
-    default: break;
+    default:
+      break;
   }
 }
 

@@ -53,6 +53,7 @@ class Shard {
   bool shutting_down_ = false;
   std::chrono::steady_clock::time_point shutdown_deadline_;
   std::chrono::steady_clock::time_point next_keepalive_;
+  std::chrono::steady_clock::time_point next_trim_;
 };
 
 // What every shard shares: options, the handler, the connection count.

@@ -18,7 +18,6 @@ struct Request {
   std::string target;  // as sent: path plus optional ?query
   std::vector<Header> headers;
   std::string body;
-  std::string remote;  // peer address:port, for logs
   std::uint64_t connection_id = 0;
   std::size_t shard = 0;  // the worker shard this request (and its stream) lives on
 
