@@ -9,8 +9,12 @@ debian_packages=(
   libboost1.74-dev libssl-dev libnghttp2-dev liblmdb-dev libhiredis-dev
   nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm redis-server chromium
+  redis-server chromium
 )
+# Node.js and npm: the machine's own when present (Debian's npm package conflicts with a
+# Node.js installed from elsewhere), else Debian's.
+command -v node >/dev/null 2>&1 || debian_packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || debian_packages+=(npm)
 
 missing=()
 for p in "${debian_packages[@]}"; do
