@@ -17,7 +17,10 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr std::size_t read_chunk_bytes = 4096;
+// Most requests (a subscribe, a small publish) fit the first small read; a large body
+// reads on in bigger steps. Small first reads keep a connect burst's transient memory low.
+constexpr std::size_t first_read_bytes = 1024;
+constexpr std::size_t body_read_bytes = 16384;
 constexpr std::string_view crlf = "\r\n";
 constexpr std::string_view last_chunk = "0\r\n\r\n";
 constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -102,8 +105,9 @@ void Connection::read_next_request() {
 }
 
 void Connection::read_some() {
+  std::size_t chunk = read_->buffer.size() > 0 ? body_read_bytes : first_read_bytes;
   socket_.async_read_some(
-      read_->buffer.prepare(read_chunk_bytes),
+      read_->buffer.prepare(chunk),
       [self = shared_from_this()](error_code ec, std::size_t n) {
         if (self->state_ != State::reading) return;
         if (ec) {
