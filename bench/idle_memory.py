@@ -63,6 +63,8 @@ def main():
     ap.add_argument("--binary", default="build/release/herald")
     ap.add_argument("--subscribers", type=int, default=5000)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--settle", type=float, default=6.0,
+                    help="seconds idle before reading RSS (the hub trims freed memory every 5 s)")
     args = ap.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     # The probe holds a warm-up batch of 200 besides the N measured, and the server
@@ -82,7 +84,7 @@ def main():
         time.sleep(0.3)
         before = rss_kib(server.pid)
         socks = open_subscribers(port, args.subscribers, time.time() + 60)
-        time.sleep(0.5)
+        time.sleep(args.settle)
         after = rss_kib(server.pid)
         per = (after - before) * 1024 / args.subscribers
         print(json.dumps({"subscribers": args.subscribers, "rss_before_kib": before,

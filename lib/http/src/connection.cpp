@@ -1,6 +1,8 @@
 #include "connection.hpp"
 
 #include <cstdio>
+#include <cstring>
+#include <span>
 
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
@@ -17,9 +19,7 @@ using boost::system::error_code;
 
 namespace {
 
-// Most requests (a subscribe, a small publish) fit the first small read; a large body
-// reads on in bigger steps. Small first reads keep a connect burst's transient memory low.
-constexpr std::size_t first_read_bytes = 1024;
+// A request that did not fit one scratch read goes on in steps of this size.
 constexpr std::size_t body_read_bytes = 16384;
 constexpr std::string_view crlf = "\r\n";
 constexpr std::string_view last_chunk = "0\r\n\r\n";
@@ -86,28 +86,98 @@ std::size_t Connection::shard() const {
 void Connection::start() {
   error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);  // events are latency-bound
+  socket_.non_blocking(true, ec);  // for the synchronous reads after a readiness wait
   read_next_request();
+}
+
+void Connection::configure(RequestParser& parser) const {
+  const ServerOptions& options = shard_.shared().options;
+  parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  parser.body_limit(options.max_body_bytes);
+  parser.eager(true);
 }
 
 void Connection::read_next_request() {
   state_ = State::reading;
-  if (!read_) read_ = std::make_unique<ReadState>();
-  const ServerOptions& options = shard_.shared().options;
-  read_->parser.emplace();
-  read_->parser->header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-  read_->parser->body_limit(options.max_body_bytes);
-  read_->parser->eager(true);
-  read_->continue_sent = false;
-  request_in_progress_ = read_->buffer.size() > 0;  // pipelined bytes already here
   request_started_ = idle_since_ = clock::now();
-  if (request_in_progress_ && parse_buffered()) return;
-  read_some();
+  if (read_ && read_->buffer.size() > 0) {  // pipelined bytes already here
+    request_in_progress_ = true;
+    start_buffered_parse();
+    if (!parse_buffered()) read_some();
+    return;
+  }
+  // Nothing received yet: wait for bytes without holding a buffer, so a new or idle
+  // keep-alive connection costs no read buffer.
+  read_.reset();
+  request_in_progress_ = false;
+  wait_readable();
+}
+
+void Connection::start_buffered_parse() {
+  if (!read_) read_ = std::make_unique<ReadState>();
+  read_->parser.emplace();
+  configure(*read_->parser);
+  read_->parser->eager(false);  // stop at the header's end, so its size can be counted
+  read_->continue_sent = false;
+  read_->header_bytes = 0;
+}
+
+void Connection::wait_readable() {
+  socket_.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](error_code ec) {
+    if (self->state_ != State::reading) return;
+    if (ec) {
+      self->close_now("read error");
+      return;
+    }
+    self->read_into_scratch();
+  });
+}
+
+void Connection::read_into_scratch() {
+  std::span<char> scratch = shard_.scratch();
+  error_code ec;
+  std::size_t n = socket_.read_some(asio::buffer(scratch.data(), scratch.size()), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    wait_readable();
+    return;
+  }
+  if (ec) {
+    close_now(ec == asio::error::eof ? "client closed" : "read error");
+    return;
+  }
+  request_in_progress_ = true;
+  request_started_ = clock::now();
+  // Fast path: the whole request came in this one read. It is parsed straight from the
+  // shard's scratch buffer and handled before the next connection's read reuses it, so
+  // a burst of connects leaves no per-connection buffers behind.
+  {
+    RequestParser parser;
+    configure(parser);
+    error_code parse_ec;
+    std::size_t used = parser.put(asio::buffer(scratch.data(), n), parse_ec);
+    if (!parse_ec && parser.is_done()) {
+      if (used < n) {  // pipelined bytes of the next request
+        read_ = std::make_unique<ReadState>();
+        auto room = read_->buffer.prepare(n - used);
+        std::memcpy(room.data(), scratch.data() + used, n - used);
+        read_->buffer.commit(n - used);
+      }
+      handle_request(parser.release());
+      return;
+    }
+  }
+  // Slow path (a partial request, a large body, or an error to report): keep the bytes
+  // and parse them incrementally from the start.
+  start_buffered_parse();
+  auto room = read_->buffer.prepare(n);
+  std::memcpy(room.data(), scratch.data(), n);
+  read_->buffer.commit(n);
+  if (!parse_buffered()) read_some();
 }
 
 void Connection::read_some() {
-  std::size_t chunk = read_->buffer.size() > 0 ? body_read_bytes : first_read_bytes;
   socket_.async_read_some(
-      read_->buffer.prepare(chunk),
+      read_->buffer.prepare(body_read_bytes),
       [self = shared_from_this()](error_code ec, std::size_t n) {
         if (self->state_ != State::reading) return;
         if (ec) {
@@ -127,8 +197,20 @@ bool Connection::parse_buffered() {
   RequestParser& parser = *read_->parser;
   while (read_->buffer.size() > 0 && !parser.is_done()) {
     error_code ec;
+    bool in_header = !parser.is_header_done();
     std::size_t used = parser.put(read_->buffer.data(), ec);
     read_->buffer.consume(used);
+    // Beast 1.74 applies its header limit to each put() alone; header lines consumed by
+    // earlier calls must count too, or many small header lines pass any limit. (Without
+    // eager parsing a put stops at the end of the header, so `used` is all header here.)
+    if (in_header) {
+      read_->header_bytes += used;
+      std::size_t pending = parser.is_header_done() ? 0 : read_->buffer.size();
+      if (read_->header_bytes + pending > shard_.shared().options.max_header_bytes) {
+        fail_request(431, "request header fields too large");
+        return true;
+      }
+    }
     if (ec == bhttp::error::need_more) break;
     if (ec == bhttp::error::header_limit) {
       fail_request(431, "request header fields too large");
@@ -149,7 +231,9 @@ bool Connection::parse_buffered() {
     if (iequals(std::string_view(expect.data(), expect.size()), "100-continue")) send_continue();
   }
   if (!parser.is_done()) return false;
-  handle_request();
+  auto message = parser.release();
+  read_->parser.reset();
+  handle_request(std::move(message));
   return true;
 }
 
@@ -161,9 +245,7 @@ void Connection::send_continue() {
                     });
 }
 
-void Connection::handle_request() {
-  auto message = read_->parser->release();
-  read_->parser.reset();
+void Connection::handle_request(bhttp::request<bhttp::string_body> message) {
   request_in_progress_ = false;
 
   Request request;
@@ -234,8 +316,6 @@ std::shared_ptr<StreamSink> Connection::open_stream(std::string_view content_typ
   out_ = serialize_head(200, content_type, headers, true, 0, true);
   read_.reset();  // pipelined requests after a stream are not served
   head_pending_ = true;
-  error_code ec;
-  socket_.non_blocking(true, ec);
   watch_for_hangup();
   flush();  // the headers go out at once, before any event
   return std::static_pointer_cast<StreamSink>(shared_from_this());

@@ -65,6 +65,7 @@ class Connection final : public std::enable_shared_from_this<Connection>,
     boost::beast::flat_buffer buffer;
     std::optional<RequestParser> parser;
     bool continue_sent = false;
+    std::size_t header_bytes = 0;  // header bytes the parser consumed in earlier calls
   };
 
   // Exchange
@@ -72,10 +73,14 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   std::shared_ptr<StreamSink> open_stream(std::string_view content_type,
                                           std::vector<Header> headers) override;
 
+  void configure(RequestParser& parser) const;
   void read_next_request();
+  void wait_readable();
+  void read_into_scratch();
+  void start_buffered_parse();
   void read_some();
   bool parse_buffered();  // true when the connection moved past reading
-  void handle_request();
+  void handle_request(boost::beast::http::request<boost::beast::http::string_body> message);
   void fail_request(int status, std::string_view message);
   void send_continue();
   void on_response_written(boost::system::error_code ec);

@@ -1,10 +1,12 @@
 #pragma once
 // One worker shard: a thread, its io_context, its acceptor, its connections, and the one
 // timer that sweeps them (header timeouts, idle timeouts, stream keep-alives, shutdown).
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -25,11 +27,14 @@ class Shard {
 
   void listen(const boost::asio::ip::tcp::endpoint& endpoint);
   std::uint16_t local_port() const;
-  void start();                // accept and sweep, on this shard's thread
-  void begin_shutdown();       // posts the graceful shutdown onto the shard
+  void start();           // accept and sweep, on this shard's thread
+  void begin_shutdown();  // posts the graceful shutdown onto the shard
   void join();
 
   boost::asio::io_context& io() { return io_; }
+  // A read buffer shared by the shard's connections for synchronous reads: used and
+  // done with inside one handler, never across an asynchronous operation.
+  std::span<char> scratch() { return scratch_; }
   std::size_t index() const { return index_; }
   ServerShared& shared() { return shared_; }
 
@@ -45,6 +50,7 @@ class Shard {
 
   std::size_t index_;
   ServerShared& shared_;
+  std::array<char, 16 * 1024> scratch_;
   boost::asio::io_context io_{1};
   std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
   boost::asio::steady_timer sweep_timer_;

@@ -96,6 +96,14 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   subscriber->set_id(request.connection_id);
   hub::SubscribeResult result = ctx.hub->subscribe(request.shard, *subscriber, last_event_id);
 
+  // Registered before the response head goes out (open_stream writes it at once), so a
+  // client that saw its stream open also sees itself in the subscriptions API.
+  std::string subscriber_id;  // stays empty (no allocation) without --subscriptions
+  if (ctx.subscriptions != nullptr) {
+    subscriber_id = generate_event_id();
+    ctx.subscriptions->add(subscriber_id, std::move(topics), payload_of(identity.claims.get()));
+  }
+
   std::vector<http::Header> headers = sse_headers();
   if (result.newest) headers.push_back({"Last-Event-ID", *result.newest});
   auto sink = exchange.open_stream("text/event-stream", std::move(headers));
@@ -117,11 +125,6 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   if (identity.claims && identity.claims->expires_at) {
     expires = TokenExpiry::to_steady(*identity.claims->expires_at);
     expiry->add(*expires, sink);
-  }
-  std::string subscriber_id;  // stays empty (no allocation) without --subscriptions
-  if (ctx.subscriptions != nullptr) {
-    subscriber_id = generate_event_id();
-    ctx.subscriptions->add(subscriber_id, std::move(topics), payload_of(identity.claims.get()));
   }
 
   // The stream owns the subscriber until it closes, then the hub forgets it. The callback

@@ -46,13 +46,16 @@ class Client {
       auto left = deadline - std::chrono::steady_clock::now();
       if (left <= 0ms) break;
       pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(
-                            std::chrono::duration_cast<std::chrono::milliseconds>(left).count())) <= 0)
+      if (::poll(&p, 1,
+                 static_cast<int>(
+                     std::chrono::duration_cast<std::chrono::milliseconds>(left).count())) <= 0)
         break;
       char buf[4096];
       ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) eof_ = true;
-      else received_.append(buf, static_cast<std::size_t>(n));
+      if (n <= 0)
+        eof_ = true;
+      else
+        received_.append(buf, static_cast<std::size_t>(n));
     }
     return received_;
   }
@@ -106,7 +109,8 @@ struct Fixture : ::testing::Test {
       fn();
       done = true;
     });
-    for (int i = 0; i < 500 && !done; ++i) std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 500 && !done; ++i)
+      std::this_thread::sleep_for(10ms);
     ASSERT_TRUE(done);
   }
   std::shared_ptr<StreamSink> wait_stream() {
@@ -164,6 +168,19 @@ TEST_F(Fixture, RejectsOversizedHeadersAndBodies) {
   }
 }
 
+TEST_F(Fixture, CountsManySmallHeaderLinesAgainstTheLimit) {
+  ServerOptions o;
+  o.max_header_bytes = 2048;
+  start(o);
+  Client c(server->port());
+  c.send("GET / HTTP/1.1\r\nHost: x\r\n");
+  // Sent line by line, so the parser consumes the header in many small pieces.
+  for (int i = 0; i < 60; ++i)
+    c.send("X-H" + std::to_string(i) + ": " + std::string(50, 'v') + "\r\n");
+  c.send("\r\n");
+  EXPECT_NE(c.read_until("\r\n\r\n").find("431"), std::string::npos);
+}
+
 TEST_F(Fixture, HandlerWithoutAnswerGets500) {
   start();
   Client c(server->port());
@@ -213,7 +230,8 @@ TEST_F(Fixture, NoticesWhenTheClientLeavesAStream) {
     c.read_until("\r\n\r\n");
     ASSERT_TRUE(wait_stream());
   }
-  for (int i = 0; i < 300 && streams_closed == 0; ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 300 && streams_closed == 0; ++i)
+    std::this_thread::sleep_for(10ms);
   EXPECT_EQ(streams_closed.load(), 1);
   EXPECT_TRUE(stream->closed());
 }
