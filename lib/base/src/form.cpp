@@ -1,17 +1,9 @@
 #include "herald/base/form.hpp"
 
+#include "herald/base/hex.hpp"
 #include "herald/base/utf8.hpp"
 
 namespace herald::form {
-
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
 
 bool percent_decode(std::string_view in, std::string& out) {
   out.clear();
@@ -22,8 +14,8 @@ bool percent_decode(std::string_view in, std::string& out) {
       out += ' ';
     } else if (c == '%') {
       if (i + 2 >= in.size()) return false;  // a '%' needs two hex digits after it
-      int hi = hex_value(in[i + 1]);
-      int lo = hex_value(in[i + 2]);
+      int hi = hex_digit_value(in[i + 1]);
+      int lo = hex_digit_value(in[i + 2]);
       if (hi < 0 || lo < 0) return false;
       out += static_cast<char>(hi * 16 + lo);
       i += 2;

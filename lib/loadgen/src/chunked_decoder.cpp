@@ -1,22 +1,15 @@
 #include "herald/loadgen/chunked_decoder.hpp"
 
-namespace herald::loadgen {
+#include "herald/base/hex.hpp"
 
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
+namespace herald::loadgen {
 
 // One byte of framing (never chunk data: feed() hands data runs over in bulk). A bare LF
 // is accepted where CRLF is due, as most clients do.
 void ChunkedDecoder::step(char c) {
   switch (state_) {
     case State::size: {
-      int v = hex_value(c);
+      int v = hex_digit_value(c);
       if (v >= 0) {
         remaining_ = remaining_ * 16 + static_cast<std::uint64_t>(v);
         have_digit_ = true;
