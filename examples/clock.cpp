@@ -31,7 +31,10 @@ int main() {
     auto sink = ex.open_stream("text/event-stream", server::sse_headers());
     server::send_event(*sink, {.type = "connecttime", .data = now(), .retry = 10000});
     auto timer = std::make_shared<Timer>(srv->context(sink->shard()));
-    sink->on_close([timer] { timer->cancel(); std::puts("client left, timer stopped"); });
+    sink->on_close([timer] {
+      timer->cancel();
+      std::puts("client left, timer stopped");
+    });
     tick(sink, timer);
   });
   srv = &server;

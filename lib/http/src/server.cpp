@@ -37,26 +37,36 @@ void Server::bind() {
   impl_->shards[0]->listen(endpoint);
   // With port 0 the first shard picks a port; the others join it.
   endpoint.port(impl_->shards[0]->local_port());
-  for (std::size_t i = 1; i < impl_->shards.size(); ++i) impl_->shards[i]->listen(endpoint);
+  for (std::size_t i = 1; i < impl_->shards.size(); ++i)
+    impl_->shards[i]->listen(endpoint);
 }
 
-std::uint16_t Server::port() const { return impl_->shards[0]->local_port(); }
+std::uint16_t Server::port() const {
+  return impl_->shards[0]->local_port();
+}
 
 void Server::start() {
-  for (auto& shard : impl_->shards) shard->start();
+  for (auto& shard : impl_->shards)
+    shard->start();
 }
 
 void Server::stop() {
-  for (auto& shard : impl_->shards) shard->begin_shutdown();
+  for (auto& shard : impl_->shards)
+    shard->begin_shutdown();
 }
 
 void Server::wait() {
-  for (auto& shard : impl_->shards) shard->join();
+  for (auto& shard : impl_->shards)
+    shard->join();
 }
 
-std::size_t Server::shard_count() const { return impl_->shards.size(); }
+std::size_t Server::shard_count() const {
+  return impl_->shards.size();
+}
 
-asio::io_context& Server::context(std::size_t shard) { return impl_->shards[shard]->io(); }
+asio::io_context& Server::context(std::size_t shard) {
+  return impl_->shards[shard]->io();
+}
 
 std::uint64_t Server::bytes_written() const {
   return impl_->shared.bytes_written.load(std::memory_order_relaxed);

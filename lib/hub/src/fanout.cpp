@@ -8,9 +8,12 @@ Fanout::Fanout(std::size_t topic_cache_limit) : topic_cache_limit_(topic_cache_l
 
 Fanout::Index& Fanout::index_for(const Selector& selector) {
   switch (selector.kind()) {
-    case Selector::Kind::any: return any_;
-    case Selector::Kind::exact: return exact_;
-    case Selector::Kind::uri_template: return templates_;
+    case Selector::Kind::any:
+      return any_;
+    case Selector::Kind::exact:
+      return exact_;
+    case Selector::Kind::uri_template:
+      return templates_;
   }
   return exact_;
 }
@@ -24,7 +27,8 @@ void Fanout::add(Subscriber& s, std::uint64_t seen_seq) {
     // A selector given twice is indexed once: one list entry per subscriber keeps the
     // swap-removal below simple (and a second entry would deliver nothing new anyway).
     bool repeated = false;
-    for (std::size_t j = 0; j < i && !repeated; ++j) repeated = s.selectors_[j] == selector;
+    for (std::size_t j = 0; j < i && !repeated; ++j)
+      repeated = s.selectors_[j] == selector;
     if (repeated) {
       s.slots_.push_back(not_indexed);
       continue;
@@ -98,7 +102,8 @@ void Fanout::offer(Subscriber& s, const UpdatePtr& update) {
 }
 
 void Fanout::offer_all(Entry& entry, const UpdatePtr& update) {
-  for (Subscriber* s : entry.subscribers) offer(*s, update);
+  for (Subscriber* s : entry.subscribers)
+    offer(*s, update);
 }
 
 const std::vector<Fanout::Entry*>& Fanout::templates_matching(const std::string& topic) {
@@ -117,10 +122,12 @@ std::size_t Fanout::dispatch(const UpdatePtr& update) {
   for (const std::string& topic : update->topics) {
     if (auto it = exact_.find(topic); it != exact_.end()) offer_all(it->second, update);
     if (!templates_.empty()) {
-      for (Entry* entry : templates_matching(topic)) offer_all(*entry, update);
+      for (Entry* entry : templates_matching(topic))
+        offer_all(*entry, update);
     }
   }
-  for (auto& [text, entry] : any_) offer_all(entry, update);
+  for (auto& [text, entry] : any_)
+    offer_all(entry, update);
   return delivered_;
 }
 

@@ -40,7 +40,8 @@ void Hub::drain(Shard& shard) {
   // Everything published since the last drain goes out in one pass, so each subscriber
   // writes the whole batch with one gathered write.
   std::uint64_t delivered = 0;
-  for (const UpdatePtr& update : batch) delivered += shard.fanout.dispatch(update);
+  for (const UpdatePtr& update : batch)
+    delivered += shard.fanout.dispatch(update);
   shard.fanout.flush();
   shard.delivered.fetch_add(delivered, std::memory_order_relaxed);  // once per batch
   batch.clear();  // keeps its capacity: the next swap hands it back to the inbox

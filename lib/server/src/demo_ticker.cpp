@@ -26,8 +26,8 @@ struct Ticker {
   boost::asio::steady_timer timer;
   hub::Hub& hub;
   std::mt19937 rng{std::random_device{}()};
-  std::array<Quote, 5> quotes{{{"HRLD", 101.0}, {"ACME", 42.5}, {"GLBX", 230.0},
-                               {"INTC", 31.2}, {"NOVA", 7.8}}};
+  std::array<Quote, 5> quotes{
+      {{"HRLD", 101.0}, {"ACME", 42.5}, {"GLBX", 230.0}, {"INTC", 31.2}, {"NOVA", 7.8}}};
 
   void publish_tick() {
     std::normal_distribution<double> step(0.0, 0.004);
@@ -40,8 +40,7 @@ struct Ticker {
       auto update = std::make_shared<hub::Update>();
       update->topics = {ticker_topic};
       update->id = generate_event_id();
-      wire::serialize(wire::Event{.id = update->id, .type = "price", .data = json},
-                      update->frame);
+      wire::serialize(wire::Event{.id = update->id, .type = "price", .data = json}, update->frame);
       hub.publish(std::move(update));
     }
   }

@@ -20,7 +20,8 @@ std::string generate_event_id() {
   std::string id = "urn:uuid:";
   id.reserve(45);
   auto put = [&](std::uint64_t v, int nibbles_from, int nibbles_to) {
-    for (int i = nibbles_from; i < nibbles_to; ++i) id += digits[(v >> (60 - 4 * i)) & 0xF];
+    for (int i = nibbles_from; i < nibbles_to; ++i)
+      id += digits[(v >> (60 - 4 * i)) & 0xF];
   };
   put(hi, 0, 8);
   id += '-';

@@ -9,14 +9,16 @@ namespace herald::server {
 void LatencyHistogram::record(std::chrono::nanoseconds latency) {
   double seconds = static_cast<double>(latency.count()) / 1e9;
   std::size_t i = 0;
-  while (i < bounds.size() && seconds > bounds[i]) ++i;
+  while (i < bounds.size() && seconds > bounds[i])
+    ++i;
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   sum_ns_.fetch_add(static_cast<std::uint64_t>(latency.count()), std::memory_order_relaxed);
 }
 
 LatencyHistogram::Counts LatencyHistogram::counts() const {
   Counts c{};
-  for (std::size_t i = 0; i < bucket_count; ++i) c[i] = buckets_[i].load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < bucket_count; ++i)
+    c[i] = buckets_[i].load(std::memory_order_relaxed);
   return c;
 }
 
@@ -45,7 +47,8 @@ void LatencyHistogram::render(const std::string& name, const std::string& help,
 
 double LatencyHistogram::quantile_ms(const Counts& now, const Counts& before, double q) {
   std::uint64_t total = 0;
-  for (std::size_t i = 0; i < bucket_count; ++i) total += now[i] - before[i];
+  for (std::size_t i = 0; i < bucket_count; ++i)
+    total += now[i] - before[i];
   if (total == 0) return 0;
   // Nearest rank: the smallest sample with at least q of all samples at or below it.
   auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total)));

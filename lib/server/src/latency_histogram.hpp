@@ -14,9 +14,8 @@ class LatencyHistogram {
   // Upper bounds in seconds; the last bucket is +Inf.
   // Dense below 10 ms, where a healthy publish lands, so percentiles mean something.
   static constexpr std::array<double, 22> bounds{
-      0.000025, 0.00005, 0.000075, 0.0001, 0.00015, 0.00025, 0.0004, 0.0006,
-      0.001,    0.0015,  0.0025,   0.004,  0.006,   0.01,    0.025,  0.05,
-      0.1,      0.25,    0.5,      1.0,    2.5,     5.0};
+      0.000025, 0.00005, 0.000075, 0.0001, 0.00015, 0.00025, 0.0004, 0.0006, 0.001, 0.0015, 0.0025,
+      0.004,    0.006,   0.01,     0.025,  0.05,    0.1,     0.25,   0.5,    1.0,   2.5,    5.0};
   static constexpr std::size_t bucket_count = bounds.size() + 1;
   using Counts = std::array<std::uint64_t, bucket_count>;
 

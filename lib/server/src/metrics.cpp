@@ -53,8 +53,8 @@ std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http:
   Totals t = totals(hub);
   metric(out, "herald_connections", "gauge", "Open client connections.", http.connections());
   metric(out, "herald_subscribers", "gauge", "Open subscriptions.", t.subscribers);
-  metric(out, "herald_topics", "gauge",
-         "Distinct topic selectors subscribed (summed over shards).", t.selectors);
+  metric(out, "herald_topics", "gauge", "Distinct topic selectors subscribed (summed over shards).",
+         t.selectors);
   metric(out, "herald_events_published_total", "counter", "Updates accepted.", hub.published());
   metric(out, "herald_events_delivered_total", "counter", "Updates queued to subscribers.",
          t.delivered);
@@ -85,7 +85,8 @@ std::string snapshot_json(const Metrics& m, const hub::Hub& hub, const http::Ser
   Totals t = totals(hub);
   auto now = m.publish_latency.counts();
   std::uint64_t count = 0;
-  for (std::size_t i = 0; i < now.size(); ++i) count += now[i] - previous[i];
+  for (std::size_t i = 0; i < now.size(); ++i)
+    count += now[i] - previous[i];
   nlohmann::json shards = nlohmann::json::array();
   for (std::size_t i = 0; i < hub.shard_count(); ++i) {
     auto s = hub.stats(i);

@@ -18,8 +18,7 @@ void handle_ready(Context& ctx, const http::Request&, http::Exchange& exchange) 
   exchange.respond(http::Response::text(200, "ready"));
 }
 
-void handle_dashboard_stream(Context& ctx, const http::Request& request,
-                             http::Exchange& exchange) {
+void handle_dashboard_stream(Context& ctx, const http::Request& request, http::Exchange& exchange) {
   auto sink = exchange.open_stream("text/event-stream", sse_headers());
   auto previous = std::make_shared<LatencyHistogram::Counts>(ctx.metrics->publish_latency.counts());
   auto snapshot = [&ctx, previous] {

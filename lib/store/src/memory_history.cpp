@@ -5,7 +5,9 @@ namespace herald::store {
 MemoryHistory::MemoryHistory(std::size_t max_events, std::size_t max_bytes)
     : max_events_(max_events), max_bytes_(max_bytes) {}
 
-static std::size_t cost(const hub::Update& u) { return u.frame.size() + u.id.size(); }
+static std::size_t cost(const hub::Update& u) {
+  return u.frame.size() + u.id.size();
+}
 
 bool MemoryHistory::append(const hub::UpdatePtr& update) {
   if (by_id_.contains(update->id)) return false;

@@ -38,7 +38,9 @@ TEST(Form, KeepsLineBreaksAndUtf8) {
   EXPECT_EQ(f[1].value, "\xC3\xA9\xE2\x82\xAC");
 }
 
-TEST(Form, SkipsEmptyPairs) { EXPECT_EQ(must_decode("&&a=1&&").size(), 1u); }
+TEST(Form, SkipsEmptyPairs) {
+  EXPECT_EQ(must_decode("&&a=1&&").size(), 1u);
+}
 
 TEST(Form, RejectsBadPercentEscapes) {
   for (auto bad : {"a=%zz", "a=%4", "a=%", "%g0=1", "a=1&b=%2"}) {
@@ -48,7 +50,7 @@ TEST(Form, RejectsBadPercentEscapes) {
 
 TEST(Form, RejectsInvalidUtf8) {
   EXPECT_NE(decode_error("a=%FF").find("UTF-8"), std::string::npos);
-  EXPECT_NE(decode_error("a=%C0%AF").find("UTF-8"), std::string::npos);  // overlong '/'
+  EXPECT_NE(decode_error("a=%C0%AF").find("UTF-8"), std::string::npos);     // overlong '/'
   EXPECT_NE(decode_error("a=%ED%A0%80").find("UTF-8"), std::string::npos);  // surrogate
 }
 

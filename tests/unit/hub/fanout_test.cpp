@@ -48,7 +48,8 @@ TEST(Fanout, DeliversToExactTemplateAndAnySelectors) {
   RecordingSubscriber tmpl(selectors({"https://example.com/books/{id}"}));
   RecordingSubscriber any(selectors({"*"}));
   RecordingSubscriber other(selectors({"https://example.com/authors/{id}"}));
-  for (auto* s : {&exact, &tmpl, &any, &other}) fanout.add(*s, 0);
+  for (auto* s : {&exact, &tmpl, &any, &other})
+    fanout.add(*s, 0);
 
   fanout.dispatch(update(1, {"https://example.com/books/1"}));
   fanout.dispatch(update(2, {"https://example.com/books/2"}));
@@ -100,7 +101,8 @@ TEST(Fanout, RemoveKeepsOtherSubscribersReachable) {
     fanout.add(*subs.back(), 0);
   }
   // Remove from the middle, the front and the back: swap-removal must fix slots.
-  for (int i : {4, 0, 9, 5}) fanout.remove(*subs[i]);
+  for (int i : {4, 0, 9, 5})
+    fanout.remove(*subs[i]);
   EXPECT_EQ(fanout.subscriber_count(), 6u);
   fanout.dispatch(update(1, {"a"}));
   for (int i = 0; i < 10; ++i) {
@@ -108,7 +110,8 @@ TEST(Fanout, RemoveKeepsOtherSubscribersReachable) {
     EXPECT_EQ(subs[i]->received.size(), removed ? 0u : 1u) << i;
   }
   // Removing the rest leaves no index entries behind.
-  for (int i : {1, 2, 3, 6, 7, 8}) fanout.remove(*subs[i]);
+  for (int i : {1, 2, 3, 6, 7, 8})
+    fanout.remove(*subs[i]);
   EXPECT_EQ(fanout.subscriber_count(), 0u);
   EXPECT_EQ(fanout.template_selector_count(), 0u);
 }

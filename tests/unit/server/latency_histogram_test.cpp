@@ -10,9 +10,10 @@ using namespace std::chrono_literals;
 TEST(LatencyHistogram, QuantilesOverAWindow) {
   LatencyHistogram h;
   auto before = h.counts();
-  for (int i = 0; i < 98; ++i) h.record(80us);  // bucket <= 100 us
-  h.record(3ms);                                 // bucket <= 4 ms
-  h.record(700ms);                               // bucket <= 1 s
+  for (int i = 0; i < 98; ++i)
+    h.record(80us);  // bucket <= 100 us
+  h.record(3ms);     // bucket <= 4 ms
+  h.record(700ms);   // bucket <= 1 s
   auto now = h.counts();
   EXPECT_DOUBLE_EQ(LatencyHistogram::quantile_ms(now, before, 0.5), 0.1);
   EXPECT_DOUBLE_EQ(LatencyHistogram::quantile_ms(now, before, 0.99), 4.0);

@@ -60,7 +60,8 @@ TEST_F(HubTest, DeliversToEveryShardInPublishOrderWithOneFlushPerBatch) {
   Recorder a("t"), b("t");
   hub.subscribe(0, a, "");
   hub.subscribe(1, b, "");
-  for (auto id : {"1", "2", "3"}) EXPECT_EQ(hub.publish(make(id, "t")), PublishResult::published);
+  for (auto id : {"1", "2", "3"})
+    EXPECT_EQ(hub.publish(make(id, "t")), PublishResult::published);
   // One drain was posted per shard for the whole burst.
   EXPECT_EQ(shard0.work.size(), 1u);
   shard0.run();
@@ -71,7 +72,8 @@ TEST_F(HubTest, DeliversToEveryShardInPublishOrderWithOneFlushPerBatch) {
 }
 
 TEST_F(HubTest, ReplayAndLiveMeetWithoutGapOrDuplicate) {
-  for (auto id : {"1", "2", "3"}) hub.publish(make(id, "t"));
+  for (auto id : {"1", "2", "3"})
+    hub.publish(make(id, "t"));
   // Subscribing before the shard drained: 2 and 3 are both queued live and in history.
   Recorder s("t");
   SubscribeResult r = hub.subscribe(0, s, "1");

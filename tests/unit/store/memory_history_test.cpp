@@ -16,13 +16,15 @@ hub::UpdatePtr append(MemoryHistory& h, const std::string& id, std::size_t frame
 
 std::vector<std::string> ids(const std::vector<hub::UpdatePtr>& updates) {
   std::vector<std::string> out;
-  for (auto& u : updates) out.push_back(u->id);
+  for (auto& u : updates)
+    out.push_back(u->id);
   return out;
 }
 
 TEST(MemoryHistory, ReplaysAfterAKnownId) {
   MemoryHistory h(100, 1 << 20);
-  for (auto id : {"a", "b", "c", "d"}) append(h, id);
+  for (auto id : {"a", "b", "c", "d"})
+    append(h, id);
   std::vector<hub::UpdatePtr> out;
   EXPECT_EQ(h.replay("b", out), hub::ReplayFrom::after_id);
   EXPECT_EQ(ids(out), (std::vector<std::string>{"c", "d"}));
@@ -33,7 +35,8 @@ TEST(MemoryHistory, ReplaysAfterAKnownId) {
 
 TEST(MemoryHistory, EarliestAndUnknownReplayEverythingHeld) {
   MemoryHistory h(100, 1 << 20);
-  for (auto id : {"a", "b"}) append(h, id);
+  for (auto id : {"a", "b"})
+    append(h, id);
   std::vector<hub::UpdatePtr> out;
   EXPECT_EQ(h.replay("earliest", out), hub::ReplayFrom::earliest);
   EXPECT_EQ(ids(out), (std::vector<std::string>{"a", "b"}));
@@ -47,7 +50,8 @@ TEST(MemoryHistory, EarliestAndUnknownReplayEverythingHeld) {
 
 TEST(MemoryHistory, EvictsOldestByCountAndBytes) {
   MemoryHistory by_count(3, 1 << 20);
-  for (auto id : {"a", "b", "c", "d", "e"}) append(by_count, id);
+  for (auto id : {"a", "b", "c", "d", "e"})
+    append(by_count, id);
   std::vector<hub::UpdatePtr> out;
   by_count.replay("earliest", out);
   EXPECT_EQ(ids(out), (std::vector<std::string>{"c", "d", "e"}));
@@ -57,7 +61,8 @@ TEST(MemoryHistory, EvictsOldestByCountAndBytes) {
   EXPECT_EQ(out.size(), 3u);
 
   MemoryHistory by_bytes(100, 35);  // each update costs 10 + 1 bytes
-  for (auto id : {"a", "b", "c", "d"}) append(by_bytes, id);
+  for (auto id : {"a", "b", "c", "d"})
+    append(by_bytes, id);
   EXPECT_EQ(by_bytes.size(), 3u);
   EXPECT_LE(by_bytes.bytes(), 35u);
   EXPECT_EQ(by_bytes.newest_id(), "d");

@@ -21,12 +21,12 @@ struct ServerOptions {
   std::uint16_t port = 8080;
   std::size_t threads = 1;
   std::size_t max_connections = 19000;
-  std::size_t max_header_bytes = 16 * 1024;  // request line + headers; over: 431
-  std::size_t max_body_bytes = 1024 * 1024;  // over: 413
-  std::chrono::milliseconds header_timeout{10000};  // first byte to end of headers
-  std::chrono::milliseconds idle_timeout{60000};    // keep-alive connection with no request
+  std::size_t max_header_bytes = 16 * 1024;             // request line + headers; over: 431
+  std::size_t max_body_bytes = 1024 * 1024;             // over: 413
+  std::chrono::milliseconds header_timeout{10000};      // first byte to end of headers
+  std::chrono::milliseconds idle_timeout{60000};        // keep-alive connection with no request
   std::chrono::milliseconds keepalive_interval{15000};  // 0: no keep-alive bytes
-  std::string keepalive_bytes = ":\n";  // written to idle streams each interval
+  std::string keepalive_bytes = ":\n";                  // written to idle streams each interval
   std::chrono::milliseconds shutdown_grace{5000};
 };
 

@@ -54,10 +54,10 @@ class Hub {
 
   // Statistics, readable from any thread (relaxed: for metrics, not for logic).
   struct ShardStats {
-    std::uint64_t delivered = 0;   // updates queued to subscribers, total
-    std::size_t subscribers = 0;   // now
-    std::size_t selectors = 0;     // distinct selectors subscribed now
-    std::size_t queue_depth = 0;   // updates posted but not yet fanned out
+    std::uint64_t delivered = 0;  // updates queued to subscribers, total
+    std::size_t subscribers = 0;  // now
+    std::size_t selectors = 0;    // distinct selectors subscribed now
+    std::size_t queue_depth = 0;  // updates posted but not yet fanned out
   };
   ShardStats stats(std::size_t shard) const;
   std::size_t subscribers(std::size_t shard) const { return stats(shard).subscribers; }
@@ -68,7 +68,7 @@ class Hub {
     Fanout fanout;
     std::vector<UpdatePtr> inbox;     // guarded by Hub::mutex_
     std::vector<UpdatePtr> draining;  // the shard thread's; swapped with inbox, reused
-    bool drain_posted = false;     // guarded by Hub::mutex_
+    bool drain_posted = false;        // guarded by Hub::mutex_
     // Written by the shard thread once per batch or (un)subscribe; read by metrics.
     std::atomic<std::uint64_t> delivered{0};
     std::atomic<std::size_t> subscribers{0};

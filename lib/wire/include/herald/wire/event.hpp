@@ -8,11 +8,11 @@ namespace herald::wire {
 
 // One event as a server sends it. Empty optional fields are not written.
 struct Event {
-  std::optional<std::string> id;     // `id:` line; must not contain CR, LF or NUL
-  std::string type;                  // `event:` line; empty means the default "message"
-  std::string data;                  // split into `data:` lines at CR, LF and CRLF
+  std::optional<std::string> id;       // `id:` line; must not contain CR, LF or NUL
+  std::string type;                    // `event:` line; empty means the default "message"
+  std::string data;                    // split into `data:` lines at CR, LF and CRLF
   std::optional<std::uint32_t> retry;  // `retry:` line, milliseconds
-  std::string comment;               // `:` lines before the fields (may be multi-line)
+  std::string comment;                 // `:` lines before the fields (may be multi-line)
 };
 
 // One event as a client receives it (what EventSource dispatches).
