@@ -1,21 +1,9 @@
 // The chat demo against the real hub: two browsers in one room.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHerald } from '../lib/herald.mjs';
-import { launchBrowser, newPage } from './helpers.mjs';
+import { hubAndBrowser, newPage } from './helpers.mjs';
 
-let herald;
-let browser;
-
-before(async () => {
-  herald = await startHerald(['--dev']);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await herald?.stop();
-});
+const env = hubAndBrowser(['--dev']);
 
 // The room as a page shows it: [kind, user, text] per line.
 const room = (page) => page.$$eval('[data-testid="chat-messages"] li[data-kind]', (items) =>
@@ -23,12 +11,12 @@ const room = (page) => page.$$eval('[data-testid="chat-messages"] li[data-kind]'
 
 test('a message and a join sent from one page reach the other', { timeout: 60000 }, async () => {
   // Two browser contexts: two users who share nothing but the hub.
-  const bob = await newPage(browser);
-  const alice = await newPage(browser);
-  await bob.goto(`${herald.url}/chat.html`);
+  const bob = await newPage(env.browser);
+  const alice = await newPage(env.browser);
+  await bob.goto(`${env.herald.url}/chat.html`);
   await bob.waitForSelector('[data-testid="status"][data-state="open"]');
 
-  await alice.goto(`${herald.url}/chat.html`);
+  await alice.goto(`${env.herald.url}/chat.html`);
   await alice.waitForSelector('[data-testid="status"][data-state="open"]');
   await alice.getByTestId('chat-name').fill('alice');
   await alice.getByTestId('chat-join').click();

@@ -1,28 +1,16 @@
 // The clock demo against the real hub: /demo/clock reaches the page and the page can close it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHerald } from '../lib/herald.mjs';
-import { launchBrowser, newPage } from './helpers.mjs';
+import { hubAndBrowser, newPage } from './helpers.mjs';
 
-let herald;
-let browser;
-
-before(async () => {
-  herald = await startHerald(['--dev']);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await herald?.stop();
-});
+const env = hubAndBrowser(['--dev']);
 
 const lines = (page, kind) =>
   page.locator(`[data-testid="clock-log"] li[data-kind="${kind}"]`).allTextContents();
 
 test('clock page shows the start time and a ping every second', { timeout: 60000 }, async () => {
-  const page = await newPage(browser);
-  await page.goto(`${herald.url}/clock.html`);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.herald.url}/clock.html`);
 
   await page.waitForSelector('[data-testid="status"][data-state="open"]');
   assert.deepEqual(await lines(page, 'open'), ['Connection open']);
@@ -40,8 +28,8 @@ test('clock page shows the start time and a ping every second', { timeout: 60000
 });
 
 test('the close button ends the stream', { timeout: 60000 }, async () => {
-  const page = await newPage(browser);
-  await page.goto(`${herald.url}/clock.html`);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.herald.url}/clock.html`);
   await page.waitForSelector('[data-testid="clock-log"] li[data-kind="ping"]');
 
   await page.getByTestId('close-stream').click();

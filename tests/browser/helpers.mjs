@@ -1,6 +1,8 @@
 // Shared by the browser tests: Debian's Chromium driven by playwright-core, and a
 // publisher that talks to the hub straight from Node.
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startHerald } from '../lib/herald.mjs';
 
 // Every Playwright wait in these tests gives up after this long.
 export const WAIT_MS = 10000;
@@ -44,4 +46,19 @@ export async function publish(hubUrl, fields) {
   const text = await response.text();
   if (response.status !== 200) throw new Error(`publish answered ${response.status}: ${text}`);
   return text;
+}
+
+// One hub and one browser for a whole test file, stopped after it. Tests read them as
+// `env.herald` and `env.browser` once the file's before() hook has run.
+export function hubAndBrowser(args = ['--dev']) {
+  const env = {};
+  before(async () => {
+    env.herald = await startHerald(args);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.herald?.stop();
+  });
+  return env;
 }

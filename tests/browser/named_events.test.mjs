@@ -1,28 +1,16 @@
 // Named events (`type` when publishing) reach addEventListener(type) in the browser and
 // only there; untyped events reach onmessage.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHerald } from '../lib/herald.mjs';
-import { launchBrowser, newPage, publish, WAIT_MS } from './helpers.mjs';
+import { hubAndBrowser, newPage, publish, WAIT_MS } from './helpers.mjs';
 
-let herald;
-let browser;
-
-before(async () => {
-  herald = await startHerald(['--dev']);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await herald?.stop();
-});
+const env = hubAndBrowser(['--dev']);
 
 test('a typed event goes to its listener, not to onmessage', { timeout: 60000 }, async () => {
   // A topic that needs percent-encoding in the query, as Mercure topic URLs do.
   const topic = 'https://example.com/books/1?lang=fr';
-  const page = await newPage(browser);
-  await page.goto(`${herald.url}/`);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.herald.url}/`);
   await page.evaluate(({ topic, waitMs }) => new Promise((resolve, reject) => {
     setTimeout(() => reject(new Error('EventSource did not open')), waitMs);
     const source = new EventSource(`/.well-known/mercure?topic=${encodeURIComponent(topic)}`);
@@ -34,9 +22,9 @@ test('a typed event goes to its listener, not to onmessage', { timeout: 60000 },
     source.onopen = resolve;
   }), { topic, waitMs: WAIT_MS });
 
-  await publish(herald.url, { topic: 'urn:herald:test:elsewhere', type: 'foo', data: 'not for this page' });
-  await publish(herald.url, { topic, type: 'foo', id: 'foo-1', data: 'first line\nsecond line, é ✓' });
-  await publish(herald.url, { topic, id: 'plain-1', data: 'plain' });
+  await publish(env.herald.url, { topic: 'urn:herald:test:elsewhere', type: 'foo', data: 'not for this page' });
+  await publish(env.herald.url, { topic, type: 'foo', id: 'foo-1', data: 'first line\nsecond line, é ✓' });
+  await publish(env.herald.url, { topic, id: 'plain-1', data: 'plain' });
   // The untyped event was published last: once it is in, the others have been dispatched.
   await page.waitForFunction(() => window.received.message.length >= 1);
 

@@ -1,31 +1,19 @@
 // The ticker demo against the real hub: the --dev publisher's prices fill and update the board.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHerald } from '../lib/herald.mjs';
-import { launchBrowser, newPage } from './helpers.mjs';
+import { hubAndBrowser, newPage } from './helpers.mjs';
 
 // The symbols HUB-CONTRACT.md promises for the --dev ticker.
 const SYMBOLS = ['ACME', 'GLBX', 'HRLD', 'INTC', 'NOVA'];
 
-let herald;
-let browser;
-
-before(async () => {
-  herald = await startHerald(['--dev']);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await herald?.stop();
-});
+const env = hubAndBrowser(['--dev']);
 
 const rowUpdates = (page) => page.$$eval('[data-testid="ticker-row"]', (rows) =>
   Object.fromEntries(rows.map((r) => [r.dataset.symbol, Number(r.dataset.updates)])));
 
 test('ticker rows appear for every symbol and keep updating', { timeout: 60000 }, async () => {
-  const page = await newPage(browser);
-  await page.goto(`${herald.url}/ticker.html`);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.herald.url}/ticker.html`);
   await page.waitForSelector('[data-testid="status"][data-state="open"]');
 
   await page.waitForFunction((n) =>
