@@ -3,20 +3,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startHerald } from '../lib/herald.mjs';
+import { withHub } from '../lib/herald.mjs';
 import { subscribeOk, publish, publishOk, request, sleep } from '../lib/sse_reader.mjs';
 import { rawExchange } from '../lib/http_util.mjs';
 
 const newTopic = () => `urn:test:config:${randomUUID()}`;
-
-async function withHub(args, fn, opts) {
-  const hub = await startHerald(args, opts);
-  try {
-    await fn(hub);
-  } finally {
-    assert.equal(await hub.stop(), 0);
-  }
-}
 
 describe('configuration', () => {
   it('prints "herald listening on http://HOST:PORT" on stdout with the real port', async () => {

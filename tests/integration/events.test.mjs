@@ -3,26 +3,20 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startHerald } from '../lib/herald.mjs';
+import { hubForBlock } from '../lib/herald.mjs';
 import { subscribeOk, publish, publishOk } from '../lib/sse_reader.mjs';
 
 const newTopic = () => `urn:test:events:${randomUUID()}`;
 const UUID_V4 = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('event format on the wire', () => {
-  let hub;
-  const streams = [];
-  before(async () => { hub = await startHerald(['--dev']); });
-  after(async () => {
-    for (const s of streams) s.close();
-    assert.equal(await hub.stop(), 0);
-  });
-  const sub = async (opts) => { const s = await subscribeOk(hub.url, opts); streams.push(s); return s; };
+  const fx = hubForBlock(['--dev'], subscribeOk);
+  const sub = fx.sub;
 
   it('publish answers 200 text/plain with the given id, and the stream carries it', async () => {
     const t = newTopic();
     const s = await sub({ topics: t });
-    const r = await publish(hub.url, { topic: t, id: 'given-id-1', data: 'hello' });
+    const r = await publish(fx.hub.url, { topic: t, id: 'given-id-1', data: 'hello' });
     assert.equal(r.status, 200);
     assert.match(r.headers['content-type'] ?? '', /^text\/plain/);
     assert.equal(r.body, 'given-id-1', 'body = the event id, nothing else');
@@ -35,7 +29,7 @@ describe('event format on the wire', () => {
   it('exact bytes: id then data, no event/retry lines when not given', async () => {
     const t = newTopic();
     const s = await sub({ topics: t });
-    await publishOk(hub.url, { topic: t, id: 'plain-1', data: 'x y' });
+    await publishOk(fx.hub.url, { topic: t, id: 'plain-1', data: 'x y' });
     await s.waitForEvents(1);
     assert.equal(s.text.replace(/^(:[^\n]*\n)+/, ''), 'id: plain-1\ndata: x y\n\n');
   });
@@ -43,7 +37,7 @@ describe('event format on the wire', () => {
   it('exact bytes with every field: id, event, retry, data in that order', async () => {
     const t = newTopic();
     const s = await sub({ topics: t });
-    await publishOk(hub.url, { topic: t, id: 'full-1', type: 'greet', retry: '5000', data: 'hi' });
+    await publishOk(fx.hub.url, { topic: t, id: 'full-1', type: 'greet', retry: '5000', data: 'hi' });
     await s.waitForEvents(1);
     assert.equal(s.text.replace(/^(:[^\n]*\n)+/, ''), 'id: full-1\nevent: greet\nretry: 5000\ndata: hi\n\n');
     const [ev] = s.events;
@@ -55,7 +49,7 @@ describe('event format on the wire', () => {
       const t = newTopic();
       const s = await sub({ topics: t });
       const data = ['first', 'second', '', 'fourth'].join(sep);
-      await publishOk(hub.url, { topic: t, id: `ml-${name}`, data });
+      await publishOk(fx.hub.url, { topic: t, id: `ml-${name}`, data });
       const [ev] = await s.waitForEvents(1);
       assert.equal(ev.data, 'first\nsecond\n\nfourth', 'comes back intact, LF-joined');
       const body = s.text;
@@ -68,7 +62,7 @@ describe('event format on the wire', () => {
   it('mixed line ends and a trailing newline round-trip', async () => {
     const t = newTopic();
     const s = await sub({ topics: t });
-    await publishOk(hub.url, { topic: t, data: 'a\r\nb\rc\nd\n' });
+    await publishOk(fx.hub.url, { topic: t, data: 'a\r\nb\rc\nd\n' });
     const [ev] = await s.waitForEvents(1);
     assert.equal(ev.data, 'a\nb\nc\nd\n');
   });
@@ -77,7 +71,7 @@ describe('event format on the wire', () => {
     const t = newTopic();
     const s = await sub({ topics: t });
     const data = '  two spaces: and a colon\u00e9\u4e2d\u{1F600}';
-    await publishOk(hub.url, { topic: t, data });
+    await publishOk(fx.hub.url, { topic: t, data });
     const [ev] = await s.waitForEvents(1);
     assert.equal(ev.data, data);
   });
@@ -86,7 +80,7 @@ describe('event format on the wire', () => {
     const t = newTopic();
     const s = await sub({ topics: t });
     const data = JSON.stringify({ q: 'a+b & c=d', pct: '100%' });
-    await publishOk(hub.url, { topic: t, data });
+    await publishOk(fx.hub.url, { topic: t, data });
     const [ev] = await s.waitForEvents(1);
     assert.equal(ev.data, data);
   });
@@ -94,8 +88,8 @@ describe('event format on the wire', () => {
   it('named events: type becomes the event: field', async () => {
     const t = newTopic();
     const s = await sub({ topics: t });
-    await publishOk(hub.url, { topic: t, type: 'price', data: '1' });
-    await publishOk(hub.url, { topic: t, data: '2' });
+    await publishOk(fx.hub.url, { topic: t, type: 'price', data: '1' });
+    await publishOk(fx.hub.url, { topic: t, data: '2' });
     const evs = await s.waitForEvents(2);
     assert.deepEqual(evs.map((e) => [e.type, e.data]), [['price', '1'], ['message', '2']]);
     assert.match(s.text, /\nevent: price\n/);
@@ -104,8 +98,8 @@ describe('event format on the wire', () => {
   it('retry field is sent as given', async () => {
     const t = newTopic();
     const s = await sub({ topics: t });
-    await publishOk(hub.url, { topic: t, retry: '0', data: 'r0' });
-    await publishOk(hub.url, { topic: t, retry: '123456', data: 'r1' });
+    await publishOk(fx.hub.url, { topic: t, retry: '0', data: 'r0' });
+    await publishOk(fx.hub.url, { topic: t, retry: '123456', data: 'r1' });
     const evs = await s.waitForEvents(2);
     assert.deepEqual(evs.map((e) => e.retry), [0, 123456]);
   });
@@ -114,7 +108,7 @@ describe('event format on the wire', () => {
     const t = newTopic();
     const s = await sub({ topics: t });
     const ids = [];
-    for (let i = 0; i < 50; i++) ids.push(await publishOk(hub.url, { topic: t, data: String(i) }));
+    for (let i = 0; i < 50; i++) ids.push(await publishOk(fx.hub.url, { topic: t, data: String(i) }));
     for (const id of ids) assert.match(id, UUID_V4);
     assert.equal(new Set(ids).size, ids.length, 'unique');
     const evs = await s.waitForEvents(50, 10000);
@@ -123,12 +117,12 @@ describe('event format on the wire', () => {
   });
 
   it('an event with no data field still reaches the subscriber', async () => {
-    // Mercure publishers may omit data; the hub must still send an event block that a
+    // Mercure publishers may omit data; the fx.hub must still send an event block that a
     // client dispatches (a `data:` line), or at least its id. We check the id arrives.
     const t = newTopic();
     const s = await sub({ topics: t });
-    await publishOk(hub.url, { topic: t, id: 'no-data-1' });
-    await publishOk(hub.url, { topic: t, id: 'sentinel-1', data: 's' });
+    await publishOk(fx.hub.url, { topic: t, id: 'no-data-1' });
+    await publishOk(fx.hub.url, { topic: t, id: 'sentinel-1', data: 's' });
     await s.waitForEvent((e) => e.id === 'sentinel-1');
     assert.match(s.text, /id: no-data-1\n/);
   });
@@ -137,7 +131,7 @@ describe('event format on the wire', () => {
     const t = newTopic();
     const s = await sub({ topics: t });
     const data = 'x'.repeat(256 * 1024);
-    await publishOk(hub.url, { topic: t, data });
+    await publishOk(fx.hub.url, { topic: t, data });
     const [ev] = await s.waitForEvents(1, 10000);
     assert.equal(ev.data.length, data.length);
     assert.equal(ev.data, data);

@@ -3,19 +3,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startHerald } from '../lib/herald.mjs';
+import { withHub } from '../lib/herald.mjs';
 import { subscribeOk, publishOk, sleep } from '../lib/sse_reader.mjs';
 
 const newTopic = () => `urn:test:hb:${randomUUID()}`;
-
-async function withHub(args, fn, opts) {
-  const hub = await startHerald(args, opts);
-  try {
-    await fn(hub);
-  } finally {
-    assert.equal(await hub.stop(), 0);
-  }
-}
 
 describe('heartbeat', () => {
   it('--heartbeat 1: a ":" comment arrives within 2.5 s on an idle stream, and again', async () => {

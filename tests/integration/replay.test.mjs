@@ -4,31 +4,25 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startHerald } from '../lib/herald.mjs';
+import { hubForBlock, startHerald } from '../lib/herald.mjs';
 import { subscribeOk, publish, publishOk, sleep } from '../lib/sse_reader.mjs';
 
 const uid = () => randomUUID().slice(0, 8);
 
 describe('replay from history', () => {
-  let hub;
-  const streams = [];
-  before(async () => { hub = await startHerald(['--dev']); });
-  after(async () => {
-    for (const s of streams) s.close();
-    assert.equal(await hub.stop(), 0);
-  });
-  const sub = async (opts) => { const s = await subscribeOk(hub.url, opts); streams.push(s); return s; };
+  const fx = hubForBlock(['--dev'], subscribeOk);
+  const sub = fx.sub;
   // Publishes n events e1..en on a fresh topic; returns { t, ids }.
   const seed = async (n, prefix = uid()) => {
     const t = `urn:test:replay:${prefix}`;
     const ids = [];
-    for (let i = 1; i <= n; i++) ids.push(await publishOk(hub.url, { topic: t, id: `${prefix}-e${i}`, data: `d${i}` }));
+    for (let i = 1; i <= n; i++) ids.push(await publishOk(fx.hub.url, { topic: t, id: `${prefix}-e${i}`, data: `d${i}` }));
     return { t, ids };
   };
   // Publishes a live sentinel and returns the ids seen up to and including it.
   const idsUntilSentinel = async (s, t) => {
     const id = `live-${uid()}`;
-    await publishOk(hub.url, { topic: t, id, data: 'live' });
+    await publishOk(fx.hub.url, { topic: t, id, data: 'live' });
     await s.waitForEvent((e) => e.id === id, 5000, `live event ${id}`);
     return s.events.map((e) => e.id);
   };
@@ -96,12 +90,12 @@ describe('replay from history', () => {
     const a = `urn:test:replay:a:${p}`;
     const b = `urn:test:replay:b:${p}`;
     const c = `urn:test:replay:c:${p}`;
-    const start = await publishOk(hub.url, { topic: c, id: `${p}-start`, data: 'start' });
-    await publishOk(hub.url, { topic: a, id: `${p}-a1`, data: 'a1' });
-    await publishOk(hub.url, { topic: c, id: `${p}-c1`, data: 'c1' });
-    await publishOk(hub.url, { topic: b, id: `${p}-b1`, data: 'b1' });
-    await publishOk(hub.url, { topic: [a, b], id: `${p}-ab`, data: 'ab' });
-    await publishOk(hub.url, { topic: a, id: `${p}-a2`, data: 'a2' });
+    const start = await publishOk(fx.hub.url, { topic: c, id: `${p}-start`, data: 'start' });
+    await publishOk(fx.hub.url, { topic: a, id: `${p}-a1`, data: 'a1' });
+    await publishOk(fx.hub.url, { topic: c, id: `${p}-c1`, data: 'c1' });
+    await publishOk(fx.hub.url, { topic: b, id: `${p}-b1`, data: 'b1' });
+    await publishOk(fx.hub.url, { topic: [a, b], id: `${p}-ab`, data: 'ab' });
+    await publishOk(fx.hub.url, { topic: a, id: `${p}-a2`, data: 'a2' });
     const s = await sub({ topics: [a, b], lastEventIdHeader: start });
     const got = await idsUntilSentinel(s, a);
     assert.deepEqual(got.slice(0, -1), [`${p}-a1`, `${p}-b1`, `${p}-ab`, `${p}-a2`]);
@@ -109,8 +103,8 @@ describe('replay from history', () => {
 
   it('replayed events keep type, retry and multi-line data', async () => {
     const t = `urn:test:replay:${uid()}`;
-    const first = await publishOk(hub.url, { topic: t, data: 'x' });
-    await publishOk(hub.url, { topic: t, id: `typed-${uid()}`, type: 'kind', retry: '700', data: 'l1\nl2' });
+    const first = await publishOk(fx.hub.url, { topic: t, data: 'x' });
+    await publishOk(fx.hub.url, { topic: t, id: `typed-${uid()}`, type: 'kind', retry: '700', data: 'l1\nl2' });
     const s = await sub({ topics: t, lastEventIdHeader: first });
     const [ev] = await s.waitForEvents(1);
     assert.deepEqual({ type: ev.type, retry: ev.retry, data: ev.data }, { type: 'kind', retry: 700, data: 'l1\nl2' });
@@ -123,7 +117,7 @@ describe('replay from history', () => {
     let published = 0;
     const pub = (async () => {
       for (; published < total; published++) {
-        await publishOk(hub.url, { topic: t, id: `race-${t.slice(-8)}-${published}`, data: String(published) });
+        await publishOk(fx.hub.url, { topic: t, id: `race-${t.slice(-8)}-${published}`, data: String(published) });
       }
     })();
     const subs = [];

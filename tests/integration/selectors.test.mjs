@@ -5,7 +5,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startHerald } from '../lib/herald.mjs';
+import { hubForBlock } from '../lib/herald.mjs';
 import { subscribe, subscribeOk, publishOk } from '../lib/sse_reader.mjs';
 
 const uid = () => randomUUID().slice(0, 8);
@@ -13,18 +13,12 @@ const uid = () => randomUUID().slice(0, 8);
 const isTicker = (e) => e.type === 'price';
 
 describe('topic selectors', () => {
-  let hub;
-  const streams = [];
-  before(async () => { hub = await startHerald(['--dev']); });
-  after(async () => {
-    for (const s of streams) s.close();
-    assert.equal(await hub.stop(), 0);
-  });
-  const sub = async (opts) => { const s = await subscribeOk(hub.url, opts); streams.push(s); return s; };
+  const fx = hubForBlock(['--dev'], subscribeOk);
+  const sub = fx.sub;
   // Publishes a sentinel on `topic` and waits for it; returns the data of all events seen.
   const settle = async (s, topic) => {
     const id = `sentinel-${uid()}`;
-    await publishOk(hub.url, { topic, id, data: 'sentinel' });
+    await publishOk(fx.hub.url, { topic, id, data: 'sentinel' });
     await s.waitForEvent((e) => e.id === id, 5000, `sentinel ${id}`);
     return s.events.filter((e) => !isTicker(e)).map((e) => e.data);
   };
@@ -32,10 +26,10 @@ describe('topic selectors', () => {
   it('an exact topic receives only its own events', async () => {
     const t = `urn:test:sel:${uid()}`;
     const s = await sub({ topics: t });
-    await publishOk(hub.url, { topic: `${t}x`, data: 'longer' });
-    await publishOk(hub.url, { topic: t.slice(0, -1), data: 'prefix' });
-    await publishOk(hub.url, { topic: t.toUpperCase(), data: 'case' });
-    await publishOk(hub.url, { topic: t, data: 'mine' });
+    await publishOk(fx.hub.url, { topic: `${t}x`, data: 'longer' });
+    await publishOk(fx.hub.url, { topic: t.slice(0, -1), data: 'prefix' });
+    await publishOk(fx.hub.url, { topic: t.toUpperCase(), data: 'case' });
+    await publishOk(fx.hub.url, { topic: t, data: 'mine' });
     assert.deepEqual(await settle(s, t), ['mine', 'sentinel']);
   });
 
@@ -44,9 +38,9 @@ describe('topic selectors', () => {
     const b = `urn:test:sel:b:${uid()}`;
     const c = `urn:test:sel:c:${uid()}`;
     const s = await sub({ topics: [a, b] });
-    await publishOk(hub.url, { topic: a, data: 'to-a' });
-    await publishOk(hub.url, { topic: c, data: 'to-c' });
-    await publishOk(hub.url, { topic: b, data: 'to-b' });
+    await publishOk(fx.hub.url, { topic: a, data: 'to-a' });
+    await publishOk(fx.hub.url, { topic: c, data: 'to-c' });
+    await publishOk(fx.hub.url, { topic: b, data: 'to-b' });
     assert.deepEqual(await settle(s, a), ['to-a', 'to-b', 'sentinel']);
   });
 
@@ -55,7 +49,7 @@ describe('topic selectors', () => {
     const b = `urn:test:sel:b:${uid()}`;
     const sa = await sub({ topics: a });
     const sb = await sub({ topics: b });
-    const id = await publishOk(hub.url, { topic: [a, b], data: 'both' });
+    const id = await publishOk(fx.hub.url, { topic: [a, b], data: 'both' });
     const [ea] = await sa.waitForEvents(1);
     const [eb] = await sb.waitForEvents(1);
     assert.equal(ea.id, id);
@@ -66,27 +60,27 @@ describe('topic selectors', () => {
     const a = `urn:test:sel:a:${uid()}`;
     const b = `urn:test:sel:b:${uid()}`;
     const s = await sub({ topics: [a, b] });
-    await publishOk(hub.url, { topic: [a, b], data: 'once' });
+    await publishOk(fx.hub.url, { topic: [a, b], data: 'once' });
     assert.deepEqual(await settle(s, a), ['once', 'sentinel']);
   });
 
   it('one delivery when several selectors (exact, template, *) match', async () => {
     const base = `https://example.com/${uid()}/books`;
     const s = await sub({ topics: [`${base}/1`, `${base}/{id}`, '*'] });
-    await publishOk(hub.url, { topic: `${base}/1`, data: 'once' });
-    await publishOk(hub.url, { topic: [`${base}/1`, `${base}/2`], data: 'once-too' });
+    await publishOk(fx.hub.url, { topic: `${base}/1`, data: 'once' });
+    await publishOk(fx.hub.url, { topic: [`${base}/1`, `${base}/2`], data: 'once-too' });
     assert.deepEqual(await settle(s, `${base}/1`), ['once', 'once-too', 'sentinel']);
   });
 
   it('a URI template selector matches its expansions only', async () => {
     const base = `https://example.com/${uid()}`;
     const s = await sub({ topics: `${base}/books/{id}` });
-    await publishOk(hub.url, { topic: `${base}/books/1`, data: 'book-1' });
-    await publishOk(hub.url, { topic: `${base}/authors/1`, data: 'author' });
-    await publishOk(hub.url, { topic: `${base}/books`, data: 'list' });
-    await publishOk(hub.url, { topic: `${base}/books/1/chapters`, data: 'deeper' });
-    await publishOk(hub.url, { topic: `${base}/books/abc-42`, data: 'book-abc' });
-    await publishOk(hub.url, { topic: `${base}/books/{id}`, data: 'literal' });
+    await publishOk(fx.hub.url, { topic: `${base}/books/1`, data: 'book-1' });
+    await publishOk(fx.hub.url, { topic: `${base}/authors/1`, data: 'author' });
+    await publishOk(fx.hub.url, { topic: `${base}/books`, data: 'list' });
+    await publishOk(fx.hub.url, { topic: `${base}/books/1/chapters`, data: 'deeper' });
+    await publishOk(fx.hub.url, { topic: `${base}/books/abc-42`, data: 'book-abc' });
+    await publishOk(fx.hub.url, { topic: `${base}/books/{id}`, data: 'literal' });
     const seen = await settle(s, `${base}/books/99`);
     // `{id}` (RFC 6570 simple expansion) never contains a "/"; the literal topic
     // "{id}" is the template text itself and is not an expansion either way, so we
@@ -97,16 +91,16 @@ describe('topic selectors', () => {
   it('a template with two variables', async () => {
     const base = `https://example.com/${uid()}`;
     const s = await sub({ topics: `${base}/users/{user}/orders/{order}` });
-    await publishOk(hub.url, { topic: `${base}/users/7/orders/9`, data: 'yes' });
-    await publishOk(hub.url, { topic: `${base}/users/7/invoices/9`, data: 'no' });
+    await publishOk(fx.hub.url, { topic: `${base}/users/7/orders/9`, data: 'yes' });
+    await publishOk(fx.hub.url, { topic: `${base}/users/7/invoices/9`, data: 'no' });
     assert.deepEqual(await settle(s, `${base}/users/1/orders/2`), ['yes', 'sentinel']);
   });
 
   it('`*` receives every topic', async () => {
     const s = await sub({ topics: '*' });
     const mine = `urn:test:star:${uid()}`;
-    await publishOk(hub.url, { topic: `https://example.com/${uid()}`, id: `star-1-${uid()}`, data: 'one' });
-    await publishOk(hub.url, { topic: mine, data: 'two' });
+    await publishOk(fx.hub.url, { topic: `https://example.com/${uid()}`, id: `star-1-${uid()}`, data: 'one' });
+    await publishOk(fx.hub.url, { topic: mine, data: 'two' });
     const seen = await settle(s, `urn:test:star:${uid()}`);
     assert.deepEqual(seen, ['one', 'two', 'sentinel']);
     // ...the --dev ticker's topic included.
@@ -116,7 +110,7 @@ describe('topic selectors', () => {
   it('order of events is kept per subscriber', async () => {
     const t = `urn:test:order:${uid()}`;
     const s = await sub({ topics: t });
-    for (let i = 0; i < 100; i++) await publishOk(hub.url, { topic: t, data: String(i) });
+    for (let i = 0; i < 100; i++) await publishOk(fx.hub.url, { topic: t, data: String(i) });
     const evs = await s.waitForEvents(100, 15000);
     assert.deepEqual(evs.map((e) => e.data), Array.from({ length: 100 }, (_, i) => String(i)));
   });
@@ -125,10 +119,10 @@ describe('topic selectors', () => {
     const t = `urn:test:fan:${uid()}`;
     const subs = [];
     for (let i = 0; i < 20; i++) subs.push(await sub({ topics: t }));
-    await publishOk(hub.url, { topic: t, id: `fan-${uid()}`, data: 'fan' });
+    await publishOk(fx.hub.url, { topic: t, id: `fan-${uid()}`, data: 'fan' });
     for (const s of subs) await s.waitForEvents(1);
     const sentinelTopic = t;
-    await publishOk(hub.url, { topic: sentinelTopic, data: 'end' });
+    await publishOk(fx.hub.url, { topic: sentinelTopic, data: 'end' });
     for (const s of subs) {
       await s.waitForEvents(2);
       assert.deepEqual(s.events.map((e) => e.data), ['fan', 'end']);
@@ -137,7 +131,7 @@ describe('topic selectors', () => {
   });
 
   it('a malformed URI template selector is a 400', async () => {
-    const s = await subscribe(hub.url, { topics: 'https://example.com/books/{id' });
+    const s = await subscribe(fx.hub.url, { topics: 'https://example.com/books/{id' });
     await s.waitForBody(3000);
     assert.equal(s.status, 400, `unbalanced "{" answered ${s.status}`);
     assert.match(s.headers['content-type'] ?? '', /^text\/plain/);

@@ -2,20 +2,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startHerald } from '../lib/herald.mjs';
+import { hubForBlock, startHerald } from '../lib/herald.mjs';
 import { subscribe, subscribeOk, publishOk } from '../lib/sse_reader.mjs';
 
 const newTopic = () => `urn:test:headers:${randomUUID()}`;
 
 describe('subscribe response head', () => {
-  let hub;
-  const streams = [];
-  before(async () => { hub = await startHerald(['--dev']); });
-  after(async () => {
-    for (const s of streams) s.close();
-    assert.equal(await hub.stop(), 0);
-  });
-  const sub = async (opts) => { const s = await subscribeOk(hub.url, opts); streams.push(s); return s; };
+  const fx = hubForBlock(['--dev'], subscribeOk);
+  const sub = fx.sub;
 
   it('answers 200 with the SSE headers at once, before any event', async () => {
     // The head must arrive although nothing is published and the first heartbeat is 15 s
@@ -40,7 +34,7 @@ describe('subscribe response head', () => {
     // newest event when the subscriber connected or a later one, never an older one.
     const witness = await sub({ topics: '*' });
     const t = newTopic();
-    const b = await publishOk(hub.url, { topic: t, id: `hdr-b-${randomUUID()}`, data: 'b' });
+    const b = await publishOk(fx.hub.url, { topic: t, id: `hdr-b-${randomUUID()}`, data: 'b' });
     await witness.waitForEvent((e) => e.id === b);
     const idxB = witness.events.findIndex((e) => e.id === b);
     const s1 = await sub({ topics: t });
@@ -55,7 +49,7 @@ describe('subscribe response head', () => {
     let exact = 0;
     for (let i = 0; i < 10; i++) {
       const id = `hdr-${i}-${randomUUID()}`;
-      await publishOk(hub.url, { topic: t, id, data: 'x' });
+      await publishOk(fx.hub.url, { topic: t, id, data: 'x' });
       const s = await sub({ topics: t });
       const hdr = s.headers['last-event-id'];
       s.close();
@@ -69,7 +63,7 @@ describe('subscribe response head', () => {
     witness.close();
   });
 
-  it('no Last-Event-ID header while the history is empty (hub without --dev, so no ticker)', async () => {
+  it('no Last-Event-ID header while the history is empty (fx.hub without --dev, so no ticker)', async () => {
     // --anonymous: anonymous subscribers without --dev (and its ticker filling the history).
     const bare = await startHerald(['--anonymous']);
     try {
@@ -86,7 +80,7 @@ describe('subscribe response head', () => {
   it('the stream stays open and delivers what is published after the head', async () => {
     const t = newTopic();
     const s = await sub({ topics: t });
-    const id = await publishOk(hub.url, { topic: t, data: 'after-head' });
+    const id = await publishOk(fx.hub.url, { topic: t, data: 'after-head' });
     const [ev] = await s.waitForEvents(1, 5000);
     assert.deepEqual({ id: ev.id, data: ev.data, type: ev.type }, { id, data: 'after-head', type: 'message' });
     assert.equal(s.closed, false);
@@ -97,10 +91,10 @@ describe('subscribe response head', () => {
     // A subscriber whose request line and headers trickle in (one byte per write).
     const t = newTopic();
     const net = await import('node:net');
-    const u = new URL(hub.url);
+    const u = new URL(fx.hub.url);
     const req = `GET /.well-known/mercure?topic=${encodeURIComponent(t)} HTTP/1.1\r\nHost: ${u.host}\r\n` +
       'Accept: text/event-stream\r\n\r\n';
-    const sock = net.connect({ port: hub.port, host: '127.0.0.1' });
+    const sock = net.connect({ port: fx.hub.port, host: '127.0.0.1' });
     let got = '';
     sock.on('data', (d) => { got += d.toString('latin1'); });
     sock.on('error', () => {});
@@ -114,7 +108,7 @@ describe('subscribe response head', () => {
   });
 
   it('400 text/plain without a topic', async () => {
-    const s = await subscribe(hub.url, { topics: [] });
+    const s = await subscribe(fx.hub.url, { topics: [] });
     await s.waitForBody(3000);
     assert.equal(s.status, 400);
     assert.match(s.headers['content-type'] ?? '', /^text\/plain/);

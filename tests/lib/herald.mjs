@@ -1,6 +1,8 @@
 // Starts the real `herald serve` binary on port 0 for a test and stops it afterwards.
 // The binary is taken from HERALD_BIN (set by ctest), else the dev build.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { before, after } from 'node:test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,4 +42,31 @@ export async function startHerald(args = [], { env = {}, timeoutMs = 15000, list
       proc.kill('SIGTERM');
     }),
   };
+}
+
+// Runs `fn(hub)` against a hub of its own, then checks that the hub stopped cleanly.
+export async function withHub(args, fn, opts) {
+  const hub = await startHerald(args, opts);
+  try {
+    await fn(hub);
+  } finally {
+    assert.equal(await hub.stop(), 0);
+  }
+}
+
+// One hub for a describe() block: `fx.hub` once its before() hook ran, and `fx.sub(opts)`
+// opens a subscription (see sse_reader.mjs) that is closed before the hub stops cleanly.
+export function hubForBlock(args, subscribeOk) {
+  const fx = { hub: undefined, streams: [] };
+  before(async () => { fx.hub = await startHerald(args); });
+  after(async () => {
+    for (const s of fx.streams) s.close();
+    assert.equal(await fx.hub.stop(), 0);
+  });
+  fx.sub = async (opts) => {
+    const s = await subscribeOk(fx.hub.url, opts);
+    fx.streams.push(s);
+    return s;
+  };
+  return fx;
 }
