@@ -567,8 +567,12 @@ TEST(UriTemplateMatch, RandomTemplatesMatchTheirExpansions) {
       const int vars = 1 + static_cast<int>(rng() % 3);
       for (int v = 0; v < vars; ++v) {
         if (v) text += ",";
-        text += "v" + std::to_string(v);
-        if (rng() % 4 == 0) text += ":" + std::to_string(1 + rng() % 5);
+        text += 'v';
+        text += std::to_string(v);
+        if (rng() % 4 == 0) {
+          text += ':';
+          text += std::to_string(1 + rng() % 5);
+        }
       }
       text += "}";
     }

@@ -93,7 +93,7 @@ void run_seed(unsigned seed) {
   };
   auto publish = [&](int i) {
     auto u = std::make_shared<hub::Update>();
-    u->id = "u" + std::to_string(i);
+    u->id = 'u' + std::to_string(i);
     for (int n = 1 + static_cast<int>(rng() % 2); n > 0; --n)
       u->topics.push_back(pick(rng, topics_pool));
     u->is_private = rng() % 2 == 0;

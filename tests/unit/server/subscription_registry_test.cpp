@@ -67,11 +67,12 @@ TEST_F(RegistryTest, ListingPlusLaterEventsIsTheTruth) {
   std::atomic<bool> done{false};
   std::thread churn([&] {
     for (int i = 0; i < 120; ++i) {
-      std::string id = "urn:uuid:" + std::to_string(i % 20);
+      std::string id = "urn:uuid:";
+      id += std::to_string(i % 20);
       if (i % 3 == 2) {
         registry.remove(id);
       } else {
-        registry.add(id, {"t" + std::to_string(i % 7)}, nullptr);
+        registry.add(id, {'t' + std::to_string(i % 7)}, nullptr);
       }
     }
     done = true;
