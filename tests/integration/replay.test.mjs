@@ -27,6 +27,26 @@ describe('replay from history', () => {
     return s.events.map((e) => e.id);
   };
 
+  it('a repeated id is accepted, and a resume from it starts after its earliest occurrence', async () => {
+    const prefix = uid();
+    const t = `urn:test:replay:${prefix}`;
+    const same = `${prefix}-same`;
+    const sent = [];
+    for (const [id, data] of [[same, 'first'], [`${prefix}-b`, 'b'], [same, 'second'], [`${prefix}-c`, 'c']]) {
+      const r = await publish(fx.hub.url, { topic: t, id, data });
+      assert.equal(r.status, 200, `publish ${id}: ${r.body}`);
+      assert.equal(r.body, id, 'the answer is the given id');
+      sent.push(data);
+    }
+    const s = await sub({ topics: t, lastEventIdHeader: same });
+    await s.waitForEvents(3);
+    await sleep(200);
+    assert.deepEqual(s.events.map((e) => e.data), ['b', 'second', 'c']);
+    const all = await sub({ topics: t, lastEventID: 'earliest' });
+    await all.waitForEvents(4);
+    assert.deepEqual(all.events.map((e) => e.data), sent);
+  });
+
   it('no resume point: nothing is replayed', async () => {
     const { t } = await seed(3);
     const s = await sub({ topics: t });
@@ -150,6 +170,29 @@ describe('history bounds', () => {
     assert.deepEqual(got, ids.slice(ids.length - got.length), `${what}: the newest ones, contiguous, in order`);
   };
 
+  it('--history-per-topic: a chatty topic cannot evict a quiet one', async () => {
+    const hub = await startHerald(['--dev', '--no-ticker', '--history-size', '100', '--history-per-topic', '10']);
+    const streams = [];
+    try {
+      const quiet = `urn:test:quiet:${uid()}`;
+      const chatty = `urn:test:chatty:${uid()}`;
+      const kept = await publishOk(hub.url, { topic: quiet, id: `${quiet.slice(-8)}-q`, data: 'q' });
+      const ids = await burst(hub, chatty, 300, 'd');
+      const sQuiet = await subscribeOk(hub.url, { topics: quiet, lastEventID: 'earliest' });
+      streams.push(sQuiet);
+      const [ev] = await sQuiet.waitForEvents(1);
+      assert.equal(ev.id, kept, 'the quiet topic keeps its event after 300 on another topic');
+      const sChatty = await subscribeOk(hub.url, { topics: chatty, lastEventID: 'earliest' });
+      streams.push(sChatty);
+      await sChatty.waitForEvent((e) => e.id === ids.at(-1), 5000, 'the newest chatty event');
+      await sleep(200);
+      assert.deepEqual(sChatty.events.map((e) => e.id), ids.slice(-10), 'the newest 10 of the chatty topic');
+    } finally {
+      for (const s of streams) s.close();
+      assert.equal(await hub.stop(), 0);
+    }
+  });
+
   it('--history-size 100 keeps at most the newest 100: the oldest are evicted', async () => {
     const hub = await startHerald(['--dev', '--history-size', '100']);
     const streams = [];
@@ -180,9 +223,10 @@ describe('history bounds', () => {
       await sleep(200);
       assert.deepEqual(sRecent.events.map((e) => e.id), ids.slice(-3));
 
-      // An id still held is a duplicate.
-      const dup = await publish(hub.url, { topic: t, id: ids.at(-1), data: 'again' });
-      assert.equal(dup.status, 400, 'duplicate id already in history');
+      // An id still held may be published again (neither Mercure generation forbids it).
+      const again = await publish(hub.url, { topic: t, id: ids.at(-1), data: 'again' });
+      assert.equal(again.status, 200, 'a repeated id is accepted');
+      assert.equal(again.body, ids.at(-1));
 
       // After a second the ticker (50 events/s) has pushed all of ours out.
       await sleep(2500);

@@ -13,11 +13,11 @@ Hub::Hub(std::unique_ptr<History> history, std::vector<ShardPost> shards)
   }
 }
 
-PublishResult Hub::publish(std::shared_ptr<Update> update) {
+void Hub::publish(std::shared_ptr<Update> update) {
   std::lock_guard lock(mutex_);
   update->seq = history_->next_seq();
   UpdatePtr shared = std::move(update);
-  if (!history_->append(shared)) return PublishResult::duplicate_id;
+  history_->append(shared);
   // Pushing under the same lock as the append keeps every shard's order equal to the
   // history's order, so live delivery and replay agree.
   for (auto& shard : shards_) {
@@ -27,7 +27,6 @@ PublishResult Hub::publish(std::shared_ptr<Update> update) {
       shard->post([this, s = shard.get()] { drain(*s); });
     }
   }
-  return PublishResult::published;
 }
 
 void Hub::drain(Shard& shard) {

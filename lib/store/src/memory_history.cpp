@@ -1,57 +1,123 @@
 #include "herald/store/memory_history.hpp"
 
+#include <algorithm>
+
 namespace herald::store {
 
-MemoryHistory::MemoryHistory(std::size_t max_events, std::size_t max_bytes)
-    : max_events_(max_events), max_bytes_(max_bytes) {}
+namespace {
 
-static std::size_t cost(const hub::Update& u) {
+std::size_t cost(const hub::Update& u) {
   return u.frame.size() + u.id.size();
 }
 
-bool MemoryHistory::append(const hub::UpdatePtr& update) {
-  if (by_id_.contains(update->id)) return false;
+}  // namespace
+
+MemoryHistory::MemoryHistory(HistoryLimits limits) : limits_(limits) {}
+
+void MemoryHistory::append(const hub::UpdatePtr& update) {
   // The hub stamped update->seq with next_seq(). A history of size 0 still numbers
   // updates, so live delivery can order and deduplicate them.
   ++next_seq_;
-  if (max_events_ == 0) return true;
-  ring_.push_back(update);
-  by_id_.emplace(ring_.back()->id, update->seq);
+  if (limits_.max_events == 0) return;
+  ring_.push_back({update->seq, update});
+  ++live_;
   bytes_ += cost(*update);
-  evict_to_fit();
-  return true;
+  by_id_.emplace(update->id, update->seq);
+  if (limits_.max_per_topic != 0) {
+    for (const std::string& topic : update->topics) {
+      std::deque<std::uint64_t>& seqs = by_topic_[topic];
+      if (!seqs.empty() && seqs.back() == update->seq) continue;  // topic named twice
+      seqs.push_back(update->seq);
+      if (seqs.size() > limits_.max_per_topic) evict_for_topic(topic);
+    }
+  }
+  // Keep at least the newest update even when it alone is over the byte bound.
+  while (live_ > 1 && (live_ > limits_.max_events || bytes_ > limits_.max_bytes))
+    evict_oldest();
+  compact_if_sparse();
 }
 
-void MemoryHistory::evict_to_fit() {
-  // Keep at least the newest update even when it alone is over the byte bound.
-  while (ring_.size() > 1 && (ring_.size() > max_events_ || bytes_ > max_bytes_)) {
-    const hub::UpdatePtr& oldest = ring_.front();
-    by_id_.erase(oldest->id);
-    bytes_ -= cost(*oldest);
-    ring_.pop_front();
+void MemoryHistory::forget(const hub::Update& update) {
+  auto [first, last] = by_id_.equal_range(update.id);
+  for (auto it = first; it != last; ++it) {
+    if (it->second == update.seq) {
+      by_id_.erase(it);
+      break;
+    }
   }
+  if (limits_.max_per_topic != 0) {
+    for (const std::string& topic : update.topics) {
+      auto entry = by_topic_.find(topic);
+      if (entry == by_topic_.end()) continue;  // topic named twice: already forgotten
+      std::deque<std::uint64_t>& seqs = entry->second;
+      auto at = std::lower_bound(seqs.begin(), seqs.end(), update.seq);
+      if (at != seqs.end() && *at == update.seq) seqs.erase(at);
+      if (seqs.empty()) by_topic_.erase(entry);
+    }
+  }
+  --live_;
+  bytes_ -= cost(update);
+}
+
+void MemoryHistory::evict_oldest() {
+  while (!ring_.front().update)
+    ring_.pop_front();
+  forget(*ring_.front().update);
+  ring_.pop_front();
+}
+
+void MemoryHistory::evict_for_topic(const std::string& topic) {
+  // Copy the seq: forgetting the update erases it from by_topic_[topic].
+  const std::uint64_t oldest = by_topic_[topic].front();
+  auto slot = ring_.begin() + (slot_of(oldest) - ring_.cbegin());
+  forget(*slot->update);
+  slot->update.reset();
+}
+
+void MemoryHistory::compact_if_sparse() {
+  while (!ring_.empty() && !ring_.front().update)
+    ring_.pop_front();
+  // Empty slots never outnumber live ones by much, so the ring stays O(held events) and
+  // each compaction is paid for by the evictions that made it necessary.
+  if (ring_.size() - live_ > live_ + 1024) {
+    std::erase_if(ring_, [](const Slot& s) { return !s.update; });
+  }
+}
+
+std::deque<MemoryHistory::Slot>::const_iterator MemoryHistory::slot_of(std::uint64_t seq) const {
+  return std::lower_bound(ring_.begin(), ring_.end(), seq,
+                          [](const Slot& s, std::uint64_t v) { return s.seq < v; });
 }
 
 hub::ReplayFrom MemoryHistory::replay(std::string_view last_event_id,
                                       std::vector<hub::UpdatePtr>& out) const {
   if (last_event_id.empty()) return hub::ReplayFrom::none;
-  std::size_t start = 0;
+  auto start = ring_.begin();
   hub::ReplayFrom from = hub::ReplayFrom::unknown;
   if (last_event_id == "earliest") {
     from = hub::ReplayFrom::earliest;
-  } else if (auto it = by_id_.find(last_event_id); it != by_id_.end()) {
+  } else if (auto [first, last] = by_id_.equal_range(last_event_id); first != last) {
+    // A repeated id resolves to its earliest occurrence (the Mercure draft's
+    // reconciliation rule): nothing after any of its occurrences is skipped.
+    std::uint64_t seq = first->second;
+    for (auto it = first; it != last; ++it)
+      seq = std::min(seq, it->second);
     from = hub::ReplayFrom::after_id;
-    start = static_cast<std::size_t>(it->second - ring_.front()->seq) + 1;
+    start = slot_of(seq) + 1;
   }
   // Unknown ids replay everything held: skipping what history still holds could lose
   // events, while a duplicate is visible to the client by its id.
-  out.insert(out.end(), ring_.begin() + static_cast<std::ptrdiff_t>(start), ring_.end());
+  for (auto it = start; it != ring_.end(); ++it) {
+    if (it->update) out.push_back(it->update);
+  }
   return from;
 }
 
 std::optional<std::string> MemoryHistory::newest_id() const {
-  if (ring_.empty()) return std::nullopt;
-  return ring_.back()->id;
+  for (auto it = ring_.rbegin(); it != ring_.rend(); ++it) {
+    if (it->update) return it->update->id;
+  }
+  return std::nullopt;
 }
 
 }  // namespace herald::store

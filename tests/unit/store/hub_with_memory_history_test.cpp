@@ -53,7 +53,8 @@ std::shared_ptr<Update> make(const std::string& id, const std::string& topic,
 
 struct HubTest : ::testing::Test {
   ManualShard shard0, shard1;
-  Hub hub{std::make_unique<store::MemoryHistory>(100, 1 << 20), {shard0.post(), shard1.post()}};
+  Hub hub{std::make_unique<store::MemoryHistory>(store::HistoryLimits{100, 1 << 20}),
+          {shard0.post(), shard1.post()}};
 };
 
 TEST_F(HubTest, DeliversToEveryShardInPublishOrderWithOneFlushPerBatch) {
@@ -61,7 +62,7 @@ TEST_F(HubTest, DeliversToEveryShardInPublishOrderWithOneFlushPerBatch) {
   hub.subscribe(0, a, "");
   hub.subscribe(1, b, "");
   for (auto id : {"1", "2", "3"})
-    EXPECT_EQ(hub.publish(make(id, "t")), PublishResult::published);
+    hub.publish(make(id, "t"));
   // One drain was posted per shard for the whole burst.
   EXPECT_EQ(shard0.work.size(), 1u);
   shard0.run();
@@ -98,14 +99,20 @@ TEST_F(HubTest, ReplayKeepsOnlyWhatTheSubscriberWouldHaveReceived) {
   EXPECT_EQ(r.replay[1]->id, "4");
 }
 
-TEST_F(HubTest, DuplicateIdIsRefusedAndNotDelivered) {
+TEST_F(HubTest, RepeatedIdIsKeptAndDeliveredAndResumesAfterItsFirstOccurrence) {
   Recorder s("t");
   hub.subscribe(0, s, "");
   hub.publish(make("1", "t"));
-  EXPECT_EQ(hub.publish(make("1", "t")), PublishResult::duplicate_id);
+  hub.publish(make("2", "t"));
+  hub.publish(make("1", "t"));
   shard0.run();
-  EXPECT_EQ(s.ids, (std::vector<std::string>{"1"}));
-  EXPECT_EQ(hub.published(), 1u);
+  EXPECT_EQ(s.ids, (std::vector<std::string>{"1", "2", "1"}));
+  EXPECT_EQ(hub.published(), 3u);
+  Recorder late("t");
+  SubscribeResult r = hub.subscribe(0, late, "1");
+  ASSERT_EQ(r.replay.size(), 2u);
+  EXPECT_EQ(r.replay[0]->id, "2");
+  EXPECT_EQ(r.replay[1]->id, "1");
 }
 
 TEST_F(HubTest, UnsubscribedSubscriberIsNeverCalledAgain) {

@@ -1,16 +1,24 @@
 #include "herald/store/memory_history.hpp"
 
+#include <random>
+
 #include <gtest/gtest.h>
 
 namespace herald::store {
 namespace {
 
-hub::UpdatePtr append(MemoryHistory& h, const std::string& id, std::size_t frame_bytes = 10) {
+HistoryLimits limits(std::size_t events, std::size_t bytes, std::size_t per_topic = 0) {
+  return {.max_events = events, .max_bytes = bytes, .max_per_topic = per_topic};
+}
+
+hub::UpdatePtr append(MemoryHistory& h, const std::string& id, std::size_t frame_bytes = 10,
+                      std::vector<std::string> topics = {"t"}) {
   auto u = std::make_shared<hub::Update>();
   u->id = id;
+  u->topics = std::move(topics);
   u->seq = h.next_seq();
   u->frame.assign(frame_bytes, 'x');
-  EXPECT_TRUE(h.append(u));
+  h.append(u);
   return u;
 }
 
@@ -21,8 +29,14 @@ std::vector<std::string> ids(const std::vector<hub::UpdatePtr>& updates) {
   return out;
 }
 
+std::vector<std::string> held(const MemoryHistory& h) {
+  std::vector<hub::UpdatePtr> out;
+  h.replay("earliest", out);
+  return ids(out);
+}
+
 TEST(MemoryHistory, ReplaysAfterAKnownId) {
-  MemoryHistory h(100, 1 << 20);
+  MemoryHistory h(limits(100, 1 << 20));
   for (auto id : {"a", "b", "c", "d"})
     append(h, id);
   std::vector<hub::UpdatePtr> out;
@@ -34,7 +48,7 @@ TEST(MemoryHistory, ReplaysAfterAKnownId) {
 }
 
 TEST(MemoryHistory, EarliestAndUnknownReplayEverythingHeld) {
-  MemoryHistory h(100, 1 << 20);
+  MemoryHistory h(limits(100, 1 << 20));
   for (auto id : {"a", "b"})
     append(h, id);
   std::vector<hub::UpdatePtr> out;
@@ -49,18 +63,16 @@ TEST(MemoryHistory, EarliestAndUnknownReplayEverythingHeld) {
 }
 
 TEST(MemoryHistory, EvictsOldestByCountAndBytes) {
-  MemoryHistory by_count(3, 1 << 20);
+  MemoryHistory by_count(limits(3, 1 << 20));
   for (auto id : {"a", "b", "c", "d", "e"})
     append(by_count, id);
-  std::vector<hub::UpdatePtr> out;
-  by_count.replay("earliest", out);
-  EXPECT_EQ(ids(out), (std::vector<std::string>{"c", "d", "e"}));
-  out.clear();
+  EXPECT_EQ(held(by_count), (std::vector<std::string>{"c", "d", "e"}));
   // An evicted id is unknown now: everything held is replayed.
+  std::vector<hub::UpdatePtr> out;
   EXPECT_EQ(by_count.replay("a", out), hub::ReplayFrom::unknown);
   EXPECT_EQ(out.size(), 3u);
 
-  MemoryHistory by_bytes(100, 35);  // each update costs 10 + 1 bytes
+  MemoryHistory by_bytes(limits(100, 35));  // each update costs 10 + 1 bytes
   for (auto id : {"a", "b", "c", "d"})
     append(by_bytes, id);
   EXPECT_EQ(by_bytes.size(), 3u);
@@ -68,19 +80,109 @@ TEST(MemoryHistory, EvictsOldestByCountAndBytes) {
   EXPECT_EQ(by_bytes.newest_id(), "d");
 }
 
-TEST(MemoryHistory, RejectsDuplicateIds) {
-  MemoryHistory h(100, 1 << 20);
-  append(h, "a");
-  auto dup = std::make_shared<hub::Update>();
-  dup->id = "a";
-  dup->seq = h.next_seq();
-  EXPECT_FALSE(h.append(dup));
-  EXPECT_EQ(h.size(), 1u);
-  EXPECT_EQ(h.next_seq(), 2u);
+TEST(MemoryHistory, RepeatedIdsAreKeptAndResumeAfterTheEarliestOccurrence) {
+  MemoryHistory h(limits(100, 1 << 20));
+  for (auto id : {"a", "x", "b", "x", "c"})
+    append(h, id);
+  EXPECT_EQ(h.size(), 5u);
+  EXPECT_EQ(h.next_seq(), 6u);
+  std::vector<hub::UpdatePtr> out;
+  EXPECT_EQ(h.replay("x", out), hub::ReplayFrom::after_id);
+  EXPECT_EQ(ids(out), (std::vector<std::string>{"b", "x", "c"}));
+}
+
+TEST(MemoryHistory, ARepeatedIdWhoseFirstOccurrenceWasEvictedResumesAfterTheNextOne) {
+  MemoryHistory h(limits(3, 1 << 20));
+  for (auto id : {"x", "a", "x", "b"})
+    append(h, id);  // the first "x" is evicted
+  std::vector<hub::UpdatePtr> out;
+  EXPECT_EQ(h.replay("x", out), hub::ReplayFrom::after_id);
+  EXPECT_EQ(ids(out), (std::vector<std::string>{"b"}));
+  append(h, "c");
+  append(h, "d");  // the second "x" is evicted: unknown now
+  out.clear();
+  EXPECT_EQ(h.replay("x", out), hub::ReplayFrom::unknown);
+}
+
+TEST(MemoryHistory, PerTopicCapKeepsQuietTopicsWhenOneIsChatty) {
+  MemoryHistory h(limits(10, 1 << 20, /*per_topic=*/3));
+  append(h, "quiet-1", 10, {"quiet"});
+  for (int i = 0; i < 50; ++i)
+    append(h, "tick-" + std::to_string(i), 10, {"ticker"});
+  append(h, "quiet-2", 10, {"quiet"});
+  EXPECT_EQ(held(h),
+            (std::vector<std::string>{"quiet-1", "tick-47", "tick-48", "tick-49", "quiet-2"}));
+  EXPECT_EQ(h.size(), 5u);
+  EXPECT_EQ(h.bytes(), 5u * (10 + 7));  // frame + id of each update held
+  // A resume from an id evicted by the per-topic cap is unknown; one still held is exact.
+  std::vector<hub::UpdatePtr> out;
+  EXPECT_EQ(h.replay("tick-10", out), hub::ReplayFrom::unknown);
+  out.clear();
+  EXPECT_EQ(h.replay("tick-48", out), hub::ReplayFrom::after_id);
+  EXPECT_EQ(ids(out), (std::vector<std::string>{"tick-49", "quiet-2"}));
+}
+
+TEST(MemoryHistory, AnUpdateWithSeveralTopicsCountsForEach) {
+  MemoryHistory h(limits(100, 1 << 20, /*per_topic=*/2));
+  append(h, "ab", 10, {"a", "b"});
+  append(h, "b1", 10, {"b"});
+  append(h, "a1", 10, {"a"});
+  EXPECT_EQ(held(h), (std::vector<std::string>{"ab", "b1", "a1"}));
+  append(h, "a2", 10, {"a"});  // "a" has ab, a1, a2: ab goes, and leaves "b" too
+  EXPECT_EQ(held(h), (std::vector<std::string>{"b1", "a1", "a2"}));
+  append(h, "b2", 10, {"b", "b"});  // a topic named twice counts once
+  EXPECT_EQ(held(h), (std::vector<std::string>{"b1", "a1", "a2", "b2"}));
+}
+
+// Against a model (a plain list with the same rules), over random publishes: what is held,
+// its order, and every resume agree, however the evictions interleave.
+TEST(MemoryHistory, AgreesWithAModelUnderRandomPublishes) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 20; ++round) {
+    const std::size_t max_events = 1 + rng() % 40, per_topic = rng() % 6;
+    MemoryHistory h(limits(max_events, 1 << 20, per_topic));
+    std::vector<std::pair<std::string, std::vector<std::string>>> model;  // id, topics
+    for (int i = 0; i < 500; ++i) {
+      std::string id = "id" + std::to_string(rng() % 60);  // repeats on purpose
+      std::vector<std::string> topics{"t" + std::to_string(rng() % 4)};
+      if (rng() % 5 == 0) topics.push_back("t" + std::to_string(rng() % 4));
+      append(h, id, 10, topics);
+      model.emplace_back(id, topics);
+      if (per_topic != 0) {
+        for (const std::string& topic : topics) {
+          auto names = [&](const auto& m) {
+            return std::find(m.second.begin(), m.second.end(), topic) != m.second.end();
+          };
+          if (static_cast<std::size_t>(std::count_if(model.begin(), model.end(), names)) >
+              per_topic) {
+            model.erase(std::find_if(model.begin(), model.end(), names));
+          }
+        }
+      }
+      while (model.size() > max_events)
+        model.erase(model.begin());
+      std::vector<std::string> expected;
+      for (auto& m : model)
+        expected.push_back(m.first);
+      ASSERT_EQ(held(h), expected) << "round " << round << " publish " << i;
+      ASSERT_EQ(h.size(), model.size());
+      const std::string probe = "id" + std::to_string(rng() % 60);
+      auto first =
+          std::find_if(model.begin(), model.end(), [&](const auto& m) { return m.first == probe; });
+      std::vector<hub::UpdatePtr> out;
+      auto from = h.replay(probe, out);
+      if (first == model.end()) {
+        ASSERT_EQ(from, hub::ReplayFrom::unknown);
+      } else {
+        ASSERT_EQ(from, hub::ReplayFrom::after_id);
+        ASSERT_EQ(out.size(), static_cast<std::size_t>(model.end() - first - 1));
+      }
+    }
+  }
 }
 
 TEST(MemoryHistory, SizeZeroStillNumbersUpdates) {
-  MemoryHistory h(0, 0);
+  MemoryHistory h(limits(0, 0));
   append(h, "a");
   append(h, "b");
   EXPECT_EQ(h.next_seq(), 3u);

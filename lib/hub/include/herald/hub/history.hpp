@@ -24,12 +24,13 @@ class History {
  public:
   virtual ~History() = default;
 
-  // Assigns update.seq and keeps the update. Returns false (and keeps nothing) when an
-  // update with the same id is already held.
-  virtual bool append(const UpdatePtr& update) = 0;
+  // Keeps the update (the hub stamped update.seq with next_seq()). Ids may repeat: neither
+  // generation of the Mercure protocol forbids it.
+  virtual void append(const UpdatePtr& update) = 0;
 
   // Appends to `out`, oldest first, what a subscriber resuming from `last_event_id`
-  // missed. An empty id means no resume.
+  // missed. An empty id means no resume; a repeated id resumes after its earliest
+  // occurrence still held.
   virtual ReplayFrom replay(std::string_view last_event_id, std::vector<UpdatePtr>& out) const = 0;
 
   // The sequence number the next append gets; updates below it have been published.

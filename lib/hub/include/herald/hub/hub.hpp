@@ -21,8 +21,6 @@ namespace herald::hub {
 // Runs a function on a shard's thread, later (e.g. asio::post on its io_context).
 using ShardPost = std::function<void(std::function<void()>)>;
 
-enum class PublishResult { published, duplicate_id };
-
 struct SubscribeResult {
   ReplayFrom replay_from = ReplayFrom::none;
   std::vector<UpdatePtr> replay;      // what the subscriber missed, oldest first
@@ -37,7 +35,7 @@ class Hub {
 
   // Thread-safe. Assigns the update's seq, keeps it in history and posts it to every
   // shard, in one order for all shards.
-  PublishResult publish(std::shared_ptr<Update> update);
+  void publish(std::shared_ptr<Update> update);
 
   // On shard `shard`'s thread: registers `s` and returns what it must replay first.
   // Live updates already published are skipped for it (they are in the replay).

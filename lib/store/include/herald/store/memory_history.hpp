@@ -1,7 +1,10 @@
 #pragma once
-// The in-memory history: a ring bounded by event count and by bytes, oldest evicted first.
+// The in-memory history: a ring bounded by event count, by bytes and (optionally) by
+// events per topic, oldest evicted first.
 #include <cstddef>
+#include <cstdint>
 #include <deque>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 
@@ -9,27 +12,52 @@
 
 namespace herald::store {
 
+struct HistoryLimits {
+  std::size_t max_events = 10000;
+  std::size_t max_bytes = 64 * 1024 * 1024;
+  // Events kept per topic (0: no per-topic bound), so that one chatty topic cannot evict
+  // every other topic's history. An update with several topics counts for each of them.
+  std::size_t max_per_topic = 0;
+};
+
 class MemoryHistory final : public hub::History {
  public:
-  MemoryHistory(std::size_t max_events, std::size_t max_bytes);
+  explicit MemoryHistory(HistoryLimits limits);
 
-  bool append(const hub::UpdatePtr& update) override;
+  void append(const hub::UpdatePtr& update) override;
   hub::ReplayFrom replay(std::string_view last_event_id,
                          std::vector<hub::UpdatePtr>& out) const override;
   std::uint64_t next_seq() const override { return next_seq_; }
   std::optional<std::string> newest_id() const override;
-  std::size_t size() const override { return ring_.size(); }
+  std::size_t size() const override { return live_; }
   std::size_t bytes() const override { return bytes_; }
 
  private:
-  void evict_to_fit();
+  // A slot of the ring. A slot whose update was evicted from the middle (by the per-topic
+  // bound) keeps its seq with a null update until compaction: erasing from the middle of
+  // the ring on every publish would cost O(history).
+  struct Slot {
+    std::uint64_t seq;
+    hub::UpdatePtr update;
+  };
 
-  std::size_t max_events_;
-  std::size_t max_bytes_;
-  std::deque<hub::UpdatePtr> ring_;  // ring_[i].seq == ring_.front().seq + i
-  // id -> seq; the key views the id held by the update in ring_.
-  std::unordered_map<std::string_view, std::uint64_t> by_id_;
+  void evict_oldest();
+  void evict_for_topic(const std::string& topic);
+  // Forgets `update` in the id and topic indexes and the counters; its slot is emptied
+  // by the caller.
+  void forget(const hub::Update& update);
+  void compact_if_sparse();
+  std::deque<Slot>::const_iterator slot_of(std::uint64_t seq) const;
+
+  HistoryLimits limits_;
+  std::deque<Slot> ring_;  // ascending seq; empty slots only while not compacted
+  std::size_t live_ = 0;   // slots that hold an update
   std::size_t bytes_ = 0;
+  // id -> seq of every held update with that id (ids may repeat); the key views the id
+  // held by the update. A resume from a repeated id starts after its earliest occurrence.
+  std::unordered_multimap<std::string_view, std::uint64_t> by_id_;
+  // topic -> seqs of the held updates naming it, ascending; only with max_per_topic.
+  std::unordered_map<std::string, std::deque<std::uint64_t>> by_topic_;
   std::uint64_t next_seq_ = 1;  // 0 means "before everything" to subscribers
 };
 
