@@ -1,5 +1,7 @@
 #include "herald/http/server.hpp"
 
+#include <system_error>
+
 #include <boost/asio/ip/tcp.hpp>
 
 #include "shard.hpp"
@@ -7,6 +9,37 @@
 namespace herald::http {
 
 namespace asio = boost::asio;
+
+namespace {
+
+// Binds a plain socket (without SO_REUSEPORT) to `endpoint` and returns the port it got.
+// The shards bind with SO_REUSEPORT so the kernel spreads connections among them, but the
+// kernel would just as gladly let a second herald process of the same user join that
+// group and receive half of the requests. A socket without SO_REUSEPORT cannot share the
+// port with anyone, so this bind fails while any process holds it. It is closed before
+// the shards bind: the window between the two is a few system calls.
+std::uint16_t claim_port(const asio::ip::tcp::endpoint& endpoint) {
+  asio::io_context io;
+  asio::ip::tcp::acceptor probe(io);
+  probe.open(endpoint.protocol());
+  probe.set_option(asio::socket_base::reuse_address(true));  // TIME_WAIT is no owner
+  boost::system::error_code ec;
+  probe.bind(endpoint, ec);
+  if (ec == asio::error::address_in_use) {
+    throw std::system_error(std::make_error_code(std::errc::address_in_use),
+                            "port " + std::to_string(endpoint.port()) + " on " +
+                                endpoint.address().to_string() +
+                                " is already in use (another herald or another server holds it)");
+  }
+  if (ec) {
+    throw std::system_error(
+        ec.value(), std::system_category(),
+        "cannot bind " + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()));
+  }
+  return probe.local_endpoint().port();
+}
+
+}  // namespace
 
 struct Server::Impl {
   ServerShared shared;
@@ -34,11 +67,10 @@ void Server::bind() {
   auto results = resolver.resolve(options_.host, std::to_string(options_.port),
                                   asio::ip::tcp::resolver::passive);
   asio::ip::tcp::endpoint endpoint = results.begin()->endpoint();
-  impl_->shards[0]->listen(endpoint);
-  // With port 0 the first shard picks a port; the others join it.
-  endpoint.port(impl_->shards[0]->local_port());
-  for (std::size_t i = 1; i < impl_->shards.size(); ++i)
-    impl_->shards[i]->listen(endpoint);
+  // With port 0 the probe picks the port; every shard joins it.
+  endpoint.port(claim_port(endpoint));
+  for (auto& shard : impl_->shards)
+    shard->listen(endpoint);
 }
 
 std::uint16_t Server::port() const {

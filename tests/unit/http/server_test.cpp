@@ -219,6 +219,9 @@ TEST_F(Fixture, StreamsChunkedSharedBytesAndEndsCleanly) {
   on_shard([&] { sink->end(); });
   EXPECT_NE(c.read_until("0\r\n\r\n").find("0\r\n\r\n"), std::string::npos);
   EXPECT_TRUE(c.wait_eof());
+  // The close callback runs on the shard after the socket closed: wait for it (bounded).
+  for (int i = 0; i < 300 && streams_closed == 0; ++i)
+    std::this_thread::sleep_for(10ms);
   EXPECT_EQ(streams_closed.load(), 1);
 }
 
