@@ -3,6 +3,8 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
+#include <system_error>
 
 #include "cli_flag.hpp"
 #include "duration.hpp"
@@ -12,6 +14,10 @@
 namespace herald::app {
 
 namespace {
+
+// In --dev the demo ticker publishes 50 events a second on one topic: without a per-topic
+// bound it would push the chat's history out within minutes.
+constexpr std::size_t dev_history_per_topic = 1000;
 
 struct ServeOptions {
   server::Config config;
@@ -25,6 +31,8 @@ struct ServeOptions {
   std::string publisher_jwt_alg;
   std::string subscriber_jwt_key;
   std::string subscriber_jwt_alg;
+  // Unset: 0 (no per-topic bound), or dev_history_per_topic with --dev.
+  std::optional<std::size_t> history_per_topic;
   std::string log_format = "text";
   std::string log_level = "info";
 };
@@ -57,6 +65,8 @@ int run_serve(ServeOptions& o) {
     return 2;
   }
   o.config.heartbeat = *heartbeat;
+  o.config.history_per_topic =
+      o.history_per_topic.value_or(o.config.dev ? dev_history_per_topic : 0);
   o.config.cors_origins = split_list(o.cors_origins);
   o.config.publish_origins = split_list(o.publish_origins);
   o.config.publisher = role(o.publisher_jwt_key, o.publisher_jwt_alg, o);
@@ -85,12 +95,19 @@ int run_serve(ServeOptions& o) {
   }
   try {
     hub->start();
+  } catch (const std::system_error& e) {
+    // A taken port is a configuration mistake like a bad flag: exit 2, naming the port.
+    std::fprintf(stderr, "herald serve: %s\n", e.what());
+    return e.code() == std::errc::address_in_use ? 2 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "herald serve: cannot start on %s: %s\n", o.config.listen.c_str(),
                  e.what());
     return 1;
   }
   std::printf("herald listening on %s\n", hub->url().c_str());
+  if (!o.config.metrics_listen.empty()) {
+    std::printf("herald metrics on %s/metrics\n", hub->metrics_url().c_str());
+  }
   std::fflush(stdout);
 
   int received = 0;
@@ -107,14 +124,31 @@ int run_serve(ServeOptions& o) {
 void add_serve_command(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   CLI::App* cmd = app.add_subcommand("serve", "Run the hub (Mercure protocol over HTTP/1.1)");
+  cmd->description(
+      "Run the hub: subscribers GET /.well-known/mercure?topic=..., publishers POST there.\n"
+      "History lives in memory (--history-size, --history-bytes, --history-per-topic): a\n"
+      "client that reconnects with Last-Event-ID gets what it missed, as long as history\n"
+      "still holds it; a restart forgets it.");
   cmd->footer(
       "Every flag can also be set as an environment variable HERALD_<FLAG>, e.g.\n"
       "HERALD_LISTEN=0.0.0.0:8080. Durations: 15s, 500ms, 2m, or plain seconds.");
-  flag(*cmd, "listen", o->config.listen, "Address to listen on, HOST:PORT (port 0: any free)");
+  flag(*cmd, "listen", o->config.listen,
+       "Address to listen on, HOST:PORT (port 0: any free). One hub per port: a port that "
+       "is taken is an error (exit 2)");
   flag(*cmd, "threads", o->config.threads, "Worker shards, one thread each (0: one per core)");
   cmd->add_flag("--dev", o->config.dev,
                 "Development mode: anonymous publish and subscribe, the demo ticker and clock")
       ->envname("HERALD_DEV");
+  cmd->add_flag("--ui", o->config.ui,
+                "Serve the demo pages, the dashboard (/dashboard) and their streams (implied by "
+                "--dev)")
+      ->envname("HERALD_UI");
+  flag(*cmd, "metrics-listen", o->config.metrics_listen,
+       "Serve /metrics, /healthz and /readyz on a second listener, HOST:PORT (e.g. "
+       "127.0.0.1:9090), away from the public one");
+  cmd->add_flag("--metrics-public", o->config.metrics_public,
+                "Also serve /metrics on the public listener (implied by --dev)")
+      ->envname("HERALD_METRICS_PUBLIC");
   cmd->add_flag("--anonymous", o->config.anonymous,
                 "Let subscribers in without a token (they never receive private updates)")
       ->envname("HERALD_ANONYMOUS");
@@ -143,6 +177,9 @@ void add_serve_command(CLI::App& app) {
        "Keep-alive comment on idle streams every DURATION (0: off)");
   flag(*cmd, "history-size", o->config.history_size, "Events kept for replay");
   flag(*cmd, "history-bytes", o->config.history_bytes, "Bytes kept for replay");
+  flag(*cmd, "history-per-topic", o->history_per_topic,
+       "Events kept per topic, so one chatty topic cannot evict the others (default: no "
+       "bound; 1000 with --dev)");
   flag(*cmd, "cors-origins", o->cors_origins,
        "Origins allowed by CORS, comma-separated, or * for any");
   flag(*cmd, "max-connections", o->config.max_connections,

@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startHerald } from '../lib/herald.mjs';
-import { subscribe, subscribeOk, publish, publishOk, request } from '../lib/sse_reader.mjs';
+import { subscribe, subscribeOk, publish, publishOk, request, sleep } from '../lib/sse_reader.mjs';
 
 const A = 'https://app.example.com';
 const B = 'http://localhost:3000';
@@ -153,14 +153,63 @@ describe('CORS with *', () => {
   });
 });
 
-describe('CORS off by default', () => {
+describe('--dev allows any origin (unless --cors-origins lists them)', () => {
   let hub;
-  before(async () => { hub = await startHerald(['--dev']); });
+  before(async () => { hub = await startHerald(['--dev', '--no-ticker']); });
+  after(async () => { assert.equal(await hub.stop(), 0); });
+
+  it('a page on another port can subscribe and publish (exact echo + credentials)', async () => {
+    const t = newTopic();
+    const s = await subscribeOk(hub.url, { topics: t, headers: { Origin: B } });
+    assertAllowed(s.headers, B, 'dev subscribe');
+    const r = await publish(hub.url, { topic: t, data: 'from :3000' }, { headers: { Origin: B } });
+    assert.equal(r.status, 200);
+    assertAllowed(r.headers, B, 'dev publish');
+    const [ev] = await s.waitForEvents(1);
+    assert.equal(ev.data, 'from :3000');
+    s.close();
+  });
+
+  it('preflight from any origin', async () => {
+    const r = await request(hub.url, {
+      method: 'OPTIONS', path: '/.well-known/mercure',
+      headers: { Origin: FOREIGN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    });
+    assert.equal(r.status, 204);
+    assertAllowed(r.headers, FOREIGN, 'dev preflight');
+  });
+});
+
+describe('CORS off by default (without --dev)', () => {
+  let hub;
+  before(async () => { hub = await startHerald(['--anonymous']); });
   after(async () => { assert.equal(await hub.stop(), 0); });
 
   it('without --cors-origins no origin gets CORS headers', async () => {
     const s = await subscribeOk(hub.url, { topics: newTopic(), headers: { Origin: A } });
     assertNoCors(s.headers, 'default');
     s.close();
+  });
+
+  it('a refused origin is logged once, naming the flag that allows it', async () => {
+    const origin = 'http://127.0.0.1:3999';
+    const refusals = () => hub.logs().split('\n').filter((l) => l.includes('refused by CORS'));
+    for (let i = 0; i < 3; ++i) {
+      const s = await subscribe(hub.url, { topics: newTopic(), headers: { Origin: origin } });
+      s.close();
+    }
+    const r = await request(hub.url, {
+      method: 'OPTIONS', path: '/.well-known/mercure',
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'GET' },
+    });
+    assert.equal(r.status, 403);
+    // Same-origin requests carry an Origin too: they are not refusals.
+    const own = await request(hub.url, { path: '/healthz', headers: { Origin: hub.url } });
+    assert.equal(own.status, 200);
+    await sleep(300);  // the log arrives through a pipe
+    const lines = refusals().filter((l) => l.includes(origin));
+    assert.equal(lines.length, 1, `logged once: ${lines.join('\n')}`);
+    assert.match(lines[0], /--cors-origins/);
+    assert.ok(!refusals().some((l) => l.includes(hub.url)), 'the hub\'s own origin is no refusal');
   });
 });

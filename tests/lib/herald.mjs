@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const heraldBin = process.env.HERALD_BIN || path.join(repo, 'build/dev/herald');
 
-// Returns { url, port, proc, logs(), stop() }. `args` are extra `herald serve` flags.
+// Returns { url, port, proc, logs(), out(), stop() }. `args` are extra `herald serve` flags.
 // `listen: null` leaves out the --listen flag (e.g. to test HERALD_LISTEN).
 export async function startHerald(args = [], { env = {}, timeoutMs = 15000, listen = '127.0.0.1:0' } = {}) {
   const listenArgs = listen === null ? [] : ['--listen', listen];
@@ -34,6 +34,7 @@ export async function startHerald(args = [], { env = {}, timeoutMs = 15000, list
   return {
     url, port, proc,
     logs: () => err,
+    out: () => out,
     // Sends SIGTERM and resolves with the exit code (kills hard after `graceMs`).
     stop: (graceMs = 10000) => new Promise((resolve) => {
       if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode ?? proc.signalCode);

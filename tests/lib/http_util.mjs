@@ -134,13 +134,20 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // One request over node:http. A fresh connection (Connection: close) unless an `agent`
 // is given. Resolves { status, headers, body (string), raw (Buffer) }.
+// `headersOnly`: resolve at the response head (body empty) and drop the connection, for
+// endpoints that stream.
 export function request(baseUrl, { method = 'GET', path = '/', headers = {}, body, agent = false,
-  timeoutMs = 10000 } = {}) {
+  timeoutMs = 10000, headersOnly = false } = {}) {
   const u = new URL(path, baseUrl);
   const p = new Promise((resolve, reject) => {
     const req = http.request({
       host: u.hostname, port: u.port, method, path: u.pathname + u.search, headers, agent,
     }, (res) => {
+      if (headersOnly) {
+        resolve({ status: res.statusCode, headers: res.headers, body: '', raw: Buffer.alloc(0) });
+        req.destroy();
+        return;
+      }
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {

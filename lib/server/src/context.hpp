@@ -11,6 +11,7 @@
 #include "herald/hub/hub.hpp"
 #include "herald/server/config.hpp"
 #include "metrics.hpp"
+#include "refused_origins.hpp"
 #include "subscription_registry.hpp"
 #include "token_expiry.hpp"
 
@@ -19,6 +20,7 @@ namespace herald::server {
 struct Context {
   Config config;
   Cors cors;
+  RefusedOrigins refused_origins;
   std::unique_ptr<AuthGate> auth;
   hub::Hub* hub = nullptr;
   http::Server* http = nullptr;
@@ -30,6 +32,10 @@ struct Context {
 
   // --dev, or --anonymous: subscribers without a token are let in.
   bool anonymous_subscribers() const { return config.dev || config.anonymous; }
+  // The demo pages, the dashboard and their streams.
+  bool serves_ui() const { return config.dev || config.ui; }
+  // /metrics on the public listener.
+  bool serves_public_metrics() const { return config.dev || config.metrics_public; }
 };
 
 void handle_publish(Context& ctx, const http::Request& request, http::Exchange& exchange);

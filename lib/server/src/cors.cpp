@@ -4,18 +4,21 @@ namespace herald::server {
 
 bool Cors::allows(std::string_view origin) const {
   if (origin.empty()) return false;
+  if (allow_any_) return true;
   for (const std::string& o : origins_) {
     if (o == "*" || o == origin) return true;
   }
   return false;
 }
 
-void Cors::decorate(const http::Request& request, std::vector<http::Header>& headers) const {
+bool Cors::decorate(const http::Request& request, std::vector<http::Header>& headers) const {
   std::string_view origin = request.header("Origin");
-  if (!allows(origin)) return;
+  if (origin.empty()) return true;
+  if (!allows(origin)) return false;
   headers.push_back({"Access-Control-Allow-Origin", std::string(origin)});
   headers.push_back({"Access-Control-Allow-Credentials", "true"});
   headers.push_back({"Vary", "Origin"});
+  return true;
 }
 
 http::Response Cors::preflight(const http::Request& request) const {

@@ -33,28 +33,50 @@ void split_listen(const std::string& listen, std::string& host, std::uint16_t& p
 // endpoint can forget them.
 class CorsExchange final : public http::Exchange {
  public:
-  CorsExchange(const Cors& cors, const http::Request& request, http::Exchange& inner)
-      : cors_(cors), request_(request), inner_(inner) {}
+  CorsExchange(Context& ctx, const http::Request& request, http::Exchange& inner)
+      : ctx_(ctx), request_(request), inner_(inner) {}
   void respond(http::Response response) override {
-    cors_.decorate(request_, response.headers);
+    decorate(response.headers);
     inner_.respond(std::move(response));
   }
   std::shared_ptr<http::StreamSink> open_stream(std::string_view content_type,
                                                 std::vector<http::Header> headers) override {
-    cors_.decorate(request_, headers);
+    decorate(headers);
     return inner_.open_stream(content_type, std::move(headers));
   }
 
  private:
-  const Cors& cors_;
+  void decorate(std::vector<http::Header>& headers) {
+    if (!ctx_.cors.decorate(request_, headers)) ctx_.refused_origins.note(request_);
+  }
+
+  Context& ctx_;
   const http::Request& request_;
   http::Exchange& inner_;
 };
 
+// The metrics listener (--metrics-listen): metrics and probes, nothing else.
+void route_metrics(Context& ctx, const http::Request& request, http::Exchange& exchange) {
+  std::string_view path = request.path();
+  if (path != "/metrics" && path != "/healthz" && path != "/readyz") {
+    return exchange.respond(
+        http::Response::text(404, "the metrics listener serves /metrics, /healthz and /readyz"));
+  }
+  if (request.method != "GET" && request.method != "HEAD") {
+    return exchange.respond(http::Response::text(405, "use GET"));
+  }
+  if (path == "/healthz") return exchange.respond(http::Response::text(200, "ok"));
+  if (path == "/readyz") return handle_ready(ctx, request, exchange);
+  handle_metrics(ctx, request, exchange);
+}
+
 void route(Context& ctx, const http::Request& request, http::Exchange& exchange) {
   std::string_view path = request.path();
   const std::string& method = request.method;
-  if (method == "OPTIONS") return exchange.respond(ctx.cors.preflight(request));
+  if (method == "OPTIONS") {
+    if (!ctx.cors.allows(request.header("Origin"))) ctx.refused_origins.note(request);
+    return exchange.respond(ctx.cors.preflight(request));
+  }
   if (path == mercure_path) {
     if (method == "GET") return handle_subscribe(ctx, request, exchange);
     if (method == "POST") return handle_publish(ctx, request, exchange);
@@ -64,19 +86,24 @@ void route(Context& ctx, const http::Request& request, http::Exchange& exchange)
       (path.size() == subscriptions_path.size() || path[subscriptions_path.size()] == '/')) {
     return handle_subscriptions(ctx, request, exchange);
   }
-  if (path == "/healthz" || path == "/readyz" || path == "/metrics" ||
-      path == "/dashboard/stream") {
-    if (method != "GET" && method != "HEAD") {
-      return exchange.respond(http::Response::text(405, "use GET"));
-    }
-    if (path == "/healthz") return exchange.respond(http::Response::text(200, "ok"));
-    if (path == "/readyz") return handle_ready(ctx, request, exchange);
-    if (path == "/metrics") return handle_metrics(ctx, request, exchange);
-    return handle_dashboard_stream(ctx, request, exchange);
+  if (path == "/healthz" || path == "/readyz" ||
+      (path == "/metrics" && ctx.serves_public_metrics())) {
+    return route_metrics(ctx, request, exchange);
   }
-  if (path == "/demo/clock" && ctx.config.dev) {
+  if (path == "/metrics") {
+    return exchange.respond(http::Response::text(
+        404, "metrics are not on this listener (--metrics-listen HOST:PORT, or --metrics-public)"));
+  }
+  if (!ctx.serves_ui()) {
+    return exchange.respond(http::Response::text(
+        404,
+        "not found (the hub is at /.well-known/mercure; the demo pages and the dashboard "
+        "are served with --ui or --dev)"));
+  }
+  if (path == "/dashboard/stream" || path == "/demo/clock") {
     if (method != "GET") return exchange.respond(http::Response::text(405, "use GET"));
-    return handle_clock(ctx, request, exchange);
+    if (path == "/demo/clock") return handle_clock(ctx, request, exchange);
+    return handle_dashboard_stream(ctx, request, exchange);
   }
   if (path == "/dashboard") path = "/dashboard.html";
   if (const WebAsset* asset = find_web_asset(path)) {
@@ -114,6 +141,7 @@ struct HubServer::Impl {
   Metrics metrics;
   std::unique_ptr<SubscriptionRegistry> subscriptions;
   std::unique_ptr<http::Server> http;
+  std::unique_ptr<http::Server> metrics_http;  // --metrics-listen
   std::unique_ptr<hub::Hub> hub;
   std::vector<std::unique_ptr<TokenExpiry>> expiry;
 };
@@ -121,7 +149,9 @@ struct HubServer::Impl {
 HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
   Context& ctx = impl_->ctx;
   ctx.config = std::move(config);
-  ctx.cors = Cors(ctx.config.cors_origins);
+  // --dev lets a page on any origin in, unless the origins were listed on purpose.
+  ctx.cors = Cors(ctx.config.cors_origins,
+                  /*allow_any=*/ctx.config.dev && ctx.config.cors_origins.empty());
   ctx.metrics = &impl_->metrics;
   ctx.auth = std::make_unique<AuthGate>(ctx.config);  // throws on a bad key
 
@@ -135,10 +165,20 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
   options.keepalive_interval = ctx.config.heartbeat;
   impl_->http =
       std::make_unique<http::Server>(options, [&ctx](const http::Request& r, http::Exchange& e) {
-        CorsExchange with_cors(ctx.cors, r, e);
+        CorsExchange with_cors(ctx, r, e);
         route(ctx, r, with_cors);
       });
   ctx.http = impl_->http.get();
+  if (!ctx.config.metrics_listen.empty()) {
+    http::ServerOptions metrics_options;
+    split_listen(ctx.config.metrics_listen, metrics_options.host, metrics_options.port);
+    metrics_options.threads = 1;
+    metrics_options.max_connections = 64;
+    metrics_options.keepalive_interval = std::chrono::milliseconds(0);
+    impl_->metrics_http = std::make_unique<http::Server>(
+        metrics_options,
+        [&ctx](const http::Request& r, http::Exchange& e) { route_metrics(ctx, r, e); });
+  }
 
   std::vector<hub::ShardPost> posts;
   for (std::size_t i = 0; i < impl_->http->shard_count(); ++i) {
@@ -146,9 +186,12 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
       boost::asio::post(io, std::move(fn));
     });
   }
-  impl_->hub = std::make_unique<hub::Hub>(
-      std::make_unique<store::MemoryHistory>(ctx.config.history_size, ctx.config.history_bytes),
-      std::move(posts));
+  impl_->hub =
+      std::make_unique<hub::Hub>(std::make_unique<store::MemoryHistory>(store::HistoryLimits{
+                                     .max_events = ctx.config.history_size,
+                                     .max_bytes = ctx.config.history_bytes,
+                                     .max_per_topic = ctx.config.history_per_topic}),
+                                 std::move(posts));
   ctx.hub = impl_->hub.get();
   if (ctx.config.subscriptions) {
     impl_->subscriptions = std::make_unique<SubscriptionRegistry>(*impl_->hub);
@@ -169,26 +212,42 @@ HubServer::~HubServer() {
 
 void HubServer::start() {
   impl_->http->bind();
+  if (impl_->metrics_http) impl_->metrics_http->bind();
   if (impl_->ctx.config.dev && impl_->ctx.config.demo_ticker)
     start_demo_ticker(impl_->http->context(0), *impl_->hub);
   impl_->http->start();
+  if (impl_->metrics_http) impl_->metrics_http->start();
   log::info("herald started", {{"url", url()},
+                               {"metrics", metrics_url().empty() ? "off" : metrics_url()},
                                {"threads", std::to_string(impl_->http->shard_count())},
                                {"dev", impl_->ctx.config.dev ? "yes" : "no"}});
 }
 
-std::string HubServer::url() const {
-  std::string host = impl_->http->host();
+namespace {
+std::string url_of(const http::Server& server) {
+  std::string host = server.host();
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return "http://" + host + ":" + std::to_string(impl_->http->port());
+  return "http://" + host + ":" + std::to_string(server.port());
+}
+}  // namespace
+
+std::string HubServer::url() const {
+  return url_of(*impl_->http);
+}
+
+std::string HubServer::metrics_url() const {
+  if (impl_->metrics_http) return url_of(*impl_->metrics_http);
+  return impl_->ctx.serves_public_metrics() ? url() : std::string();
 }
 
 void HubServer::stop() {
   impl_->http->stop();
+  if (impl_->metrics_http) impl_->metrics_http->stop();
 }
 
 void HubServer::wait() {
   impl_->http->wait();
+  if (impl_->metrics_http) impl_->metrics_http->wait();
 }
 
 }  // namespace herald::server

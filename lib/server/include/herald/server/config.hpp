@@ -17,6 +17,13 @@ struct JwtRole {
 
 struct Config {
   std::string listen = "127.0.0.1:8080";
+  // A second listener for /metrics, /healthz and /readyz only (empty: none), so metrics
+  // can stay off the public port.
+  std::string metrics_listen;
+  // Also serve /metrics on the public listener (implied by dev).
+  bool metrics_public = false;
+  // Serve the demo pages, the dashboard and their streams (implied by dev).
+  bool ui = false;
   std::size_t threads = 0;  // 0: one per core
   // Anonymous publish and subscribe (implies `anonymous`), the demo ticker and clock.
   bool dev = false;
@@ -34,7 +41,10 @@ struct Config {
   std::chrono::milliseconds heartbeat{15000};
   std::size_t history_size = 10000;
   std::size_t history_bytes = 64 * 1024 * 1024;
-  std::vector<std::string> cors_origins;  // exact origins, or "*"
+  // Updates kept per topic (0: no per-topic bound), so one chatty topic cannot evict the
+  // others' history.
+  std::size_t history_per_topic = 0;
+  std::vector<std::string> cors_origins;  // exact origins, or "*"; dev allows any
   std::size_t max_connections = 19000;
   std::size_t subscriber_buffer = 4 * 1024 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;

@@ -15,6 +15,9 @@ class HubServer {
   // Binds the listener (throws std::system_error on failure) and starts the shards.
   void start();
   std::string url() const;  // http://host:port as bound
+  // Where /metrics is served (the --metrics-listen listener, or url() with
+  // --metrics-public or --dev); empty when nowhere.
+  std::string metrics_url() const;
   // Graceful stop; wait() returns once every stream has ended.
   void stop();
   void wait();
