@@ -72,8 +72,10 @@ function showJoined(name) {
   (name ? textInput : nameInput).focus();
 }
 
-// Subscribe at once, so the room can be read before joining it.
-const source = openStream(`${HUB}?topic=${TOPIC}`, badge);
+// Subscribe at once, so the room can be read before joining it. `lastEventID=earliest`
+// replays what the hub's history still holds of the room; when the stream reconnects, the
+// browser's Last-Event-ID header takes precedence and only what was missed comes back.
+const source = openStream(`${HUB}?topic=${encodeURIComponent(TOPIC)}&lastEventID=earliest`, badge);
 for (const kind of ['message', 'join', 'leave']) {
   source.addEventListener(kind, (event) => {
     const payload = parseJson(event.data);

@@ -1,7 +1,7 @@
 // The chat demo against the real hub: two browsers in one room.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hubAndBrowser, newPage } from './helpers.mjs';
+import { hubAndBrowser, newPage, publish } from './helpers.mjs';
 
 const env = hubAndBrowser(['--dev']);
 
@@ -39,4 +39,18 @@ test('a message and a join sent from one page reach the other', { timeout: 60000
 
   assert.deepEqual(bob.errors, []);
   assert.deepEqual(alice.errors, []);
+});
+
+test('a newcomer sees the room\'s recent messages (history replayed on open)', { timeout: 60000 }, async () => {
+  await publish(env.herald.url, {
+    topic: 'urn:herald:demo:chat', type: 'message', data: JSON.stringify({ user: 'carol', text: 'before you came' }),
+  });
+  const dave = await newPage(env.browser);
+  await dave.goto(`${env.herald.url}/chat.html`);
+  await dave.waitForSelector('[data-testid="chat-messages"] li[data-kind="message"][data-user="carol"]');
+  const seen = await room(dave);
+  assert.deepEqual(seen.at(-1), ['message', 'carol', 'before you came']);
+  // The first test's conversation is still held too, in order.
+  assert.deepEqual(seen.filter(([kind]) => kind === 'message').map(([, user]) => user), ['alice', 'carol']);
+  assert.deepEqual(dave.errors, []);
 });
