@@ -10,27 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { heraldBin, startHerald } from '../lib/herald.mjs';
-import { publishOk, waitUntil, withTimeout } from '../lib/http_util.mjs';
+import { heraldBin, runHerald, startHerald } from '../lib/herald.mjs';
+import { publishOk, waitUntil } from '../lib/http_util.mjs';
 import { startTcpProxy } from '../lib/tcp_proxy.mjs';
 
 const newTopic = () => `urn:test:cli:${randomUUID()}`;
-
-// Runs the binary to the end. Resolves { code, signal, stdout, stderr }.
-function herald(args, { env = {}, input, timeoutMs = 20000 } = {}) {
-  return withTimeout(new Promise((resolve, reject) => {
-    const proc = spawn(heraldBin, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d) => { stdout += d; });
-    proc.stderr.on('data', (d) => { stderr += d; });
-    proc.on('error', reject);
-    proc.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    if (input !== undefined) proc.stdin.end(input);
-    else proc.stdin.end();
-    setTimeout(() => proc.kill('SIGKILL'), timeoutMs).unref();
-  }), timeoutMs + 2000, `herald ${args.join(' ')}`);
-}
 
 // A `herald sub` left running: lines() so far, waitLines(n), stop(signal) -> exit code.
 function startSub(args, { env = {} } = {}) {
@@ -75,10 +59,10 @@ describe('herald pub and herald sub', () => {
 
   it('pub prints the event id, the given one or the one the hub made', async () => {
     const t = newTopic();
-    let r = await herald(['pub', hub.url, '--topic', t, '--data', 'x', '--id', 'cli-given-1']);
+    let r = await runHerald(['pub', hub.url, '--topic', t, '--data', 'x', '--id', 'cli-given-1']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'cli-given-1\n');
-    r = await herald(['pub', hub.url, '--topic', t, '--data', 'y']);
+    r = await runHerald(['pub', hub.url, '--topic', t, '--data', 'y']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^urn:uuid:[0-9a-f-]{36}\n$/);
   });
@@ -86,7 +70,7 @@ describe('herald pub and herald sub', () => {
   it('sub prints each event data on a line, and exits after --count', async () => {
     const t = newTopic();
     for (const data of ['one', 'two', 'three']) await publishOk(hub.url, { topic: t, data });
-    const r = await herald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '3']);
+    const r = await runHerald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '3']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'one\ntwo\nthree\n');
   });
@@ -97,7 +81,7 @@ describe('herald pub and herald sub', () => {
     const id2 = await publishOk(hub.url, { topic: t, data: '{"a":1}' });
     const awkward = 'quote " backslash \\ tab \t bell \u0007 del \u007f caf\u00e9 \u{1F600}';
     const id3 = await publishOk(hub.url, { topic: t, id: 'awkward "id" \\', data: awkward });
-    const r = await herald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '3', '--json']);
+    const r = await runHerald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '3', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(lines, [
@@ -110,11 +94,11 @@ describe('herald pub and herald sub', () => {
   it('takes the hub base URL or the full /.well-known/mercure URL', async () => {
     const t = newTopic();
     const full = `${hub.url}/.well-known/mercure`;
-    let r = await herald(['pub', full, '--topic', t, '--data', 'via full']);
+    let r = await runHerald(['pub', full, '--topic', t, '--data', 'via full']);
     assert.equal(r.code, 0, r.stderr);
-    r = await herald(['pub', `${hub.url}/`, '--topic', t, '--data', 'via base/']);
+    r = await runHerald(['pub', `${hub.url}/`, '--topic', t, '--data', 'via base/']);
     assert.equal(r.code, 0, r.stderr);
-    r = await herald(['sub', full, '--topic', t, '--last-event-id', 'earliest', '--count', '2']);
+    r = await runHerald(['sub', full, '--topic', t, '--last-event-id', 'earliest', '--count', '2']);
     assert.equal(r.stdout, 'via full\nvia base/\n');
   });
 
@@ -122,7 +106,7 @@ describe('herald pub and herald sub', () => {
     const [a, b] = [newTopic(), newTopic()];
     await publishOk(hub.url, { topic: a, data: 'from a' });
     await publishOk(hub.url, { topic: b, data: 'from b' });
-    const r = await herald(['sub', hub.url, '--topic', a, '--topic', b, '--last-event-id', 'earliest', '--count', '2']);
+    const r = await runHerald(['sub', hub.url, '--topic', a, '--topic', b, '--last-event-id', 'earliest', '--count', '2']);
     assert.equal(r.stdout, 'from a\nfrom b\n');
   });
 
@@ -130,36 +114,36 @@ describe('herald pub and herald sub', () => {
     const t = newTopic();
     const file = path.join(dir, 'data.txt');
     writeFileSync(file, 'from a file\nwith two lines');
-    let r = await herald(['pub', hub.url, '--topic', t, '--data-file', file]);
+    let r = await runHerald(['pub', hub.url, '--topic', t, '--data-file', file]);
     assert.equal(r.code, 0, r.stderr);
-    r = await herald(['pub', hub.url, '--topic', t, '-'], { input: 'from stdin & friends = 100%' });
+    r = await runHerald(['pub', hub.url, '--topic', t, '-'], { input: 'from stdin & friends = 100%' });
     assert.equal(r.code, 0, r.stderr);
-    r = await herald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '2', '--json']);
+    r = await runHerald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '2', '--json']);
     const data = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).data);
     assert.deepEqual(data, ['from a file\nwith two lines', 'from stdin & friends = 100%']);
   });
 
   it('pub: a refusal prints the hub message and exits non-zero', async () => {
     const t = newTopic();
-    let r = await herald(['pub', hub.url, '--topic', t, '--data', 'x', '--retry', 'soon']);
+    let r = await runHerald(['pub', hub.url, '--topic', t, '--data', 'x', '--retry', 'soon']);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^herald pub: 400 .*retry/);
     await publishOk(hub.url, { topic: t, id: 'dup-1', data: 'x' });
-    r = await herald(['pub', hub.url, '--topic', t, '--id', 'dup-1', '--data', 'x']);
+    r = await runHerald(['pub', hub.url, '--topic', t, '--id', 'dup-1', '--data', 'x']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /400/);
-    r = await herald(['pub', 'http://127.0.0.1:1', '--topic', t, '--data', 'x', '--timeout', '3s']);
+    r = await runHerald(['pub', 'http://127.0.0.1:1', '--topic', t, '--data', 'x', '--timeout', '3s']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /herald pub: .*(refused|connect)/i);
-    r = await herald(['pub', 'not a url', '--topic', t]);
+    r = await runHerald(['pub', 'not a url', '--topic', t]);
     assert.equal(r.code, 2);
   });
 
   it('pub without --dev and without a token is refused (401)', async () => {
     const locked = await startHerald([]);
     try {
-      const r = await herald(['pub', locked.url, '--topic', newTopic(), '--data', 'x']);
+      const r = await runHerald(['pub', locked.url, '--topic', newTopic(), '--data', 'x']);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /herald pub: 401/);
     } finally {
@@ -168,7 +152,7 @@ describe('herald pub and herald sub', () => {
   });
 
   it('sub: a refused subscription exits 1 with the reason', async () => {
-    const r = await herald(['sub', `${hub.url}/not-the-hub`, '--topic', newTopic()]);
+    const r = await runHerald(['sub', `${hub.url}/not-the-hub`, '--topic', newTopic()]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /herald sub: server answered 404/);
   });
@@ -223,9 +207,9 @@ describe('herald pub and herald sub', () => {
     await new Promise((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${server.address().port}`;
     try {
-      const s = await herald(['sub', url, '--topic', 'a b', '--jwt', 'sub.jwt.token']);
+      const s = await runHerald(['sub', url, '--topic', 'a b', '--jwt', 'sub.jwt.token']);
       assert.equal(s.code, 1, '204 stops the subscription');
-      const p = await herald(['pub', url, '--topic', 't', '--data', 'd', '--jwt', 'pub.jwt.token']);
+      const p = await runHerald(['pub', url, '--topic', 't', '--data', 'd', '--jwt', 'pub.jwt.token']);
       assert.equal(p.code, 0, p.stderr);
       assert.equal(seen[0].method, 'GET');
       assert.equal(seen[0].url, '/.well-known/mercure?topic=a%20b');
@@ -241,10 +225,10 @@ describe('herald pub and herald sub', () => {
   it('flags can come from HERALD_<FLAG> environment variables', async () => {
     const t = newTopic();
     const env = { HERALD_URL: hub.url, HERALD_TOPIC: t, HERALD_DATA: 'from the environment', HERALD_ID: 'env-1' };
-    const r = await herald(['pub'], { env });
+    const r = await runHerald(['pub'], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'env-1\n');
-    const s = await herald(['sub', '--count', '1'], { env: { HERALD_URL: hub.url, HERALD_TOPIC: t, HERALD_LAST_EVENT_ID: 'earliest' } });
+    const s = await runHerald(['sub', '--count', '1'], { env: { HERALD_URL: hub.url, HERALD_TOPIC: t, HERALD_LAST_EVENT_ID: 'earliest' } });
     assert.equal(s.stdout, 'from the environment\n');
   });
 });
