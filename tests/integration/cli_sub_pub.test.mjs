@@ -1,7 +1,8 @@
 // `herald sub` and `herald pub` (the C++ client) against the real hub: ids, plain and JSON
 // output, base or full URL, data from a file or stdin, refusals with the hub's message,
 // resuming across a dropped connection with Last-Event-ID, clean exit on SIGINT/SIGTERM,
-// the JWT header, flags from HERALD_<FLAG>.
+// the JWT header, flags from HERALD_<FLAG>. `herald sub` on a plain SSE URL (the hub's
+// clock, a Node server that checks the exact request), and the choice of its mode.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -39,6 +40,26 @@ function startSub(args, { env = {} } = {}) {
       return r;
     },
     exited,
+  };
+}
+
+// A Node server that answers its n-th request (from 0) with `answer(n)`, { status, body }:
+// a 200 is text/event-stream and ends after the body (an SSE stream the server closes).
+// Keeps the { url, headers } of every request.
+async function startSseServer(answer) {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const { status = 200, body = '' } = answer(requests.length);
+    requests.push({ url: req.url, headers: req.headers });
+    req.resume();
+    res.writeHead(status, status === 200 ? { 'Content-Type': 'text/event-stream' } : {});
+    res.end(body);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    close: () => { server.closeAllConnections(); return new Promise((r) => server.close(r)); },
   };
 }
 
@@ -220,6 +241,59 @@ describe('herald pub and herald sub', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('sub reads a plain SSE URL: the hub\'s /demo/clock, no --topic', async () => {
+    const r = await runHerald(['sub', `${hub.url}/demo/clock`, '--count', '2', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const events = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((e) => e.type), ['connecttime', 'message']);
+    for (const e of events) assert.match(e.data, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+  });
+
+  it('sub uses a plain URL as given, query included, resumes it; --topic makes it Mercure', async () => {
+    const sse = await startSseServer((n) => [
+      { body: 'retry: 50\nid: 1\ndata: a\n\nid: 2\ndata: b\n\n' },
+      { body: 'data: c\n\n' },
+    ][n] ?? { status: 204 });  // stops a client that would go on
+    try {
+      const target = '/events/live?since=0&name=a%20b&flag';
+      const r = await runHerald(['sub', `${sse.url}${target}`, '--count', '3']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'a\nb\nc\n');
+      assert.deepEqual(sse.requests.map((q) => q.url), [target, target]);
+      assert.equal(sse.requests[0].headers['last-event-id'], undefined);
+      assert.equal(sse.requests[1].headers['last-event-id'], '2');
+      assert.equal(sse.requests[0].headers.accept, 'text/event-stream');
+      // The same URL with --topic: a hub's base URL, the endpoint path and topics added.
+      const m = await runHerald(['sub', `${sse.url}${target}`, '--topic', 'urn:a b']);
+      assert.equal(m.code, 1, '204 ends it');
+      assert.equal(sse.requests[2].url, '/events/live/.well-known/mercure?since=0&name=a%20b&flag&topic=urn%3Aa%20b');
+    } finally {
+      await sse.close();
+    }
+  });
+
+  it('sub takes a /.well-known/mercure URL whose query names the topics, without --topic', async () => {
+    const t = newTopic();
+    await publishOk(hub.url, { topic: t, data: 'by the URL' });
+    const url = `${hub.url}/.well-known/mercure?topic=${encodeURIComponent(t)}`;
+    const r = await runHerald(['sub', url, '--last-event-id', 'earliest', '--count', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'by the URL\n');
+  });
+
+  it('sub --help explains the plain and the Mercure mode', async () => {
+    const r = await runHerald(['sub', '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /plain +herald sub http:\/\/\S+\/demo\/clock/);
+    assert.match(r.stdout, /Mercure +herald sub http:\/\/\S+ --topic/);
+  });
+
+  it('sub takes a plain URL from HERALD_URL', async () => {
+    const r = await runHerald(['sub', '--count', '1'], { env: { HERALD_URL: `${hub.url}/demo/clock` } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\n$/);
   });
 
   it('flags can come from HERALD_<FLAG> environment variables', async () => {
