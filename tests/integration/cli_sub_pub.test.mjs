@@ -296,6 +296,19 @@ describe('herald pub and herald sub', () => {
     assert.match(r.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\n$/);
   });
 
+  it('pub - reads standard input when the URL comes from HERALD_URL, or follows the -', async () => {
+    const t = newTopic();
+    const data = 'piped & sent\nline 2 = 100%';
+    let r = await runHerald(['pub', '--topic', t, '--id', 'stdin-1', '-'], { env: { HERALD_URL: hub.url }, input: data });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'stdin-1\n');
+    r = await runHerald(['pub', '-', hub.url, '--topic', t, '--id', 'stdin-2'], { input: 'second' });
+    assert.equal(r.code, 0, r.stderr);
+    r = await runHerald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '2', '--json']);
+    const events = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((e) => [e.id, e.data]), [['stdin-1', data], ['stdin-2', 'second']]);
+  });
+
   it('flags can come from HERALD_<FLAG> environment variables', async () => {
     const t = newTopic();
     const env = { HERALD_URL: hub.url, HERALD_TOPIC: t, HERALD_DATA: 'from the environment', HERALD_ID: 'env-1' };
