@@ -38,4 +38,16 @@ std::string with_topics(const client::Url& url, const std::vector<std::string>& 
   return out;
 }
 
+std::optional<std::string> subscription_url(std::string_view text,
+                                            const std::vector<std::string>& topics,
+                                            std::string& error) {
+  if (topics.empty()) {
+    if (!client::parse_url(text, &error)) return std::nullopt;
+    return std::string(text);
+  }
+  const auto endpoint = mercure_endpoint(text, error);
+  if (!endpoint) return std::nullopt;
+  return with_topics(*endpoint, topics);
+}
+
 }  // namespace herald::app

@@ -18,8 +18,12 @@ int main(int argc, char** argv) {
   herald::app::add_token_command(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a subcommand ran: its own exit code
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Prints the help or the version (exit 0), or CLI11's message on stderr. CLI11 has a
+    // code per kind of mistake (105, 106, ...); docs/CLIENT.md promises 2 for every one.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   return 0;
 }

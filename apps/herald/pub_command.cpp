@@ -66,9 +66,6 @@ int run_pub(PubFlags& f) {
   if (!endpoint) return fail(2, "URL '" + f.url + "': " + error);
   const auto timeout = parse_duration(f.timeout);
   if (!timeout || timeout->count() <= 0) return fail(2, "--timeout: not a duration: " + f.timeout);
-  if (!f.stdin_marker.empty() && f.stdin_marker != "-") {
-    return fail(2, "unexpected argument '" + f.stdin_marker + "' (only - reads standard input)");
-  }
   if (f.stdin_marker == "-" && (!f.data.empty() || !f.data_file.empty())) {
     return fail(2, "give the data one way: --data, --data-file or -");
   }
@@ -114,13 +111,24 @@ void add_pub_command(CLI::App& app) {
   auto f = std::make_shared<PubFlags>();
   CLI::App* cmd = app.add_subcommand("pub", "Publish one event to the hub and print its id");
   cmd->footer(
-      "The data comes from --data, --data-file, or standard input with -. A refusal by the\n"
-      "hub (any status but 2xx) prints its message and exits 1.\n"
+      "The data comes from --data, --data-file, or standard input with - (before or after\n"
+      "the URL; also when the URL comes from HERALD_URL).\n"
+      "Exit codes: 0 the hub took the event; 1 it refused (any status but 2xx: its message\n"
+      "is printed) or could not be reached; 2 on bad usage.\n"
       "Every flag can also be set as an environment variable HERALD_<FLAG>.");
+  // The operands, in either order: the URL (or HERALD_URL) and -. Each positional is tried
+  // in turn and a value goes to the first that validates, so with the URL from HERALD_URL
+  // a lone - still means standard input rather than being taken for the URL.
+  cmd->validate_positionals();
+  const CLI::Validator not_dash(
+      [](std::string& value) { return value == "-" ? "- reads standard input, it is no URL" : ""; },
+      "", "not -");
   cmd->add_option("url", f->url, "The hub: base URL or the full /.well-known/mercure URL")
       ->required()
-      ->envname("HERALD_URL");
-  cmd->add_option("stdin", f->stdin_marker, "- to read the data from standard input");
+      ->envname("HERALD_URL")
+      ->check(not_dash);
+  cmd->add_option("stdin", f->stdin_marker, "- to read the data from standard input")
+      ->check(CLI::IsMember({"-"}));
   // One value per --topic, so a positional after it (the URL, or -) is not taken as a topic.
   flag(*cmd, "topic", f->topics, "Topic of the event (repeatable)")
       ->required()

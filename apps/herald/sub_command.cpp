@@ -92,13 +92,13 @@ void print(const client::MessageEvent& e, bool json, std::string& line) {
 
 int run_sub(const SubFlags& f) {
   std::string error;
-  const auto endpoint = mercure_endpoint(f.url, error);
-  if (!endpoint) return usage_error("URL '" + f.url + "': " + error);
+  const auto url = subscription_url(f.url, f.topics, error);
+  if (!url) return usage_error("URL '" + f.url + "': " + error);
   const auto read_timeout = parse_duration(f.read_timeout);
   if (!read_timeout) return usage_error("--read-timeout: not a duration: " + f.read_timeout);
 
   client::Options options;
-  options.url = with_topics(*endpoint, f.topics);
+  options.url = *url;
   options.last_event_id = f.last_event_id;
   if (!f.jwt.empty()) options.headers.push_back({"Authorization", "Bearer " + f.jwt});
   options.policy.read_timeout = *read_timeout;
@@ -159,18 +159,26 @@ int run_sub(const SubFlags& f) {
 
 void add_sub_command(CLI::App& app) {
   auto f = std::make_shared<SubFlags>();
-  CLI::App* cmd = app.add_subcommand("sub", "Subscribe to topics and print events as they come");
+  CLI::App* cmd = app.add_subcommand(
+      "sub", "Read a text/event-stream URL, or a Mercure hub's topics, and print the events");
   cmd->footer(
+      "Two modes:\n"
+      "  plain    herald sub http://127.0.0.1:8080/demo/clock\n"
+      "           any SSE URL, used exactly as given (its query included).\n"
+      "  Mercure  herald sub http://127.0.0.1:8080 --topic urn:chat\n"
+      "           with --topic: the hub's base URL or its /.well-known/mercure URL,\n"
+      "           one topic= query parameter added per --topic. A /.well-known/mercure\n"
+      "           URL whose query names the topics needs no --topic.\n"
       "Prints each event's data on a line (or, with --json, one JSON object per line:\n"
-      "id, type, data). Reconnects by itself and resumes with Last-Event-ID; ends on\n"
-      "SIGINT/SIGTERM (exit 0), or when the hub refuses the subscription (exit 1).\n"
+      "id, type, data). Reconnects by itself and resumes with Last-Event-ID.\n"
+      "Exit codes: 0 after --count events or on SIGINT/SIGTERM; 1 when the server refuses\n"
+      "the stream for good (a 4xx, a 204, not text/event-stream); 2 on bad usage.\n"
       "Every flag can also be set as an environment variable HERALD_<FLAG>.");
-  cmd->add_option("url", f->url, "The hub: base URL or the full /.well-known/mercure URL")
+  cmd->add_option("url", f->url, "The SSE URL, or a Mercure hub's base URL with --topic")
       ->required()
       ->envname("HERALD_URL");
   // One value per --topic, so a positional after it (the URL) is not taken as a topic.
-  flag(*cmd, "topic", f->topics, "Topic or URI template to subscribe to (repeatable)")
-      ->required()
+  flag(*cmd, "topic", f->topics, "Mercure mode: topic or URI template to subscribe to (repeatable)")
       ->allow_extra_args(false);
   flag(*cmd, "last-event-id", f->last_event_id, "Resume after this event id");
   flag(*cmd, "jwt", f->jwt, "Subscriber JWT, sent as Authorization: Bearer");

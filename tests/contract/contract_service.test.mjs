@@ -2,12 +2,13 @@
 // herald_contract_service: a Node SSE server stands in for the harness's stream endpoint, a
 // Node HTTP server for its callback endpoint. Checks the status resource, stream creation
 // with every parameter, the callbacks (numbered from 1, in order), the restart and listen
-// commands, read timeout, reconnect with Last-Event-ID, deletion, and stopping the service.
+// commands, read timeout, reconnect with Last-Event-ID, a BOM, an event of several MiB,
+// deletion (a 204 with nothing after its head), and stopping the service.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { request, waitUntil } from '../lib/http_util.mjs';
+import { rawExchange, request, waitUntil } from '../lib/http_util.mjs';
 
 const serviceBin = process.env.HERALD_CONTRACT_SERVICE;
 
@@ -123,9 +124,30 @@ describe('herald_contract_service (sse-contract-tests REST protocol)', () => {
     const r = await request(service.url, { path: '/' });
     assert.equal(r.status, 200);
     const info = JSON.parse(r.body);
-    for (const c of ['comments', 'headers', 'last-event-id', 'post', 'report', 'read-timeout', 'restart']) {
-      assert.ok(info.capabilities.includes(c), `capability ${c}`);
-    }
+    assert.deepEqual(info.capabilities.slice().sort(), ['bom', 'comments', 'headers', 'last-event-id',
+      'payload-size-stress-testable', 'post', 'read-timeout', 'report', 'restart']);
+  });
+
+  it('bom: a UTF-8 BOM opening the stream is skipped, even split across writes', async () => {
+    const c = await createClient();
+    const conn = streams.connections[c.first];
+    conn.send(Buffer.from([0xEF, 0xBB]));  // the BOM's first two bytes, alone
+    await new Promise((r) => setTimeout(r, 50));
+    conn.send(Buffer.concat([Buffer.from([0xBF]), Buffer.from('data: Hello\n\ndata: \uFEFFSecond\n\n')]));
+    const got = await callbacks.await(c.tag, 2);
+    assert.deepEqual(got.map((m) => m.message.event.data), ['Hello', '\uFEFFSecond']);
+    await remove(c.location);
+  });
+
+  it('payload-size-stress-testable: an event of 8 MiB arrives whole', async () => {
+    const c = await createClient();
+    const data = 'x'.repeat(8 << 20);
+    streams.connections[c.first].send(`data: ${data}\n\ndata: after\n\n`);
+    const got = await callbacks.await(c.tag, 2, 30000);
+    assert.equal(got[0].message.kind, 'event', JSON.stringify(got[0].message).slice(0, 200));
+    assert.ok(got[0].message.event.data === data, `${got[0].message.event.data.length} bytes of ${data.length} arrived`);
+    assert.deepEqual(got[1].message, { kind: 'event', event: { type: 'message', data: 'after', id: '' } });
+    await remove(c.location);
   });
 
   it('the stream request carries the default and custom headers and the initial Last-Event-Id', async () => {
@@ -229,6 +251,20 @@ describe('herald_contract_service (sse-contract-tests REST protocol)', () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(streams.connections.length, count);
     assert.equal((await remove(c.location)).status, 404);
+  });
+
+  it('DELETE answers 204 with nothing after the head: no Content-Length, no body', async () => {
+    const c = await createClient();
+    // A second request on the same connection: a stray body byte would lead its answer.
+    const { raw } = await rawExchange(new URL(service.url).port, `DELETE ${c.location} HTTP/1.1\r\nHost: x\r\n\r\n` +
+      'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { responses: 2 });
+    const text = raw.toString('latin1');
+    const end = text.indexOf('\r\n\r\n');
+    assert.ok(end > 0, text);
+    const head = text.slice(0, end);
+    assert.match(head, /^HTTP\/1\.1 204 /);
+    assert.doesNotMatch(head, /content-length|transfer-encoding/i);
+    assert.match(text.slice(end + 4), /^HTTP\/1\.1 200 /, 'the next answer follows the head at once');
   });
 
   it('bad create parameters are 400', async () => {

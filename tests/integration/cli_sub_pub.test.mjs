@@ -1,7 +1,8 @@
 // `herald sub` and `herald pub` (the C++ client) against the real hub: ids, plain and JSON
 // output, base or full URL, data from a file or stdin, refusals with the hub's message,
 // resuming across a dropped connection with Last-Event-ID, clean exit on SIGINT/SIGTERM,
-// the JWT header, flags from HERALD_<FLAG>.
+// the JWT header, flags from HERALD_<FLAG>. `herald sub` on a plain SSE URL (the hub's
+// clock, a Node server that checks the exact request), and the choice of its mode.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,27 +11,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { heraldBin, startHerald } from '../lib/herald.mjs';
-import { publishOk, waitUntil, withTimeout } from '../lib/http_util.mjs';
+import { heraldBin, runHerald, startHerald } from '../lib/herald.mjs';
+import { publishOk, waitUntil } from '../lib/http_util.mjs';
 import { startTcpProxy } from '../lib/tcp_proxy.mjs';
 
 const newTopic = () => `urn:test:cli:${randomUUID()}`;
-
-// Runs the binary to the end. Resolves { code, signal, stdout, stderr }.
-function herald(args, { env = {}, input, timeoutMs = 20000 } = {}) {
-  return withTimeout(new Promise((resolve, reject) => {
-    const proc = spawn(heraldBin, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d) => { stdout += d; });
-    proc.stderr.on('data', (d) => { stderr += d; });
-    proc.on('error', reject);
-    proc.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    if (input !== undefined) proc.stdin.end(input);
-    else proc.stdin.end();
-    setTimeout(() => proc.kill('SIGKILL'), timeoutMs).unref();
-  }), timeoutMs + 2000, `herald ${args.join(' ')}`);
-}
 
 // A `herald sub` left running: lines() so far, waitLines(n), stop(signal) -> exit code.
 function startSub(args, { env = {} } = {}) {
@@ -58,6 +43,26 @@ function startSub(args, { env = {} } = {}) {
   };
 }
 
+// A Node server that answers its n-th request (from 0) with `answer(n)`, { status, body }:
+// a 200 is text/event-stream and ends after the body (an SSE stream the server closes).
+// Keeps the { url, headers } of every request.
+async function startSseServer(answer) {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const { status = 200, body = '' } = answer(requests.length);
+    requests.push({ url: req.url, headers: req.headers });
+    req.resume();
+    res.writeHead(status, status === 200 ? { 'Content-Type': 'text/event-stream' } : {});
+    res.end(body);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    close: () => { server.closeAllConnections(); return new Promise((r) => server.close(r)); },
+  };
+}
+
 describe('herald pub and herald sub', () => {
   let hub;
   const subs = [];
@@ -75,10 +80,10 @@ describe('herald pub and herald sub', () => {
 
   it('pub prints the event id, the given one or the one the hub made', async () => {
     const t = newTopic();
-    let r = await herald(['pub', hub.url, '--topic', t, '--data', 'x', '--id', 'cli-given-1']);
+    let r = await runHerald(['pub', hub.url, '--topic', t, '--data', 'x', '--id', 'cli-given-1']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'cli-given-1\n');
-    r = await herald(['pub', hub.url, '--topic', t, '--data', 'y']);
+    r = await runHerald(['pub', hub.url, '--topic', t, '--data', 'y']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^urn:uuid:[0-9a-f-]{36}\n$/);
   });
@@ -86,7 +91,7 @@ describe('herald pub and herald sub', () => {
   it('sub prints each event data on a line, and exits after --count', async () => {
     const t = newTopic();
     for (const data of ['one', 'two', 'three']) await publishOk(hub.url, { topic: t, data });
-    const r = await herald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '3']);
+    const r = await runHerald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '3']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'one\ntwo\nthree\n');
   });
@@ -97,7 +102,7 @@ describe('herald pub and herald sub', () => {
     const id2 = await publishOk(hub.url, { topic: t, data: '{"a":1}' });
     const awkward = 'quote " backslash \\ tab \t bell \u0007 del \u007f caf\u00e9 \u{1F600}';
     const id3 = await publishOk(hub.url, { topic: t, id: 'awkward "id" \\', data: awkward });
-    const r = await herald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '3', '--json']);
+    const r = await runHerald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '3', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(lines, [
@@ -110,11 +115,11 @@ describe('herald pub and herald sub', () => {
   it('takes the hub base URL or the full /.well-known/mercure URL', async () => {
     const t = newTopic();
     const full = `${hub.url}/.well-known/mercure`;
-    let r = await herald(['pub', full, '--topic', t, '--data', 'via full']);
+    let r = await runHerald(['pub', full, '--topic', t, '--data', 'via full']);
     assert.equal(r.code, 0, r.stderr);
-    r = await herald(['pub', `${hub.url}/`, '--topic', t, '--data', 'via base/']);
+    r = await runHerald(['pub', `${hub.url}/`, '--topic', t, '--data', 'via base/']);
     assert.equal(r.code, 0, r.stderr);
-    r = await herald(['sub', full, '--topic', t, '--last-event-id', 'earliest', '--count', '2']);
+    r = await runHerald(['sub', full, '--topic', t, '--last-event-id', 'earliest', '--count', '2']);
     assert.equal(r.stdout, 'via full\nvia base/\n');
   });
 
@@ -122,7 +127,7 @@ describe('herald pub and herald sub', () => {
     const [a, b] = [newTopic(), newTopic()];
     await publishOk(hub.url, { topic: a, data: 'from a' });
     await publishOk(hub.url, { topic: b, data: 'from b' });
-    const r = await herald(['sub', hub.url, '--topic', a, '--topic', b, '--last-event-id', 'earliest', '--count', '2']);
+    const r = await runHerald(['sub', hub.url, '--topic', a, '--topic', b, '--last-event-id', 'earliest', '--count', '2']);
     assert.equal(r.stdout, 'from a\nfrom b\n');
   });
 
@@ -130,36 +135,35 @@ describe('herald pub and herald sub', () => {
     const t = newTopic();
     const file = path.join(dir, 'data.txt');
     writeFileSync(file, 'from a file\nwith two lines');
-    let r = await herald(['pub', hub.url, '--topic', t, '--data-file', file]);
+    let r = await runHerald(['pub', hub.url, '--topic', t, '--data-file', file]);
     assert.equal(r.code, 0, r.stderr);
-    r = await herald(['pub', hub.url, '--topic', t, '-'], { input: 'from stdin & friends = 100%' });
+    r = await runHerald(['pub', hub.url, '--topic', t, '-'], { input: 'from stdin & friends = 100%' });
     assert.equal(r.code, 0, r.stderr);
-    r = await herald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '2', '--json']);
+    r = await runHerald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '2', '--json']);
     const data = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).data);
     assert.deepEqual(data, ['from a file\nwith two lines', 'from stdin & friends = 100%']);
   });
 
   it('pub: a refusal prints the hub message and exits non-zero', async () => {
     const t = newTopic();
-    let r = await herald(['pub', hub.url, '--topic', t, '--data', 'x', '--retry', 'soon']);
+    let r = await runHerald(['pub', hub.url, '--topic', t, '--data', 'x', '--retry', 'soon']);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /^herald pub: 400 .*retry/);
-    await publishOk(hub.url, { topic: t, id: 'dup-1', data: 'x' });
-    r = await herald(['pub', hub.url, '--topic', t, '--id', 'dup-1', '--data', 'x']);
+    r = await runHerald(['pub', hub.url, '--topic', '/.well-known/mercure/subscriptions/x', '--data', 'x']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /400/);
-    r = await herald(['pub', 'http://127.0.0.1:1', '--topic', t, '--data', 'x', '--timeout', '3s']);
+    assert.match(r.stderr, /^herald pub: 403 /);
+    r = await runHerald(['pub', 'http://127.0.0.1:1', '--topic', t, '--data', 'x', '--timeout', '3s']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /herald pub: .*(refused|connect)/i);
-    r = await herald(['pub', 'not a url', '--topic', t]);
+    r = await runHerald(['pub', 'not a url', '--topic', t]);
     assert.equal(r.code, 2);
   });
 
   it('pub without --dev and without a token is refused (401)', async () => {
     const locked = await startHerald([]);
     try {
-      const r = await herald(['pub', locked.url, '--topic', newTopic(), '--data', 'x']);
+      const r = await runHerald(['pub', locked.url, '--topic', newTopic(), '--data', 'x']);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /herald pub: 401/);
     } finally {
@@ -168,7 +172,7 @@ describe('herald pub and herald sub', () => {
   });
 
   it('sub: a refused subscription exits 1 with the reason', async () => {
-    const r = await herald(['sub', `${hub.url}/not-the-hub`, '--topic', newTopic()]);
+    const r = await runHerald(['sub', `${hub.url}/not-the-hub`, '--topic', newTopic()]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /herald sub: server answered 404/);
   });
@@ -223,9 +227,9 @@ describe('herald pub and herald sub', () => {
     await new Promise((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${server.address().port}`;
     try {
-      const s = await herald(['sub', url, '--topic', 'a b', '--jwt', 'sub.jwt.token']);
+      const s = await runHerald(['sub', url, '--topic', 'a b', '--jwt', 'sub.jwt.token']);
       assert.equal(s.code, 1, '204 stops the subscription');
-      const p = await herald(['pub', url, '--topic', 't', '--data', 'd', '--jwt', 'pub.jwt.token']);
+      const p = await runHerald(['pub', url, '--topic', 't', '--data', 'd', '--jwt', 'pub.jwt.token']);
       assert.equal(p.code, 0, p.stderr);
       assert.equal(seen[0].method, 'GET');
       assert.equal(seen[0].url, '/.well-known/mercure?topic=a%20b');
@@ -238,13 +242,79 @@ describe('herald pub and herald sub', () => {
     }
   });
 
+  it('sub reads a plain SSE URL: the hub\'s /demo/clock, no --topic', async () => {
+    const r = await runHerald(['sub', `${hub.url}/demo/clock`, '--count', '2', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const events = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((e) => e.type), ['connecttime', 'message']);
+    for (const e of events) assert.match(e.data, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+  });
+
+  it('sub uses a plain URL as given, query included, resumes it; --topic makes it Mercure', async () => {
+    const sse = await startSseServer((n) => [
+      { body: 'retry: 50\nid: 1\ndata: a\n\nid: 2\ndata: b\n\n' },
+      { body: 'data: c\n\n' },
+    ][n] ?? { status: 204 });  // stops a client that would go on
+    try {
+      const target = '/events/live?since=0&name=a%20b&flag';
+      const r = await runHerald(['sub', `${sse.url}${target}`, '--count', '3']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'a\nb\nc\n');
+      assert.deepEqual(sse.requests.map((q) => q.url), [target, target]);
+      assert.equal(sse.requests[0].headers['last-event-id'], undefined);
+      assert.equal(sse.requests[1].headers['last-event-id'], '2');
+      assert.equal(sse.requests[0].headers.accept, 'text/event-stream');
+      // The same URL with --topic: a hub's base URL, the endpoint path and topics added.
+      const m = await runHerald(['sub', `${sse.url}${target}`, '--topic', 'urn:a b']);
+      assert.equal(m.code, 1, '204 ends it');
+      assert.equal(sse.requests[2].url, '/events/live/.well-known/mercure?since=0&name=a%20b&flag&topic=urn%3Aa%20b');
+    } finally {
+      await sse.close();
+    }
+  });
+
+  it('sub takes a /.well-known/mercure URL whose query names the topics, without --topic', async () => {
+    const t = newTopic();
+    await publishOk(hub.url, { topic: t, data: 'by the URL' });
+    const url = `${hub.url}/.well-known/mercure?topic=${encodeURIComponent(t)}`;
+    const r = await runHerald(['sub', url, '--last-event-id', 'earliest', '--count', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'by the URL\n');
+  });
+
+  it('sub --help explains the plain and the Mercure mode', async () => {
+    const r = await runHerald(['sub', '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /plain +herald sub http:\/\/\S+\/demo\/clock/);
+    assert.match(r.stdout, /Mercure +herald sub http:\/\/\S+ --topic/);
+  });
+
+  it('sub takes a plain URL from HERALD_URL', async () => {
+    const r = await runHerald(['sub', '--count', '1'], { env: { HERALD_URL: `${hub.url}/demo/clock` } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\n$/);
+  });
+
+  it('pub - reads standard input when the URL comes from HERALD_URL, or follows the -', async () => {
+    const t = newTopic();
+    const data = 'piped & sent\nline 2 = 100%';
+    let r = await runHerald(['pub', '--topic', t, '--id', 'stdin-1', '-'], { env: { HERALD_URL: hub.url }, input: data });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'stdin-1\n');
+    r = await runHerald(['pub', '-', hub.url, '--topic', t, '--id', 'stdin-2'], { input: 'second' });
+    assert.equal(r.code, 0, r.stderr);
+    r = await runHerald(['sub', hub.url, '--topic', t, '--last-event-id', 'earliest', '--count', '2', '--json']);
+    const events = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((e) => [e.id, e.data]), [['stdin-1', data], ['stdin-2', 'second']]);
+  });
+
   it('flags can come from HERALD_<FLAG> environment variables', async () => {
     const t = newTopic();
     const env = { HERALD_URL: hub.url, HERALD_TOPIC: t, HERALD_DATA: 'from the environment', HERALD_ID: 'env-1' };
-    const r = await herald(['pub'], { env });
+    const r = await runHerald(['pub'], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'env-1\n');
-    const s = await herald(['sub', '--count', '1'], { env: { HERALD_URL: hub.url, HERALD_TOPIC: t, HERALD_LAST_EVENT_ID: 'earliest' } });
+    const s = await runHerald(['sub', '--count', '1'], { env: { HERALD_URL: hub.url, HERALD_TOPIC: t, HERALD_LAST_EVENT_ID: 'earliest' } });
     assert.equal(s.stdout, 'from the environment\n');
   });
 });

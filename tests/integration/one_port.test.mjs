@@ -3,21 +3,12 @@
 // of silently splitting requests with the first.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { heraldBin, startHerald, withHub } from '../lib/herald.mjs';
-import { request, withTimeout } from '../lib/http_util.mjs';
+import { runHerald, startHerald, withHub } from '../lib/herald.mjs';
+import { request } from '../lib/http_util.mjs';
 
-// Runs `herald serve ARGS` and resolves with { code, stderr } once it exits (bounded).
-function serveExpectingExit(args) {
-  const proc = spawn(heraldBin, ['serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((resolve) => proc.on('exit', (code) => resolve({ code, stderr })));
-  return withTimeout(exited, 10000, 'herald serve on a taken port should exit').finally(() => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-  });
-}
+// `herald serve ARGS` on a taken port must exit by itself: resolves { code, stderr }.
+const serveExpectingExit = (args) => runHerald(['serve', ...args], { timeoutMs: 10000 });
 
 describe('one hub per port', () => {
   it('a second herald on the port of a running one exits 2 naming the port', async () => {

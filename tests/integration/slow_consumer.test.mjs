@@ -50,7 +50,7 @@ describe('slow consumer', () => {
   it('is cut past --subscriber-buffer and catches up from history without loss or duplicate',
     { timeout: 150000 }, async (t) => {
       const hub = await startHerald(['--dev', '--subscriber-buffer', '65536', '--history-size', '100000',
-        '--history-bytes', '100000000', '--heartbeat', '0']);
+        '--history-bytes', '100000000', '--history-per-topic', '0', '--heartbeat', '0']);
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       const streams = [];
       try {

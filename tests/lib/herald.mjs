@@ -1,13 +1,33 @@
-// Starts the real `herald serve` binary on port 0 for a test and stops it afterwards.
-// The binary is taken from HERALD_BIN (set by ctest), else the dev build.
+// Starts the real `herald serve` binary on port 0 for a test and stops it afterwards, and
+// runs the other subcommands to their end. The binary is taken from HERALD_BIN (set by
+// ctest), else the dev build.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { before, after } from 'node:test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withTimeout } from './http_util.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const heraldBin = process.env.HERALD_BIN || path.join(repo, 'build/dev/herald');
+
+// Runs `herald ARGS...` to the end, with `input` (if given) on its standard input and
+// `env` added to the environment; killed after `timeoutMs`. Resolves { code, signal,
+// stdout, stderr }, whatever the exit code.
+export function runHerald(args, { env = {}, input, timeoutMs = 20000 } = {}) {
+  return withTimeout(new Promise((resolve, reject) => {
+    const proc = spawn(heraldBin, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d) => { stdout += d; });
+    proc.stderr.on('data', (d) => { stderr += d; });
+    proc.on('error', reject);
+    proc.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    if (input !== undefined) proc.stdin.end(input);
+    else proc.stdin.end();
+    setTimeout(() => proc.kill('SIGKILL'), timeoutMs).unref();
+  }), timeoutMs + 2000, `herald ${args.join(' ')}`);
+}
 
 // Returns { url, port, proc, logs(), out(), stop() }. `args` are extra `herald serve` flags.
 // `listen: null` leaves out the --listen flag (e.g. to test HERALD_LISTEN).

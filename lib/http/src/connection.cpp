@@ -36,8 +36,21 @@ struct BufferSpan {
   const asio::const_buffer* end() const { return last; }
 };
 
+// How the head announces the body that follows it.
+enum class Framing {
+  chunked,         // a stream: Transfer-Encoding: chunked
+  content_length,  // Content-Length: the given size
+  none,            // a status that never has content (1xx, 204, 304): neither header
+};
+
+// RFC 9110 sections 15.2, 15.3.5 and 15.4.5: these answers end with their head, and a
+// 204 must not carry Content-Length (a client would wait for that many bytes).
+bool status_has_content(int status) {
+  return status >= 200 && status != 204 && status != 304;
+}
+
 std::string serialize_head(int status, std::string_view content_type,
-                           const std::vector<Header>& headers, bool chunked,
+                           const std::vector<Header>& headers, Framing framing,
                            std::size_t content_length, bool keep_alive) {
   std::string head;
   head.reserve(256);
@@ -52,9 +65,9 @@ std::string serialize_head(int status, std::string_view content_type,
     head += content_type;
     head += crlf;
   }
-  if (chunked) {
+  if (framing == Framing::chunked) {
     head += "Transfer-Encoding: chunked\r\n";
-  } else {
+  } else if (framing == Framing::content_length) {
     head += "Content-Length: ";
     head += std::to_string(content_length);
     head += crlf;
@@ -262,6 +275,7 @@ void Connection::handle_request(bhttp::request<bhttp::string_body> message) {
   request.connection_id = id_;
   request.shard = shard_.index();
   keep_alive_ = message.keep_alive() && !shutting_down_;
+  head_request_ = message.method() == bhttp::verb::head;
 
   state_ = State::responding;
   answered_ = false;
@@ -276,7 +290,8 @@ void Connection::fail_request(int status, std::string_view message) {
   log::info("bad request", {{"conn", std::to_string(id_)},
                             {"status", std::to_string(status)},
                             {"reason", std::string(message)}});
-  keep_alive_ = false;  // the byte stream can no longer be trusted
+  keep_alive_ = false;    // the byte stream can no longer be trusted
+  head_request_ = false;  // not known to be one: the reason goes out as content
   state_ = State::responding;
   answered_ = false;
   respond(Response::text(status, message));
@@ -285,9 +300,12 @@ void Connection::fail_request(int status, std::string_view message) {
 void Connection::respond(Response response) {
   if (answered_ || state_ == State::closed) return;
   answered_ = true;
-  out_ = serialize_head(response.status, response.content_type, response.headers, false,
-                        response.body.size(), keep_alive_);
-  out_ += response.body;
+  const bool has_content = status_has_content(response.status);
+  out_ = serialize_head(response.status, response.content_type, response.headers,
+                        has_content ? Framing::content_length : Framing::none, response.body.size(),
+                        keep_alive_);
+  // A HEAD answer announces the GET's Content-Length but sends no content (RFC 9110 9.3.2).
+  if (has_content && !head_request_) out_ += response.body;
   asio::async_write(socket_, asio::buffer(out_),
                     [self = shared_from_this()](error_code ec, std::size_t n) {
                       self->shard_.shared().bytes_written.fetch_add(n, std::memory_order_relaxed);
@@ -313,7 +331,7 @@ std::shared_ptr<StreamSink> Connection::open_stream(std::string_view content_typ
                                                     std::vector<Header> headers) {
   answered_ = true;
   state_ = State::streaming;
-  out_ = serialize_head(200, content_type, headers, true, 0, true);
+  out_ = serialize_head(200, content_type, headers, Framing::chunked, 0, true);
   read_.reset();  // pipelined requests after a stream are not served
   head_pending_ = true;
   watch_for_hangup();

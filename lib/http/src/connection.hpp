@@ -98,6 +98,7 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   clock::time_point idle_since_;
   bool keep_alive_ = true;
   bool answered_ = false;
+  bool head_request_ = false;  // the request being answered is a HEAD: no content goes out
   bool shutting_down_ = false;
   std::string out_;  // a response being written, or a stream's response head
 

@@ -88,7 +88,11 @@ struct Fixture : ::testing::Test {
         stream = sink;
         return;
       }
-      if (r.path() == "/silent") return;  // gives no answer: the server must send a 500
+      if (r.path() == "/silent") return;       // gives no answer: the server must send a 500
+      if (r.path().starts_with("/status/")) {  // that status, with a body it must not send
+        e.respond(Response::text(std::stoi(std::string(r.path().substr(8))), "not for the wire"));
+        return;
+      }
       Response resp = Response::text(200, std::string(r.method) + " " + r.target + " " + r.body);
       resp.headers.push_back({"X-Header-Seen", std::string(r.header("x-custom"))});
       e.respond(std::move(resp));
@@ -143,6 +147,52 @@ TEST_F(Fixture, AnswersPipelinedRequestsInOrder) {
   EXPECT_LT(two, three);
   EXPECT_NE(got.find("X-Header-Seen: hi"), std::string::npos);
   EXPECT_TRUE(c.wait_eof());  // Connection: close honoured
+}
+
+// The first response in `bytes`: its head, and what follows the head.
+struct SplitResponse {
+  std::string head;
+  std::string rest;
+};
+SplitResponse split_first_response(const std::string& bytes) {
+  const auto end = bytes.find("\r\n\r\n");
+  if (end == std::string::npos) return {bytes, ""};
+  return {bytes.substr(0, end + 4), bytes.substr(end + 4)};
+}
+
+TEST_F(Fixture, NoContentAndNotModifiedEndWithTheirHead) {
+  start();
+  Client c(server->port());
+  c.send(
+      "GET /status/204 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /status/304 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string got = c.read_until("GET /after");
+  EXPECT_EQ(got.find("not for the wire"), std::string::npos) << got;
+  const auto no_content = split_first_response(got);
+  EXPECT_TRUE(no_content.head.starts_with("HTTP/1.1 204 ")) << got;
+  const auto not_modified = split_first_response(no_content.rest);
+  EXPECT_TRUE(not_modified.head.starts_with("HTTP/1.1 304 ")) << got;
+  EXPECT_TRUE(not_modified.rest.starts_with("HTTP/1.1 200 ")) << got;
+  for (const std::string& head : {no_content.head, not_modified.head}) {
+    EXPECT_EQ(head.find("Content-Length"), std::string::npos) << head;
+    EXPECT_EQ(head.find("Transfer-Encoding"), std::string::npos) << head;
+  }
+}
+
+TEST_F(Fixture, HeadAnswersWithTheContentLengthButNoContent) {
+  start();
+  Client c(server->port());
+  c.send(
+      "HEAD /one HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /two HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string got = c.read_until("GET /two");
+  const auto head = split_first_response(got);
+  EXPECT_TRUE(head.head.starts_with("HTTP/1.1 200 ")) << got;
+  // The length of what a GET gets ("HEAD /one \n" here), none of its bytes.
+  EXPECT_NE(head.head.find("Content-Length: 11\r\n"), std::string::npos) << got;
+  EXPECT_TRUE(head.rest.starts_with("HTTP/1.1 200 ")) << got;
+  EXPECT_EQ(got.find("HEAD /one \n"), std::string::npos) << got;
 }
 
 TEST_F(Fixture, RejectsOversizedHeadersAndBodies) {
