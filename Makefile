@@ -7,6 +7,7 @@ CTEST_FLAGS ?= --output-on-failure --timeout 600
 deps:
 	@scripts/install-deps.sh
 
+# The release tree: herald, its libraries and examples/, no unit tests.
 build: deps
 	cmake --preset release >/dev/null
 	cmake --build build/release -j $(JOBS)
@@ -28,7 +29,10 @@ test: dev fuzz
 run: build
 	build/release/herald serve --dev --listen 127.0.0.1:8080
 
-bench: build
+# The micro-benchmarks are built in the release tree only for this; `make build` turns
+# them off again.
+bench: deps
+	cmake --preset release -DHERALD_BUILD_BENCH=ON >/dev/null
 	bench/run.sh
 
 fmt:
