@@ -1,8 +1,9 @@
 # herald: the commands of DESIGN.md. Every target installs what is missing first.
-.PHONY: deps build dev fuzz test run bench fmt clean
+.PHONY: deps build dev fuzz test run bench install fmt clean
 
 JOBS ?= $(shell nproc)
 CTEST_FLAGS ?= --output-on-failure --timeout 600
+PREFIX ?= /usr/local
 
 deps:
 	@scripts/install-deps.sh
@@ -34,6 +35,9 @@ run: build
 bench: deps
 	cmake --preset release -DHERALD_BUILD_BENCH=ON >/dev/null
 	bench/run.sh
+
+install: build
+	cmake --install build/release --prefix $(PREFIX)
 
 fmt:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
