@@ -1,5 +1,5 @@
 # herald: the commands of DESIGN.md. Every target installs what is missing first.
-.PHONY: deps build dev fuzz test run bench install fmt clean
+.PHONY: deps build dev fuzz test run bench install package fmt clean
 
 JOBS ?= $(shell nproc)
 CTEST_FLAGS ?= --output-on-failure --timeout 600
@@ -38,6 +38,10 @@ bench: deps
 
 install: build
 	cmake --install build/release --prefix $(PREFIX)
+
+# herald_<version>_<arch>.deb and herald-dev_<version>_<arch>.deb in build/package/.
+package: build
+	cd build/release && cpack -B $(CURDIR)/build/package
 
 fmt:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
