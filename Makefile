@@ -22,10 +22,12 @@ fuzz: deps
 	cmake --build build/fuzz -j $(JOBS)
 
 # Unit, integration and browser tests run against the sanitized dev build; the fuzz
-# targets get a short bounded run in their own clang tree.
-test: dev fuzz
+# targets get a short bounded run in their own clang tree; the release tests check what
+# users run: the release binary, `cmake --install` and the .deb.
+test: dev fuzz build
 	ctest --test-dir build/dev $(CTEST_FLAGS)
 	ctest --test-dir build/fuzz $(CTEST_FLAGS)
+	ctest --test-dir build/release $(CTEST_FLAGS)
 
 run: build
 	build/release/herald serve --dev --listen 127.0.0.1:8080
