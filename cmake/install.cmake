@@ -35,6 +35,7 @@ install(FILES ${PROJECT_BINARY_DIR}/heraldConfig.cmake ${PROJECT_BINARY_DIR}/her
 list(TRANSFORM herald_installed_libraries PREPEND "-l" OUTPUT_VARIABLE herald_pc_libs)
 list(JOIN herald_pc_libs " " herald_pc_libs)
 file(RELATIVE_PATH herald_pc_to_prefix /${CMAKE_INSTALL_LIBDIR}/pkgconfig /)
+string(REGEX REPLACE "/$" "" herald_pc_to_prefix ${herald_pc_to_prefix})
 configure_file(${CMAKE_CURRENT_LIST_DIR}/herald.pc.in ${PROJECT_BINARY_DIR}/herald.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/herald.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
