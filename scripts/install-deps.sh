@@ -10,6 +10,9 @@ debian_packages=(
   nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server chromium
+  # `make package` and the release tests: the man page, the .deb's library dependencies,
+  # pkg-config, curl
+  help2man dpkg-dev pkgconf curl
 )
 # Node.js and npm: the machine's own when present (Debian's npm package conflicts with a
 # Node.js installed from elsewhere), else Debian's.

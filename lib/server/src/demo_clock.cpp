@@ -2,8 +2,8 @@
 #include <ctime>
 
 #include "context.hpp"
-#include "herald/server/sse.hpp"
-#include "periodic_stream.hpp"
+#include "herald/sse/periodic_stream.hpp"
+#include "herald/sse/sse.hpp"
 
 namespace herald::server {
 
@@ -21,10 +21,10 @@ std::string now_text() {
 }  // namespace
 
 void handle_clock(Context& ctx, const http::Request& request, http::Exchange& exchange) {
-  auto sink = exchange.open_stream("text/event-stream", sse_headers());
-  send_event(*sink, wire::Event{.type = "connecttime", .data = now_text(), .retry = 10000});
-  stream_periodically(sink, ctx.http->context(request.shard), std::chrono::seconds(1),
-                      [] { return wire::Event{.data = now_text()}; });
+  auto sink = exchange.open_stream("text/event-stream", sse::sse_headers());
+  sse::send_event(*sink, wire::Event{.type = "connecttime", .data = now_text(), .retry = 10000});
+  sse::stream_periodically(sink, ctx.http->context(request.shard), std::chrono::seconds(1),
+                           [] { return wire::Event{.data = now_text()}; });
 }
 
 }  // namespace herald::server

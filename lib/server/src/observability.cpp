@@ -1,7 +1,7 @@
 // /metrics (Prometheus), /readyz, and /dashboard/stream (the dashboard's metrics feed).
 #include "context.hpp"
-#include "herald/server/sse.hpp"
-#include "periodic_stream.hpp"
+#include "herald/sse/periodic_stream.hpp"
+#include "herald/sse/sse.hpp"
 
 namespace herald::server {
 
@@ -19,14 +19,15 @@ void handle_ready(Context& ctx, const http::Request&, http::Exchange& exchange) 
 }
 
 void handle_dashboard_stream(Context& ctx, const http::Request& request, http::Exchange& exchange) {
-  auto sink = exchange.open_stream("text/event-stream", sse_headers());
+  auto sink = exchange.open_stream("text/event-stream", sse::sse_headers());
   auto previous = std::make_shared<LatencyHistogram::Counts>(ctx.metrics->publish_latency.counts());
   auto snapshot = [&ctx, previous] {
     return wire::Event{.type = "metrics",
                        .data = snapshot_json(*ctx.metrics, *ctx.hub, *ctx.http, *previous)};
   };
-  send_event(*sink, snapshot());
-  stream_periodically(sink, ctx.http->context(request.shard), std::chrono::seconds(1), snapshot);
+  sse::send_event(*sink, snapshot());
+  sse::stream_periodically(sink, ctx.http->context(request.shard), std::chrono::seconds(1),
+                           snapshot);
 }
 
 }  // namespace herald::server

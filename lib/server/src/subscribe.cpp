@@ -8,7 +8,7 @@
 #include "event_id.hpp"
 #include "herald/base/form.hpp"
 #include "herald/base/log.hpp"
-#include "herald/server/sse.hpp"
+#include "herald/sse/sse.hpp"
 #include "stream_subscriber.hpp"
 
 namespace herald::server {
@@ -104,7 +104,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
     ctx.subscriptions->add(subscriber_id, std::move(topics), payload_of(identity.claims.get()));
   }
 
-  std::vector<http::Header> headers = sse_headers();
+  std::vector<http::Header> headers = sse::sse_headers();
   if (result.newest) headers.push_back({"Last-Event-ID", *result.newest});
   auto sink = exchange.open_stream("text/event-stream", std::move(headers));
   subscriber->attach(sink);

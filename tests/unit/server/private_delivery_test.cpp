@@ -9,9 +9,9 @@
 #include <random>
 #include <set>
 
+#include "../common/recording_sink.hpp"
 #include "herald/auth/authorize.hpp"
 #include "hub_fixture.hpp"
-#include "recording_sink.hpp"
 #include "stream_subscriber.hpp"
 
 namespace herald::server {
@@ -36,7 +36,7 @@ const std::vector<std::string> selectors_pool = {"https://example.com/books/1",
 struct Client {
   std::vector<std::string> selectors;
   std::shared_ptr<const auth::Claims> claims;  // null: anonymous
-  std::shared_ptr<test::RecordingSink> sink;
+  std::shared_ptr<herald::test::RecordingSink> sink;
   std::shared_ptr<StreamSubscriber> subscriber;
 };
 
@@ -82,7 +82,7 @@ void run_seed(unsigned seed) {
       }
       c.claims = claims;
     }
-    c.sink = std::make_shared<test::RecordingSink>(clients.size() + 1);
+    c.sink = std::make_shared<herald::test::RecordingSink>(clients.size() + 1);
     c.subscriber =
         std::make_shared<StreamSubscriber>(std::move(selectors), c.claims, 1 << 30, io, metrics);
     c.subscriber->attach(c.sink);

@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "recording_sink.hpp"
+#include "../common/recording_sink.hpp"
 
 namespace herald::server {
 namespace {
 
 using namespace std::chrono_literals;
-using test::RecordingSink;
+using herald::test::RecordingSink;
 using Clock = TokenExpiry::Clock;
 
 TEST(TokenExpiry, EndsTheStreamAtItsTimeWithARetryHint) {

@@ -1,14 +1,15 @@
 #pragma once
 // A StreamSink that keeps what it is given in memory: the stream end of the server's
-// subscriber and expiry logic, without a socket. It honours the contract's rules that the
-// logic relies on (writes after end() or close are ignored, on_close runs once).
+// subscriber and expiry logic and of herald::sse's helpers, without a socket. It honours the
+// contract's rules that the logic relies on (writes after end() or close are ignored, on_close runs
+// once).
 #include <cstdint>
 #include <functional>
 #include <string>
 
 #include "herald/http/stream_sink.hpp"
 
-namespace herald::server::test {
+namespace herald::test {
 
 class RecordingSink final : public http::StreamSink {
  public:
@@ -62,4 +63,4 @@ class RecordingSink final : public http::StreamSink {
   std::function<void()> on_close_;
 };
 
-}  // namespace herald::server::test
+}  // namespace herald::test

@@ -1,10 +1,10 @@
-#include "periodic_stream.hpp"
+#include "herald/sse/periodic_stream.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
-#include "herald/server/sse.hpp"
+#include "herald/sse/sse.hpp"
 
-namespace herald::server {
+namespace herald::sse {
 
 namespace {
 
@@ -40,4 +40,4 @@ void stream_periodically(std::shared_ptr<http::StreamSink> sink, boost::asio::io
   stream->schedule();
 }
 
-}  // namespace herald::server
+}  // namespace herald::sse

@@ -1,11 +1,11 @@
-#include "herald/server/sse.hpp"
+#include "herald/sse/sse.hpp"
 
 #include <memory>
 #include <string>
 
 #include "herald/wire/serializer.hpp"
 
-namespace herald::server {
+namespace herald::sse {
 
 std::vector<http::Header> sse_headers() {
   return {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}};
@@ -19,4 +19,4 @@ bool send_event(http::StreamSink& sink, const wire::Event& event) {
   return true;
 }
 
-}  // namespace herald::server
+}  // namespace herald::sse
