@@ -163,6 +163,7 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
   options.max_body_bytes = ctx.config.max_body_bytes;
   options.max_header_bytes = ctx.config.max_header_bytes;
   options.keepalive_interval = ctx.config.heartbeat;
+  options.write_timeout = ctx.config.write_timeout;
   impl_->http =
       std::make_unique<http::Server>(options, [&ctx](const http::Request& r, http::Exchange& e) {
         CorsExchange with_cors(ctx, r, e);
