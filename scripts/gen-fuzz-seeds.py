@@ -31,3 +31,29 @@ serialized = {
 }
 for name, data in serialized.items():
     (out / name).write_bytes(data)
+
+# fuzz/corpus/http_request/: the first byte picks the piece size the bytes are fed in
+# (see fuzz_http_request.cpp), then requests: plain, pipelined, chunked, and the attacks
+# lib/http refuses (never-ending chunk extension or trailer, smuggling framings).
+http_out = repo / "fuzz" / "corpus" / "http_request"
+http_out.mkdir(parents=True, exist_ok=True)
+post_te = b"POST /.well-known/mercure HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: "
+http_seeds = {
+    "get": b"GET /.well-known/mercure?topic=x HTTP/1.1\r\nHost: h\r\n\r\n",
+    "pipelined": b"GET /a HTTP/1.1\r\nHost: h\r\n\r\nHEAD /b HTTP/1.1\r\nHost: h\r\n\r\n"
+                 b"POST /c HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc",
+    "chunked": post_te + b"chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n",
+    "expect-continue": b"POST /p HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n"
+                       b"Content-Length: 2\r\n\r\nok",
+    "absolute-form": b"GET http://h:8080/.well-known/mercure?topic=x HTTP/1.1\r\nHost: h\r\n\r\n",
+    "endless-extension": post_te + b"chunked\r\n\r\n7;" + b"e" * 1500,
+    "endless-trailer": post_te + b"chunked\r\n\r\n1\r\na\r\n0\r\nX-T: " + b"t" * 1500,
+    "many-extensions": post_te + b"chunked\r\n\r\n" + (b"1;" + b"e" * 200 + b"\r\na\r\n") * 40,
+    "smuggle-gzip": post_te + b"gzip\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n",
+    "smuggle-identity": post_te + b"chunked, identity\r\n\r\n0\r\n\r\nGET /s HTTP/1.1\r\n\r\n",
+    "smuggle-te-cl": post_te + b"chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\nGET /s HTTP/1.1\r\n\r\n",
+    "many-headers": b"GET / HTTP/1.1\r\n" + b"X-H: vvvvvvvvvvvvvvvvvvvv\r\n" * 60 + b"\r\n",
+}
+for i, (name, data) in enumerate(http_seeds.items()):
+    piece = bytes([(7 * i) % 64])  # a spread of piece sizes
+    (http_out / name).write_bytes(piece + data)

@@ -22,6 +22,7 @@ constexpr std::size_t dev_history_per_topic = 1000;
 struct ServeOptions {
   server::Config config;
   std::string heartbeat = "15s";
+  std::string write_timeout = "30s";
   std::string cors_origins;
   std::string publish_origins;
   // --jwt-* set both roles; a role's own flag wins.
@@ -65,6 +66,13 @@ int run_serve(ServeOptions& o) {
     return 2;
   }
   o.config.heartbeat = *heartbeat;
+  auto write_timeout = parse_duration(o.write_timeout);
+  if (!write_timeout || write_timeout->count() == 0) {
+    std::fprintf(stderr, "herald serve: --write-timeout: not a positive duration: %s\n",
+                 o.write_timeout.c_str());
+    return 2;
+  }
+  o.config.write_timeout = *write_timeout;
   o.config.history_per_topic =
       o.history_per_topic.value_or(o.config.dev ? dev_history_per_topic : 0);
   o.config.cors_origins = split_list(o.cors_origins);
@@ -175,6 +183,8 @@ void add_serve_command(CLI::App& app) {
       ->envname("HERALD_NO_TICKER");
   flag(*cmd, "heartbeat", o->heartbeat,
        "Keep-alive comment on idle streams every DURATION (0: off)");
+  flag(*cmd, "write-timeout", o->write_timeout,
+       "Cut a connection whose output does not drain for DURATION (a reader that stopped)");
   flag(*cmd, "history-size", o->config.history_size, "Events kept for replay");
   flag(*cmd, "history-bytes", o->config.history_bytes, "Bytes kept for replay");
   flag(*cmd, "history-per-topic", o->history_per_topic,

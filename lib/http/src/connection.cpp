@@ -8,8 +8,10 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/status.hpp>
 
+#include "ended_stream.hpp"
 #include "herald/base/log.hpp"
 #include "shard.hpp"
+#include "tcp_acked.hpp"
 
 namespace herald::http {
 
@@ -19,8 +21,6 @@ using boost::system::error_code;
 
 namespace {
 
-// A request that did not fit one scratch read goes on in steps of this size.
-constexpr std::size_t body_read_bytes = 16384;
 constexpr std::string_view crlf = "\r\n";
 constexpr std::string_view last_chunk = "0\r\n\r\n";
 constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -103,20 +103,19 @@ void Connection::start() {
   read_next_request();
 }
 
-void Connection::configure(RequestParser& parser) const {
+RequestLimits Connection::limits() const {
   const ServerOptions& options = shard_.shared().options;
-  parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-  parser.body_limit(options.max_body_bytes);
-  parser.eager(true);
+  return {options.max_header_bytes, options.max_body_bytes};
 }
 
 void Connection::read_next_request() {
   state_ = State::reading;
   request_started_ = idle_since_ = clock::now();
-  if (read_ && read_->buffer.size() > 0) {  // pipelined bytes already here
+  if (read_ && !read_->next_request.empty()) {  // pipelined bytes already here
     request_in_progress_ = true;
-    start_buffered_parse();
-    if (!parse_buffered()) read_some();
+    std::string bytes = std::move(read_->next_request);
+    read_->next_request.clear();
+    take_request_bytes(bytes);
     return;
   }
   // Nothing received yet: wait for bytes without holding a buffer, so a new or idle
@@ -124,15 +123,6 @@ void Connection::read_next_request() {
   read_.reset();
   request_in_progress_ = false;
   wait_readable();
-}
-
-void Connection::start_buffered_parse() {
-  if (!read_) read_ = std::make_unique<ReadState>();
-  read_->parser.emplace();
-  configure(*read_->parser);
-  read_->parser->eager(false);  // stop at the header's end, so its size can be counted
-  read_->continue_sent = false;
-  read_->header_bytes = 0;
 }
 
 void Connection::wait_readable() {
@@ -147,6 +137,9 @@ void Connection::wait_readable() {
 }
 
 void Connection::read_into_scratch() {
+  // Read into the shard's scratch buffer and hand the bytes to the reader at once: the
+  // reader keeps only what it cannot parse yet, so a burst of connects leaves no
+  // per-connection read buffers behind.
   std::span<char> scratch = shard_.scratch();
   error_code ec;
   std::size_t n = socket_.read_some(asio::buffer(scratch.data(), scratch.size()), ec);
@@ -158,96 +151,42 @@ void Connection::read_into_scratch() {
     close_now(ec == asio::error::eof ? "client closed" : "read error");
     return;
   }
-  request_in_progress_ = true;
-  request_started_ = clock::now();
-  // Fast path: the whole request came in this one read. It is parsed straight from the
-  // shard's scratch buffer and handled before the next connection's read reuses it, so
-  // a burst of connects leaves no per-connection buffers behind.
-  {
-    RequestParser parser;
-    configure(parser);
-    error_code parse_ec;
-    std::size_t used = parser.put(asio::buffer(scratch.data(), n), parse_ec);
-    if (!parse_ec && parser.is_done()) {
-      if (used < n) {  // pipelined bytes of the next request
-        read_ = std::make_unique<ReadState>();
-        auto room = read_->buffer.prepare(n - used);
-        std::memcpy(room.data(), scratch.data() + used, n - used);
-        read_->buffer.commit(n - used);
-      }
-      handle_request(parser.release());
+  if (!request_in_progress_) {
+    request_in_progress_ = true;
+    request_started_ = clock::now();
+  }
+  read_progress_ = true;
+  take_request_bytes({scratch.data(), n});
+}
+
+void Connection::take_request_bytes(std::string_view bytes) {
+  if (!read_) read_ = std::make_unique<ReadState>();
+  if (!read_->reader) {
+    read_->reader.emplace(limits());
+    read_->continue_sent = false;
+  }
+  RequestReader& reader = *read_->reader;
+  std::size_t taken = reader.feed(bytes);
+  switch (reader.state()) {
+    case RequestReader::State::done: {
+      // What follows is the next request's: kept, and read only after this one's answer
+      // was written, so unread answers never pile up.
+      read_->next_request.assign(bytes.substr(taken));
+      auto message = reader.release();
+      read_->reader.reset();
+      handle_request(std::move(message));
       return;
     }
+    case RequestReader::State::failed: {
+      RequestError error = reader.error();
+      fail_request(error.status, error.message);
+      return;
+    }
+    case RequestReader::State::need_more:
+      if (reader.expects_continue() && !read_->continue_sent) send_continue();
+      wait_readable();
+      return;
   }
-  // Slow path (a partial request, a large body, or an error to report): keep the bytes
-  // and parse them incrementally from the start.
-  start_buffered_parse();
-  auto room = read_->buffer.prepare(n);
-  std::memcpy(room.data(), scratch.data(), n);
-  read_->buffer.commit(n);
-  if (!parse_buffered()) read_some();
-}
-
-void Connection::read_some() {
-  socket_.async_read_some(
-      read_->buffer.prepare(body_read_bytes),
-      [self = shared_from_this()](error_code ec, std::size_t n) {
-        if (self->state_ != State::reading) return;
-        if (ec) {
-          self->close_now(ec == asio::error::eof ? "client closed" : "read error");
-          return;
-        }
-        self->read_->buffer.commit(n);
-        if (!self->request_in_progress_) {
-          self->request_in_progress_ = true;
-          self->request_started_ = clock::now();
-        }
-        if (!self->parse_buffered()) self->read_some();
-      });
-}
-
-bool Connection::parse_buffered() {
-  RequestParser& parser = *read_->parser;
-  while (read_->buffer.size() > 0 && !parser.is_done()) {
-    error_code ec;
-    bool in_header = !parser.is_header_done();
-    std::size_t used = parser.put(read_->buffer.data(), ec);
-    read_->buffer.consume(used);
-    // Beast 1.74 applies its header limit to each put() alone; header lines consumed by
-    // earlier calls must count too, or many small header lines pass any limit. (Without
-    // eager parsing a put stops at the end of the header, so `used` is all header here.)
-    if (in_header) {
-      read_->header_bytes += used;
-      std::size_t pending = parser.is_header_done() ? 0 : read_->buffer.size();
-      if (read_->header_bytes + pending > shard_.shared().options.max_header_bytes) {
-        fail_request(431, "request header fields too large");
-        return true;
-      }
-    }
-    if (ec == bhttp::error::need_more) break;
-    if (ec == bhttp::error::header_limit) {
-      fail_request(431, "request header fields too large");
-      return true;
-    }
-    if (ec == bhttp::error::body_limit) {
-      fail_request(413, "request body too large");
-      return true;
-    }
-    if (ec) {
-      fail_request(400, "malformed HTTP request: " + ec.message());
-      return true;
-    }
-    if (used == 0) break;
-  }
-  if (parser.is_header_done() && !parser.is_done() && !read_->continue_sent) {
-    auto expect = parser.get()[bhttp::field::expect];
-    if (iequals(std::string_view(expect.data(), expect.size()), "100-continue")) send_continue();
-  }
-  if (!parser.is_done()) return false;
-  auto message = parser.release();
-  read_->parser.reset();
-  handle_request(std::move(message));
-  return true;
 }
 
 void Connection::send_continue() {
@@ -258,7 +197,7 @@ void Connection::send_continue() {
                     });
 }
 
-void Connection::handle_request(bhttp::request<bhttp::string_body> message) {
+void Connection::handle_request(RequestReader::Message message) {
   request_in_progress_ = false;
 
   Request request;
@@ -306,9 +245,16 @@ void Connection::respond(Response response) {
                         keep_alive_);
   // A HEAD answer announces the GET's Content-Length but sends no content (RFC 9110 9.3.2).
   if (has_content && !head_request_) out_ += response.body;
+  write_out();
+}
+
+void Connection::write_out() {
+  writing_ = true;
   asio::async_write(socket_, asio::buffer(out_),
                     [self = shared_from_this()](error_code ec, std::size_t n) {
                       self->shard_.shared().bytes_written.fetch_add(n, std::memory_order_relaxed);
+                      self->writing_ = false;
+                      self->write_progress_ = true;
                       self->on_response_written(ec);
                     });
 }
@@ -329,7 +275,16 @@ void Connection::on_response_written(error_code ec) {
 
 std::shared_ptr<StreamSink> Connection::open_stream(std::string_view content_type,
                                                     std::vector<Header> headers) {
+  if (answered_ || state_ == State::closed)
+    return std::make_shared<EndedStream>(shard_.io(), shard_.index(), id_);
   answered_ = true;
+  if (head_request_) {
+    // RFC 9110 9.3.2: the head a GET would get and nothing more; the connection goes on
+    // with its next request, and the handler's stream is over before it starts.
+    out_ = serialize_head(200, content_type, headers, Framing::chunked, 0, keep_alive_);
+    write_out();
+    return std::make_shared<EndedStream>(shard_.io(), shard_.index(), id_);
+  }
   state_ = State::streaming;
   out_ = serialize_head(200, content_type, headers, Framing::chunked, 0, true);
   read_.reset();  // pipelined requests after a stream are not served
@@ -395,6 +350,7 @@ void Connection::flush() {
 
 void Connection::on_stream_written(error_code ec) {
   writing_ = false;
+  write_progress_ = true;
   inflight_.clear();
   if (state_ != State::streaming) return;
   if (ec) {
@@ -420,13 +376,10 @@ void Connection::end() {
 
 void Connection::sweep(clock::time_point now, bool keepalive_due) {
   const ServerOptions& options = shard_.shared().options;
+  sweep_write_stall(now);
   switch (state_) {
     case State::reading:
-      if (request_in_progress_ && now - request_started_ > options.header_timeout) {
-        close_now("request timeout");
-      } else if (!request_in_progress_ && now - idle_since_ > options.idle_timeout) {
-        close_now("idle timeout");
-      }
+      sweep_reading(now);
       break;
     case State::streaming:
       if (!keepalive_due) break;
@@ -451,15 +404,66 @@ void Connection::sweep(clock::time_point now, bool keepalive_due) {
   }
 }
 
+void Connection::sweep_reading(clock::time_point now) {
+  const ServerOptions& options = shard_.shared().options;
+  if (!request_in_progress_) {
+    if (now - idle_since_ > options.idle_timeout) close_now("idle timeout");
+    return;
+  }
+  const bool in_body = read_ && read_->reader && read_->reader->header_done();
+  if (!in_body) {
+    // The head must come whole within the header timeout (slowloris).
+    if (now - request_started_ > options.header_timeout) close_now("request header timeout");
+    return;
+  }
+  // A body may take long as long as it keeps coming (a large publish on a slow link); a
+  // pause longer than the body timeout ends it.
+  if (read_progress_) {
+    read_progress_ = false;
+    last_read_ = now;
+  } else if (now - last_read_ > options.body_timeout) {
+    fail_request(408, "request body timeout: no byte for " +
+                          std::to_string(options.body_timeout.count()) + " ms");
+  }
+}
+
+void Connection::sweep_write_stall(clock::time_point now) {
+  if (!writing_ || write_progress_) {  // nothing in flight, or a write completed since
+    write_progress_ = false;
+    write_stall_sampled_ = false;
+    return;
+  }
+  // Asked only of writes pending for a whole sweep, i.e. of slow or stalled readers.
+  if (!write_stall_sampled_) {
+    write_stall_sampled_ = true;
+    write_stall_since_ = now;
+    write_stall_acked_ = tcp_bytes_acked(socket_.native_handle());
+    return;
+  }
+  if (now - write_stall_since_ < shard_.shared().options.write_timeout) return;
+  std::uint64_t acked = tcp_bytes_acked(socket_.native_handle());
+  if (acked != write_stall_acked_) {  // slow, but still reading
+    write_stall_acked_ = acked;
+    write_stall_since_ = now;
+    return;
+  }
+  log::info("write stalled: connection cut",
+            {{"conn", std::to_string(id_)},
+             {"timeout_ms", std::to_string(shard_.shared().options.write_timeout.count())}});
+  close_now("write stalled");
+}
+
 void Connection::shutdown() {
   shutting_down_ = true;
   keep_alive_ = false;
   if (state_ == State::streaming) {
     end();
-  } else if (state_ == State::reading) {
-    // A request not fully received yet is dropped: its client retries elsewhere.
+  } else if (state_ == State::reading && !request_in_progress_) {
     close_now("server shutting down");
   }
+  // A request being read is finished (bounded by the header and body timeouts) and
+  // answered with `Connection: close`: its client learns whether it was handled, instead
+  // of a reset that leaves it guessing whether its event was stored.
 }
 
 void Connection::close_gracefully(std::string_view reason) {

@@ -1,6 +1,7 @@
 #pragma once
-// One HTTP/1.1 connection: reads requests with Beast's sans-I/O parser, answers them in
-// order (pipelining), and can turn into a chunked stream that implements StreamSink.
+// One HTTP/1.1 connection: reads requests through the sans-I/O RequestReader, answers them
+// one at a time in order (pipelining: the next request is read only once the previous
+// answer was written), and can turn into a chunked stream that implements StreamSink.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -11,12 +12,10 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include "herald/http/server.hpp"
 #include "herald/http/stream_sink.hpp"
+#include "request_reader.hpp"
 
 namespace herald::http {
 
@@ -32,10 +31,11 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   ~Connection() override;
 
   void start();
-  // From the shard's sweep: timeouts, and a keep-alive for idle streams when due.
+  // From the shard's sweep: timeouts (header, body, idle, write stall), and a keep-alive
+  // for idle streams when due.
   void sweep(clock::time_point now, bool keepalive_due);
-  // Graceful shutdown: streams end, idle connections close, a request in progress
-  // finishes without keep-alive.
+  // Graceful shutdown: streams end, idle connections close, a request being read or
+  // answered finishes and is answered with `Connection: close`.
   void shutdown();
   void close_now(std::string_view reason);
 
@@ -57,15 +57,13 @@ class Connection final : public std::enable_shared_from_this<Connection>,
 
  private:
   enum class State { reading, responding, streaming, closed };
-  using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 
-  // The request phase's buffers, freed as soon as a stream starts: an idle subscriber
-  // keeps no read buffer.
+  // The request phase's state, freed between requests and as soon as a stream starts: an
+  // idle connection or subscriber keeps no read buffer.
   struct ReadState {
-    boost::beast::flat_buffer buffer;
-    std::optional<RequestParser> parser;
+    std::optional<RequestReader> reader;  // the request being read
+    std::string next_request;             // bytes of pipelined requests, read with the previous one
     bool continue_sent = false;
-    std::size_t header_bytes = 0;  // header bytes the parser consumed in earlier calls
   };
 
   // Exchange
@@ -73,17 +71,18 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   std::shared_ptr<StreamSink> open_stream(std::string_view content_type,
                                           std::vector<Header> headers) override;
 
-  void configure(RequestParser& parser) const;
+  RequestLimits limits() const;
   void read_next_request();
   void wait_readable();
   void read_into_scratch();
-  void start_buffered_parse();
-  void read_some();
-  bool parse_buffered();  // true when the connection moved past reading
-  void handle_request(boost::beast::http::request<boost::beast::http::string_body> message);
+  void take_request_bytes(std::string_view bytes);
+  void handle_request(RequestReader::Message message);
   void fail_request(int status, std::string_view message);
   void send_continue();
+  void write_out();  // writes out_ (a whole response) and goes on with the next request
   void on_response_written(boost::system::error_code ec);
+  void sweep_reading(clock::time_point now);
+  void sweep_write_stall(clock::time_point now);
   void watch_for_hangup();
   void on_stream_written(boost::system::error_code ec);
   void close_gracefully(std::string_view reason);
@@ -96,6 +95,14 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   bool request_in_progress_ = false;
   clock::time_point request_started_;
   clock::time_point idle_since_;
+  // Progress flags set by I/O completions and read by the sweep, so that timing a body or
+  // a write costs no clock read per operation.
+  bool read_progress_ = false;
+  clock::time_point last_read_;  // as last seen by the sweep
+  bool write_progress_ = false;
+  bool write_stall_sampled_ = false;
+  clock::time_point write_stall_since_;
+  std::uint64_t write_stall_acked_ = 0;  // bytes the peer had acknowledged then
   bool keep_alive_ = true;
   bool answered_ = false;
   bool head_request_ = false;  // the request being answered is a HEAD: no content goes out
@@ -108,7 +115,7 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   std::vector<boost::asio::const_buffer> iov_;
   std::size_t queued_bytes_ = 0;
   char chunk_head_[24];
-  bool writing_ = false;
+  bool writing_ = false;  // a write (response or stream) is in flight
   bool head_pending_ = false;
   bool ending_ = false;
   bool terminator_sent_ = false;

@@ -1,9 +1,13 @@
 #include "herald/http/server.hpp"
 
+#include <algorithm>
+#include <exception>
 #include <system_error>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "herald/base/log.hpp"
 #include "shard.hpp"
 
 namespace herald::http {
@@ -66,11 +70,43 @@ void Server::bind() {
   asio::ip::tcp::resolver resolver(resolver_io);
   auto results = resolver.resolve(options_.host, std::to_string(options_.port),
                                   asio::ip::tcp::resolver::passive);
-  asio::ip::tcp::endpoint endpoint = results.begin()->endpoint();
-  // With port 0 the probe picks the port; every shard joins it.
-  endpoint.port(claim_port(endpoint));
-  for (auto& shard : impl_->shards)
-    shard->listen(endpoint);
+  // Every address the host names (`localhost`: 127.0.0.1 and ::1), so a client that
+  // tries either one finds the hub. With port 0 the first probe picks the port and the
+  // other addresses take the same one.
+  std::vector<asio::ip::tcp::endpoint> candidates;
+  for (const auto& result : results)
+    candidates.push_back(result.endpoint());
+  // RFC 6761 6.3: `localhost` is the loopback of both families, whatever /etc/hosts says
+  // (browsers try ::1 first).
+  if (iequals(options_.host, "localhost")) {
+    candidates.emplace_back(asio::ip::address_v4::loopback(), options_.port);
+    candidates.emplace_back(asio::ip::address_v6::loopback(), options_.port);
+  }
+  std::vector<asio::ip::tcp::endpoint> endpoints;
+  std::exception_ptr unavailable;
+  std::uint16_t port = options_.port;
+  for (asio::ip::tcp::endpoint endpoint : candidates) {
+    endpoint.port(port);
+    if (std::find(endpoints.begin(), endpoints.end(), endpoint) != endpoints.end()) continue;
+    try {
+      port = claim_port(endpoint);
+    } catch (const std::system_error& e) {
+      // A machine without IPv6 has no ::1: skip an address that does not exist here, as
+      // long as another one is served.
+      if (e.code() != std::errc::address_not_available) throw;
+      unavailable = std::current_exception();
+      log::warn("listen address not available, skipped",
+                {{"address", endpoint.address().to_string()}});
+      continue;
+    }
+    endpoint.port(port);
+    endpoints.push_back(endpoint);
+  }
+  if (endpoints.empty() && unavailable) std::rethrow_exception(unavailable);
+  for (auto& shard : impl_->shards) {
+    for (const auto& endpoint : endpoints)
+      shard->listen(endpoint);
+  }
 }
 
 std::uint16_t Server::port() const {

@@ -34,23 +34,25 @@ Shard::~Shard() {
 }
 
 void Shard::listen(const asio::ip::tcp::endpoint& endpoint) {
-  acceptor_.emplace(io_);
-  acceptor_->open(endpoint.protocol());
-  acceptor_->set_option(asio::socket_base::reuse_address(true));
+  auto acceptor = std::make_unique<asio::ip::tcp::acceptor>(io_);
+  acceptor->open(endpoint.protocol());
+  acceptor->set_option(asio::socket_base::reuse_address(true));
   // Every shard binds the same port; the kernel spreads new connections among them.
   int one = 1;
-  ::setsockopt(acceptor_->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-  acceptor_->bind(endpoint);
-  acceptor_->listen(asio::socket_base::max_listen_connections);
+  ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  acceptor->bind(endpoint);
+  acceptor->listen(asio::socket_base::max_listen_connections);
+  acceptors_.push_back(std::move(acceptor));
 }
 
 std::uint16_t Shard::local_port() const {
-  return acceptor_->local_endpoint().port();
+  return acceptors_.front()->local_endpoint().port();
 }
 
 void Shard::start() {
   next_keepalive_ = clock::now() + shared_.options.keepalive_interval;
-  accept();
+  for (auto& acceptor : acceptors_)
+    accept(*acceptor);
   schedule_sweep();
   thread_ = std::thread([this] {
     try {
@@ -66,21 +68,29 @@ void Shard::join() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Shard::accept() {
-  acceptor_->async_accept(io_, [this](error_code ec, asio::ip::tcp::socket socket) {
+void Shard::accept(asio::ip::tcp::acceptor& acceptor) {
+  acceptor.async_accept(io_, [this, &acceptor](error_code ec, asio::ip::tcp::socket socket) {
     if (shutting_down_ || ec == asio::error::operation_aborted) return;
+    std::uint64_t suppressed = 0;
     if (ec) {
       // Typically EMFILE: back off instead of spinning on the listening socket.
-      log::warn("accept failed", {{"shard", std::to_string(index_)}, {"error", ec.message()}});
+      if (accept_failed_log_.allow(clock::now(), suppressed)) {
+        log::warn("accept failed", {{"shard", std::to_string(index_)},
+                                    {"error", ec.message()},
+                                    {"suppressed", std::to_string(suppressed)}});
+      }
       auto timer = std::make_shared<asio::steady_timer>(io_, accept_retry);
-      timer->async_wait([this, timer](error_code) {
-        if (!shutting_down_) accept();
+      timer->async_wait([this, timer, &acceptor](error_code) {
+        if (!shutting_down_) accept(acceptor);
       });
       return;
     }
     if (shared_.connections.load(std::memory_order_relaxed) >= shared_.options.max_connections) {
-      log::warn("connection refused: --max-connections reached",
-                {{"limit", std::to_string(shared_.options.max_connections)}});
+      if (refused_log_.allow(clock::now(), suppressed)) {
+        log::warn("connection refused: --max-connections reached",
+                  {{"limit", std::to_string(shared_.options.max_connections)},
+                   {"suppressed", std::to_string(suppressed)}});
+      }
       auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
       asio::async_write(*s, asio::buffer(busy_response), [s](error_code, std::size_t) {
         error_code ignored;
@@ -103,7 +113,7 @@ void Shard::accept() {
       link(*connection);
       connection->start();
     }
-    accept();
+    accept(acceptor);
   });
 }
 
@@ -166,7 +176,8 @@ void Shard::begin_shutdown() {
     shutting_down_ = true;
     shutdown_deadline_ = clock::now() + shared_.options.shutdown_grace;
     error_code ec;
-    if (acceptor_) acceptor_->close(ec);
+    for (auto& acceptor : acceptors_)
+      acceptor->close(ec);
     for (Connection* c = head_; c != nullptr;) {
       Connection* next = c->next;
       auto keep = c->shared_from_this();

@@ -5,14 +5,15 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
-#include <optional>
 #include <span>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "herald/base/log_limiter.hpp"
 #include "herald/http/server.hpp"
 
 namespace herald::http {
@@ -25,6 +26,7 @@ class Shard {
   Shard(std::size_t index, ServerShared& shared);
   ~Shard();
 
+  // Adds an acceptor for `endpoint` (one per address the listen host resolved to).
   void listen(const boost::asio::ip::tcp::endpoint& endpoint);
   std::uint16_t local_port() const;
   void start();           // accept and sweep, on this shard's thread
@@ -43,7 +45,7 @@ class Shard {
   void unlink(Connection& c);
 
  private:
-  void accept();
+  void accept(boost::asio::ip::tcp::acceptor& acceptor);
   void schedule_sweep();
   void sweep();
   void shutdown_step();
@@ -52,7 +54,7 @@ class Shard {
   ServerShared& shared_;
   std::array<char, 16 * 1024> scratch_;
   boost::asio::io_context io_{1};
-  std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
   boost::asio::steady_timer sweep_timer_;
   std::thread thread_;
   Connection* head_ = nullptr;
@@ -60,6 +62,9 @@ class Shard {
   std::chrono::steady_clock::time_point shutdown_deadline_;
   std::chrono::steady_clock::time_point next_keepalive_;
   std::chrono::steady_clock::time_point next_trim_;
+  // At the fd limit or --max-connections these would log on every accept.
+  log::LineLimiter accept_failed_log_{std::chrono::seconds(10)};
+  log::LineLimiter refused_log_{std::chrono::seconds(10)};
 };
 
 // What every shard shares: options, the handler, the connection count.

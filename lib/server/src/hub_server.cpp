@@ -78,7 +78,8 @@ void route(Context& ctx, const http::Request& request, http::Exchange& exchange)
     return exchange.respond(ctx.cors.preflight(request));
   }
   if (path == mercure_path) {
-    if (method == "GET") return handle_subscribe(ctx, request, exchange);
+    // HEAD answers the stream's head only (lib/http ends such a stream at once).
+    if (method == "GET" || method == "HEAD") return handle_subscribe(ctx, request, exchange);
     if (method == "POST") return handle_publish(ctx, request, exchange);
     return exchange.respond(http::Response::text(405, "use GET or POST"));
   }
@@ -101,7 +102,9 @@ void route(Context& ctx, const http::Request& request, http::Exchange& exchange)
         "are served with --ui or --dev)"));
   }
   if (path == "/dashboard/stream" || path == "/demo/clock") {
-    if (method != "GET") return exchange.respond(http::Response::text(405, "use GET"));
+    if (method != "GET" && method != "HEAD") {
+      return exchange.respond(http::Response::text(405, "use GET"));
+    }
     if (path == "/demo/clock") return handle_clock(ctx, request, exchange);
     return handle_dashboard_stream(ctx, request, exchange);
   }
@@ -163,6 +166,7 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
   options.max_body_bytes = ctx.config.max_body_bytes;
   options.max_header_bytes = ctx.config.max_header_bytes;
   options.keepalive_interval = ctx.config.heartbeat;
+  options.write_timeout = ctx.config.write_timeout;
   impl_->http =
       std::make_unique<http::Server>(options, [&ctx](const http::Request& r, http::Exchange& e) {
         CorsExchange with_cors(ctx, r, e);

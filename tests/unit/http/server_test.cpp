@@ -25,8 +25,16 @@ using namespace std::chrono_literals;
 // A blocking client socket with bounded reads.
 class Client {
  public:
-  explicit Client(std::uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  explicit Client(std::uint16_t port, bool ipv6 = false) {
+    fd_ = ::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+    if (ipv6) {
+      sockaddr_in6 addr{};
+      addr.sin6_family = AF_INET6;
+      addr.sin6_port = htons(port);
+      addr.sin6_addr = in6addr_loopback;
+      connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+      return;
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -35,6 +43,10 @@ class Client {
   }
   ~Client() { ::close(fd_); }
   bool connected() const { return connected_; }
+  // Sends what fits; false once the server closed (used for floods the server cuts).
+  bool try_send(std::string_view bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) > 0;
+  }
   void send(std::string_view bytes) {
     ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
               static_cast<ssize_t>(bytes.size()));
@@ -78,7 +90,7 @@ struct Fixture : ::testing::Test {
   std::atomic<int> streams_closed{0};
 
   void start(ServerOptions options = {}) {
-    options.port = 0;
+    if (options.host == ServerOptions{}.host) options.port = 0;
     options.threads = 1;
     server = std::make_unique<Server>(options, [this](const Request& r, Exchange& e) {
       if (r.path() == "/stream") {
@@ -88,7 +100,11 @@ struct Fixture : ::testing::Test {
         stream = sink;
         return;
       }
-      if (r.path() == "/silent") return;       // gives no answer: the server must send a 500
+      if (r.path() == "/silent") return;  // gives no answer: the server must send a 500
+      if (r.path() == "/big") {           // a large answer, to fill socket buffers
+        e.respond(Response::text(200, std::string(1024 * 1024, 'b')));
+        return;
+      }
       if (r.path().starts_with("/status/")) {  // that status, with a body it must not send
         e.respond(Response::text(std::stoi(std::string(r.path().substr(8))), "not for the wire"));
         return;
@@ -312,6 +328,180 @@ TEST_F(Fixture, GracefulStopEndsStreamsAndReturns) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
   EXPECT_NE(c.read_until("0\r\n\r\n").find("0\r\n\r\n"), std::string::npos);
   EXPECT_EQ(streams_closed.load(), 1);
+}
+
+bool connections_drop_to(Server& server, std::size_t n, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (server.connections() != n && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  return server.connections() == n;
+}
+
+TEST_F(Fixture, RefusesANeverEndingChunkExtensionQuickly) {
+  ServerOptions o;
+  o.max_header_bytes = 1024;
+  start(o);
+  Client c(server->port());
+  c.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n7;");
+  const std::string extension(4096, 'e');
+  for (int i = 0; i < 64 && c.try_send(extension); ++i) {
+  }
+  const std::string got = c.read_until("\r\n\r\n", 2s);
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 431 ")) << got;
+  EXPECT_TRUE(c.wait_eof(2s));
+}
+
+TEST_F(Fixture, RefusesANeverEndingTrailerQuickly) {
+  ServerOptions o;
+  o.max_header_bytes = 1024;
+  start(o);
+  Client c(server->port());
+  c.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\nX-T: ");
+  const std::string value(4096, 't');
+  for (int i = 0; i < 64 && c.try_send(value); ++i) {
+  }
+  const std::string got = c.read_until("\r\n\r\n", 2s);
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 431 ")) << got;
+  EXPECT_TRUE(c.wait_eof(2s));
+}
+
+TEST_F(Fixture, RefusesSmuggledRequestsAndNeverAnswersTheSecond) {
+  start();
+  for (std::string_view framing :
+       {"Transfer-Encoding: gzip", "Transfer-Encoding: chunked, identity",
+        "Transfer-Encoding: chunked\r\nContent-Length: 5"}) {
+    Client c(server->port());
+    c.send("POST /first HTTP/1.1\r\nHost: x\r\n" + std::string(framing) +
+           "\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_TRUE(c.wait_eof(3s)) << framing;
+    const std::string got = c.read_until("never");
+    EXPECT_TRUE(got.starts_with("HTTP/1.1 400 ")) << framing << ": " << got;
+    EXPECT_EQ(got.find("smuggled"), std::string::npos) << framing << ": " << got;
+  }
+}
+
+TEST_F(Fixture, CutsPipelinedRequestsWhoseAnswersAreNeverRead) {
+  ServerOptions o;
+  o.write_timeout = 500ms;
+  o.idle_timeout = 60s;
+  start(o);
+  Client c(server->port());
+  std::string requests;
+  for (int i = 0; i < 64; ++i)
+    requests += "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_TRUE(connections_drop_to(*server, 1, 2s));  // accepted
+  c.send(requests);  // and never read: 64 MiB of answers cannot fit any socket buffer
+  EXPECT_TRUE(connections_drop_to(*server, 0, 4s)) << server->connections();
+}
+
+TEST_F(Fixture, CutsAStreamWhoseReaderStopped) {
+  ServerOptions o;
+  o.write_timeout = 500ms;
+  start(o);
+  Client c(server->port());
+  c.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto sink = wait_stream();
+  ASSERT_TRUE(sink);
+  auto event = std::make_shared<std::string>(1024 * 1024, 'x');
+  on_shard([&] {
+    for (int i = 0; i < 32; ++i)  // 32 MiB queued; the reader never reads
+      sink->write({event, *event});
+    sink->flush();
+  });
+  for (int i = 0; i < 400 && streams_closed == 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(streams_closed.load(), 1);
+}
+
+TEST_F(Fixture, HeadOnAStreamAnswersTheHeadAndGoesOn) {
+  start();
+  Client c(server->port());
+  c.send(
+      "HEAD /stream HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string got = c.read_until("GET /after");
+  const auto head = split_first_response(got);
+  EXPECT_TRUE(head.head.starts_with("HTTP/1.1 200 ")) << got;
+  EXPECT_NE(head.head.find("Content-Type: text/event-stream"), std::string::npos) << got;
+  EXPECT_TRUE(head.rest.starts_with("HTTP/1.1 200 ")) << got;
+  EXPECT_NE(head.rest.find("GET /after"), std::string::npos) << got;
+  EXPECT_TRUE(c.wait_eof());
+  // The handler's stream is over from the start and says so.
+  auto sink = wait_stream();
+  ASSERT_TRUE(sink);
+  EXPECT_TRUE(sink->closed());
+  for (int i = 0; i < 300 && streams_closed == 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(streams_closed.load(), 1);
+}
+
+TEST_F(Fixture, TakesPathAndQueryFromAnAbsoluteTarget) {
+  start();
+  Client c(server->port());
+  c.send("GET http://hub.example/abs?q=1 HTTP/1.1\r\nHost: hub.example\r\n\r\n");
+  EXPECT_NE(c.read_until("q=1").find("GET /abs?q=1 "), std::string::npos);
+}
+
+TEST_F(Fixture, AcceptsASlowBodyThatKeepsComingAndTimesOutOneThatStops) {
+  ServerOptions o;
+  o.header_timeout = 500ms;
+  o.body_timeout = 500ms;
+  start(o);
+  {
+    Client c(server->port());
+    c.send("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n");
+    for (int i = 0; i < 8; ++i) {  // 1.6 s in all, each byte within the body timeout
+      std::this_thread::sleep_for(200ms);
+      c.send("b");
+    }
+    EXPECT_NE(c.read_until("bbbbbbbb").find("POST /slow bbbbbbbb"), std::string::npos);
+  }
+  {
+    Client c(server->port());
+    c.send("POST /stalled HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\nbb");
+    EXPECT_TRUE(c.read_until("\r\n\r\n", 3s).starts_with("HTTP/1.1 408 "));
+    EXPECT_TRUE(c.wait_eof(2s));
+  }
+}
+
+TEST_F(Fixture, StopAnswersARequestBeingReadWithConnectionClose) {
+  start();
+  Client c(server->port());
+  c.send("POST /half HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\nfour");
+  std::this_thread::sleep_for(100ms);
+  server->stop();
+  std::this_thread::sleep_for(200ms);
+  c.send("more");
+  const std::string got = c.read_until("fourmore");
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 200 ")) << got;
+  EXPECT_NE(got.find("Connection: close"), std::string::npos) << got;
+  EXPECT_NE(got.find("POST /half fourmore"), std::string::npos) << got;
+  EXPECT_TRUE(c.wait_eof());
+}
+
+bool has_ipv6_loopback() {
+  int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_addr = in6addr_loopback;
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+TEST_F(Fixture, LocalhostListensOnBothLoopbackAddresses) {
+  if (!has_ipv6_loopback()) GTEST_SKIP() << "no ::1 on this machine";
+  ServerOptions o;
+  o.host = "localhost";
+  o.port = 0;
+  start(o);
+  for (bool ipv6 : {false, true}) {
+    Client c(server->port(), ipv6);
+    ASSERT_TRUE(c.connected()) << (ipv6 ? "::1" : "127.0.0.1");
+    c.send("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(c.read_until("GET /hi").find("GET /hi"), std::string::npos);
+  }
 }
 
 }  // namespace

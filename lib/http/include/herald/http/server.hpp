@@ -21,9 +21,14 @@ struct ServerOptions {
   std::uint16_t port = 8080;
   std::size_t threads = 1;
   std::size_t max_connections = 19000;
-  std::size_t max_header_bytes = 16 * 1024;             // request line + headers; over: 431
+  // Request line + headers; over: 431. Also bounds one chunk-size line (with extensions)
+  // and the trailer section. All a request may make a connection parse is bounded by
+  // RequestReader::byte_budget (two heads, the body, chunk framing); over: 413.
+  std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;             // over: 413
   std::chrono::milliseconds header_timeout{10000};      // first byte to end of headers
+  std::chrono::milliseconds body_timeout{10000};        // longest pause inside a body: 408
+  std::chrono::milliseconds write_timeout{30000};       // longest a write may not drain
   std::chrono::milliseconds idle_timeout{60000};        // keep-alive connection with no request
   std::chrono::milliseconds keepalive_interval{15000};  // 0: no keep-alive bytes
   std::string keepalive_bytes = ":\n";                  // written to idle streams each interval

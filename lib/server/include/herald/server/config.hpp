@@ -39,6 +39,8 @@ struct Config {
   // Origins whose pages may publish with the cookie (CSRF); "*" for any.
   std::vector<std::string> publish_origins;
   std::chrono::milliseconds heartbeat{15000};
+  // A connection whose output does not drain for this long is cut (stalled readers).
+  std::chrono::milliseconds write_timeout{30000};
   std::size_t history_size = 10000;
   std::size_t history_bytes = 64 * 1024 * 1024;
   // Updates kept per topic (0: no per-topic bound), so one chatty topic cannot evict the
