@@ -20,8 +20,14 @@ bool ReplayFilter::wants(const Update& update) {
 }
 
 void keep_wanted(const Subscriber& subscriber, std::vector<UpdatePtr>& replay) {
+  // Every update stays referenced by `replay` until the filter is done: its memo views
+  // their topics, and history may drop them meanwhile (the hub's lock is not held).
   ReplayFilter filter(subscriber);
-  std::erase_if(replay, [&filter](const UpdatePtr& u) { return !filter.wants(*u); });
+  std::vector<UpdatePtr> wanted;
+  for (const UpdatePtr& u : replay) {
+    if (filter.wants(*u)) wanted.push_back(u);
+  }
+  replay.swap(wanted);
 }
 
 }  // namespace herald::hub
