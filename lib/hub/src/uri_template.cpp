@@ -612,12 +612,17 @@ std::optional<UriTemplate> UriTemplate::parse(std::string_view text, std::string
   }
   // Kept for as long as a subscription lives: no growth slack.
   tmpl.parts_.shrink_to_fit();
+  for (const TemplatePart& part : tmpl.parts_)
+    tmpl.literal_bytes_ += part.literal.size();
   tmpl.text_ = std::string(text);
   return tmpl;
 }
 
 bool UriTemplate::matches(std::string_view uri) const {
   if (expression_count_ == 0) return uri == text_;
+  // A topic shorter than the literals cannot match: rejected before any per-literal work
+  // (a long literal costs its length on every match, whatever the topic).
+  if (uri.size() < literal_bytes_) return false;
   // Cheap rejections first: most topics fail on the template's fixed head or tail.
   std::span<const TemplatePart> parts = parts_;
   if (!parts.front().is_expression) {

@@ -77,6 +77,8 @@ class UriTemplate {
   std::vector<TemplatePart> parts_;
   std::size_t expression_count_ = 0;
   std::size_t variable_count_ = 0;
+  // Every literal is copied into each expansion: no shorter URI can match.
+  std::size_t literal_bytes_ = 0;
   bool needs_counts_ = false;  // some variable has a prefix modifier
 };
 
