@@ -177,7 +177,8 @@ void add_serve_command(CLI::App& app) {
        "Subscribers' JWT algorithm (overrides --jwt-alg)");
   flag(*cmd, "cookie-name", o->config.cookie_name, "Cookie that carries a browser's JWT");
   flag(*cmd, "publish-origins", o->publish_origins,
-       "Origins whose pages may publish with the cookie, comma-separated, or *");
+       "Origins whose pages may publish with the cookie, comma-separated (* does not let "
+       "cookies in: list them)");
   cmd->add_flag("--no-ticker{false}", o->config.demo_ticker,
                 "With --dev: do not run the demo ticker publisher (quiet history for tests)")
       ->envname("HERALD_NO_TICKER");
@@ -191,7 +192,8 @@ void add_serve_command(CLI::App& app) {
        "Events kept per topic, so one chatty topic cannot evict the others (default: no "
        "bound; 1000 with --dev)");
   flag(*cmd, "cors-origins", o->cors_origins,
-       "Origins allowed by CORS, comma-separated, or * for any");
+       "Origins allowed by CORS, comma-separated (echoed, with credentials), or * (any page, "
+       "without credentials: cookies need the origin listed)");
   flag(*cmd, "max-connections", o->config.max_connections,
        "Connections held at once; more get 503");
   flag(*cmd, "subscriber-buffer", o->config.subscriber_buffer,
@@ -202,6 +204,13 @@ void add_serve_command(CLI::App& app) {
   flag(*cmd, "max-token-bytes", o->config.max_token_bytes, "Largest JWT; larger get 401");
   flag(*cmd, "max-topics", o->config.max_topics_per_request,
        "Topics of one update, and topic selectors of one subscription");
+  flag(*cmd, "max-selector-bytes", o->config.max_selector_bytes,
+       "Longest topic selector of a subscription; longer get 400");
+  flag(*cmd, "max-template-variables", o->config.max_template_variables,
+       "Variables of all URI-template selectors of one subscription together ({a,b}{c} has "
+       "3); more get 400");
+  flag(*cmd, "max-template-bytes", o->config.max_template_bytes,
+       "Bytes of all URI-template selectors of one subscription together; more get 400");
   flag(*cmd, "max-form-fields", o->config.max_form_fields,
        "Fields of one publish form or subscribe query string");
   flag(*cmd, "log-format", o->log_format, "Log lines as text or json")

@@ -1,5 +1,6 @@
-// HUB-CONTRACT "CORS" and "OPTIONS any path": with --cors-origins, an allowed Origin is
-// echoed exactly with credentials; a foreign one gets no CORS headers; the preflight a
+// HUB-CONTRACT "CORS" and "OPTIONS any path": with --cors-origins, a listed Origin is
+// echoed exactly with credentials, `*` answers `*` without them; a foreign one gets no
+// CORS headers; the preflight a
 // browser sends for a Last-Event-ID header (SSE-SPEC 19) is answered.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -131,25 +132,48 @@ describe('CORS with a list of origins', () => {
 });
 
 describe('CORS with *', () => {
+  // `*` is a literal wildcard WITHOUT credentials: any page may read public streams,
+  // none may read a user's cookie-authenticated one (issue 9).
   let hub;
   before(async () => { hub = await startHerald(['--dev', '--cors-origins', '*']); });
   after(async () => { assert.equal(await hub.stop(), 0); });
 
-  it('any origin is echoed exactly (a literal * would not work with credentials)', async () => {
+  function assertWildcard(headers, what) {
+    assert.equal(headers['access-control-allow-origin'], '*', `${what}: Allow-Origin *`);
+    assert.equal(headers['access-control-allow-credentials'], undefined, `${what}: no credentials`);
+  }
+
+  it('any origin gets Allow-Origin: * and no credentials', async () => {
     for (const origin of [A, FOREIGN]) {
       const s = await subscribeOk(hub.url, { topics: newTopic(), headers: { Origin: origin } });
-      assertAllowed(s.headers, origin, `* with ${origin}`);
+      assertWildcard(s.headers, `* with ${origin}`);
       s.close();
     }
   });
 
-  it('preflight from any origin', async () => {
+  it('preflight from any origin, without credentials', async () => {
     const r = await request(hub.url, {
       method: 'OPTIONS', path: '/.well-known/mercure',
       headers: { Origin: FOREIGN, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'last-event-id' },
     });
     assert.ok(r.status === 200 || r.status === 204, `preflight status ${r.status}`);
-    assertAllowed(r.headers, FOREIGN, 'preflight with *');
+    assertWildcard(r.headers, 'preflight with *');
+  });
+});
+
+describe('CORS with * beside a listed origin', () => {
+  let hub;
+  before(async () => { hub = await startHerald(['--dev', '--cors-origins', `*,${A}`]); });
+  after(async () => { assert.equal(await hub.stop(), 0); });
+
+  it('the listed origin keeps credentials, the others get *', async () => {
+    const s = await subscribeOk(hub.url, { topics: newTopic(), headers: { Origin: A } });
+    assertAllowed(s.headers, A, 'listed');
+    s.close();
+    const f = await subscribeOk(hub.url, { topics: newTopic(), headers: { Origin: FOREIGN } });
+    assert.equal(f.headers['access-control-allow-origin'], '*');
+    assert.equal(f.headers['access-control-allow-credentials'], undefined);
+    f.close();
   });
 });
 

@@ -4,7 +4,8 @@
 
 namespace herald::hub {
 
-Fanout::Fanout(std::size_t topic_cache_limit) : topic_cache_limit_(topic_cache_limit) {}
+Fanout::Fanout(std::size_t topic_cache_limit, std::size_t template_refs_limit)
+    : topic_templates_(topic_cache_limit, template_refs_limit) {}
 
 Fanout::Index& Fanout::index_for(const Selector& selector) {
   switch (selector.kind()) {
@@ -37,7 +38,7 @@ void Fanout::add(Subscriber& s, std::uint64_t seen_seq) {
     auto [it, inserted] = index.try_emplace(selector.text());
     if (inserted) {
       it->second.selector = &selector;
-      if (&index == &templates_) template_matches_.clear();
+      if (&index == &templates_) index_template(it->second);
     }
     s.slots_.push_back(static_cast<std::uint32_t>(it->second.subscribers.size()));
     it->second.subscribers.push_back(&s);
@@ -68,7 +69,7 @@ void Fanout::remove(Subscriber& s) {
       }
     }
     if (list.empty()) {
-      if (&index == &templates_) template_matches_.clear();
+      if (&index == &templates_) forget_template(it->second);
       index.erase(it);
     } else if (it->second.selector == &selector) {
       // The entry borrowed this subscriber's selector: borrow a remaining one's instead.
@@ -106,39 +107,64 @@ void Fanout::offer_all(Entry& entry, const UpdatePtr& update) {
     offer(*s, update);
 }
 
-const std::vector<Fanout::Entry*>& Fanout::templates_matching(const std::string& topic) {
-  auto it = template_matches_.find(topic);
-  if (it != template_matches_.end()) return it->second;
-  if (template_matches_.size() >= topic_cache_limit_) template_matches_.clear();
-  std::vector<Entry*> matching;
-  for (auto& [text, entry] : templates_) {
-    if (entry.selector->matches(topic)) matching.push_back(&entry);
+void Fanout::index_template(Entry& entry) {
+  std::uint32_t slot;
+  if (!free_template_slots_.empty()) {
+    slot = free_template_slots_.back();
+    free_template_slots_.pop_back();
+    template_slots_[slot] = &entry;
+  } else {
+    slot = static_cast<std::uint32_t>(template_slots_.size());
+    template_slots_.push_back(&entry);
   }
-  return template_matches_.emplace(topic, std::move(matching)).first->second;
+  entry.ref = {slot, next_generation_++};
+  templates_by_generation_.emplace(entry.ref.generation, &entry);
+  // No cached topic is touched: each learns of this template the next time it is used.
+}
+
+void Fanout::forget_template(const Entry& entry) {
+  // Cached references to it go stale (empty slot, or a later generation in it) and are
+  // dropped when their topic is next used.
+  template_slots_[entry.ref.slot] = nullptr;
+  free_template_slots_.push_back(entry.ref.slot);
+  templates_by_generation_.erase(entry.ref.generation);
+}
+
+void Fanout::offer_templates(const std::string& topic, const UpdatePtr& update) {
+  TopicTemplateCache::Matches& cached = topic_templates_.lookup(topic);
+  const std::size_t before = cached.templates.size();
+  // Deliver through the cached matches, compacting away those whose template is gone.
+  std::size_t kept = 0;
+  for (const TemplateRef ref : cached.templates) {
+    Entry* entry = template_slots_[ref.slot];
+    if (entry == nullptr || entry->ref.generation != ref.generation) continue;
+    cached.templates[kept++] = ref;
+    offer_all(*entry, update);
+  }
+  cached.templates.resize(kept);
+  // Then the templates indexed since this topic was last matched (all of them when new).
+  if (cached.checked_below == next_generation_) return;  // none: the common case
+  for (auto it = templates_by_generation_.lower_bound(cached.checked_below);
+       it != templates_by_generation_.end(); ++it) {
+    ++template_evaluations_;
+    if (it->second->selector->matches(topic)) {
+      cached.templates.push_back(it->second->ref);
+      offer_all(*it->second, update);
+    }
+  }
+  cached.checked_below = next_generation_;
+  topic_templates_.resized(before, cached.templates.size());
 }
 
 std::size_t Fanout::dispatch(const UpdatePtr& update) {
   delivered_ = 0;
   for (const std::string& topic : update->topics) {
     if (auto it = exact_.find(topic); it != exact_.end()) offer_all(it->second, update);
-    if (!templates_.empty()) {
-      for (Entry* entry : templates_matching(topic))
-        offer_all(*entry, update);
-    }
+    if (!templates_.empty()) offer_templates(topic, update);
   }
   for (auto& [text, entry] : any_)
     offer_all(entry, update);
   return delivered_;
-}
-
-bool Fanout::wants(const Subscriber& s, const Update& update) {
-  if (update.is_private && !s.may_receive_private(update)) return false;
-  for (const Selector& selector : s.selectors_) {
-    for (const std::string& topic : update.topics) {
-      if (selector.matches(topic)) return true;
-    }
-  }
-  return false;
 }
 
 void Fanout::flush() {

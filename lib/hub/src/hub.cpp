@@ -1,6 +1,6 @@
 #include "herald/hub/hub.hpp"
 
-#include <algorithm>
+#include "herald/hub/replay_filter.hpp"
 
 namespace herald::hub {
 
@@ -48,13 +48,23 @@ void Hub::drain(Shard& shard) {
 
 SubscribeResult Hub::subscribe(std::size_t shard, Subscriber& s, std::string_view last_event_id) {
   SubscribeResult result;
-  std::lock_guard lock(mutex_);
-  result.replay_from = history_->replay(last_event_id, result.replay);
-  // History holds every topic: keep what this subscriber would have received live.
-  std::erase_if(result.replay, [&s](const UpdatePtr& u) { return !Fanout::wants(s, *u); });
-  result.newest = history_->newest_id();
-  shards_[shard]->fanout.add(s, history_->next_seq() - 1);
+  std::uint64_t seen_seq = 0;
+  {
+    // Only the snapshot is taken under the lock (copying shared pointers is cheap): every
+    // publisher and every shard's drain waits on this lock.
+    std::lock_guard lock(mutex_);
+    result.replay_from = history_->replay(last_event_id, result.replay);
+    result.newest = history_->newest_id();
+    seen_seq = history_->next_seq() - 1;
+  }
+  // The fan-out belongs to this shard's thread, and updates published after the snapshot
+  // reach it later on this same thread: registering at the snapshot's seq keeps replay and
+  // live delivery seamless, with no gap and no duplicate.
+  shards_[shard]->fanout.add(s, seen_seq);
   publish_counts(*shards_[shard]);
+  // History holds every topic: keep what this subscriber would have received live. The
+  // matching is this subscriber's own cost, paid on its shard without the hub's lock.
+  keep_wanted(s, result.replay);
   return result;
 }
 

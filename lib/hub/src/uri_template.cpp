@@ -96,7 +96,8 @@ class Parser {
   explicit Parser(std::string_view text) : s_(text) {}
 
   // Fills `parts`; on failure returns false with error() set.
-  bool parse(std::vector<TemplatePart>& parts, std::size_t& expressions, bool& has_prefix);
+  bool parse(std::vector<TemplatePart>& parts, std::size_t& expressions, std::size_t& variables,
+             bool& has_prefix);
   const std::string& error() const { return error_; }
 
  private:
@@ -122,8 +123,8 @@ class Parser {
   std::string error_;
 };
 
-bool Parser::parse(std::vector<TemplatePart>& parts, std::size_t& expressions, bool& has_prefix) {
-  std::size_t variables = 0;
+bool Parser::parse(std::vector<TemplatePart>& parts, std::size_t& expressions,
+                   std::size_t& variables, bool& has_prefix) {
   while (!at_end()) {
     TemplatePart part;
     if (peek() == '{') {
@@ -604,16 +605,24 @@ std::optional<UriTemplate> UriTemplate::parse(std::string_view text, std::string
   }
   UriTemplate tmpl;
   Parser parser(text);
-  if (!parser.parse(tmpl.parts_, tmpl.expression_count_, tmpl.needs_counts_)) {
+  if (!parser.parse(tmpl.parts_, tmpl.expression_count_, tmpl.variable_count_,
+                    tmpl.needs_counts_)) {
     if (error) *error = parser.error();
     return std::nullopt;
   }
+  // Kept for as long as a subscription lives: no growth slack.
+  tmpl.parts_.shrink_to_fit();
+  for (const TemplatePart& part : tmpl.parts_)
+    tmpl.literal_bytes_ += part.literal.size();
   tmpl.text_ = std::string(text);
   return tmpl;
 }
 
 bool UriTemplate::matches(std::string_view uri) const {
   if (expression_count_ == 0) return uri == text_;
+  // A topic shorter than the literals cannot match: rejected before any per-literal work
+  // (a long literal costs its length on every match, whatever the topic).
+  if (uri.size() < literal_bytes_) return false;
   // Cheap rejections first: most topics fail on the template's fixed head or tail.
   std::span<const TemplatePart> parts = parts_;
   if (!parts.front().is_expression) {

@@ -1,23 +1,41 @@
 #include "cors.hpp"
 
+#include <algorithm>
+
 namespace herald::server {
 
-bool Cors::allows(std::string_view origin) const {
+Cors::Cors(std::vector<std::string> origins, bool allow_any) : allow_any_(allow_any) {
+  for (std::string& o : origins) {
+    if (o == "*") {
+      wildcard_ = true;
+    } else {
+      origins_.push_back(std::move(o));
+    }
+  }
+}
+
+bool Cors::allows_credentials(std::string_view origin) const {
   if (origin.empty()) return false;
   if (allow_any_) return true;
-  for (const std::string& o : origins_) {
-    if (o == "*" || o == origin) return true;
-  }
-  return false;
+  return std::find(origins_.begin(), origins_.end(), origin) != origins_.end();
+}
+
+bool Cors::allows(std::string_view origin) const {
+  return !origin.empty() && (wildcard_ || allows_credentials(origin));
 }
 
 bool Cors::decorate(const http::Request& request, std::vector<http::Header>& headers) const {
   std::string_view origin = request.header("Origin");
   if (origin.empty()) return true;
-  if (!allows(origin)) return false;
-  headers.push_back({"Access-Control-Allow-Origin", std::string(origin)});
-  headers.push_back({"Access-Control-Allow-Credentials", "true"});
-  headers.push_back({"Vary", "Origin"});
+  if (allows_credentials(origin)) {
+    headers.push_back({"Access-Control-Allow-Origin", std::string(origin)});
+    headers.push_back({"Access-Control-Allow-Credentials", "true"});
+    headers.push_back({"Vary", "Origin"});
+    return true;
+  }
+  if (!wildcard_) return false;
+  // The same answer for every origin, and browsers refuse it to credentialed requests.
+  headers.push_back({"Access-Control-Allow-Origin", "*"});
   return true;
 }
 

@@ -36,7 +36,9 @@ bool cookie_origin_allowed(const http::Request& request, const Cors& allowed, st
     why = "a request authenticated by the cookie must carry an Origin or Referer header";
     return false;
   }
-  if (allowed.allows(*origin) || is_same_host(*origin, request.header("Host"))) return true;
+  // `*` does not count: a cookie says who the user is, so only a listed origin may use it.
+  if (allowed.allows_credentials(*origin) || is_same_host(*origin, request.header("Host")))
+    return true;
   why = "origin " + origin->substr(0, 200) +
         " may not use the authorization cookie (see --publish-origins and --cors-origins)";
   return false;

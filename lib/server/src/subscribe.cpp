@@ -62,15 +62,38 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   std::vector<hub::Selector> selectors;
   std::string last_event_id(request.header("Last-Event-ID"));
   std::string legacy_last_event_id;
+  // What this subscription's URI-template selectors cost together: each compiled variable
+  // is kept for the subscription's life and walked on every match.
+  std::size_t template_bytes = 0;
+  std::size_t template_variables = 0;
   for (const form::Field& f : query) {
     if (f.name == "topic") {
       if (selectors.size() >= ctx.config.max_topics_per_request) {
         return fail(400, "too many topic selectors (limit " +
                              std::to_string(ctx.config.max_topics_per_request) + ")");
       }
+      if (f.value.size() > ctx.config.max_selector_bytes) {
+        return fail(400, "topic selector longer than " +
+                             std::to_string(ctx.config.max_selector_bytes) +
+                             " bytes (--max-selector-bytes)");
+      }
       std::string selector_error;
       auto selector = hub::Selector::parse(f.value, &selector_error);
       if (!selector) return fail(400, "bad topic selector: " + selector_error);
+      if (const hub::UriTemplate* tmpl = selector->uri_template()) {
+        template_variables += tmpl->variable_count();
+        if (template_variables > ctx.config.max_template_variables) {
+          return fail(400, "URI-template selectors with more than " +
+                               std::to_string(ctx.config.max_template_variables) +
+                               " variables together (--max-template-variables)");
+        }
+        template_bytes += selector->text().size();
+        if (template_bytes > ctx.config.max_template_bytes) {
+          return fail(400, "URI-template selectors longer than " +
+                               std::to_string(ctx.config.max_template_bytes) +
+                               " bytes together (--max-template-bytes)");
+        }
+      }
       // A selector asked twice means it once; the fan-out index also wants each selector
       // of a subscriber once (removal assumes it).
       if (std::find(selectors.begin(), selectors.end(), *selector) == selectors.end()) {

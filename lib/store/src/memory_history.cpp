@@ -6,11 +6,38 @@ namespace herald::store {
 
 namespace {
 
-std::size_t cost(const hub::Update& u) {
-  return u.frame.size() + u.id.size();
+// What a string really holds on the heap: nothing inside its small-string buffer, else
+// its capacity plus the allocator's header (an estimate: glibc's is 8-16 bytes).
+std::size_t heap_bytes(const std::string& s) {
+  constexpr std::size_t small_capacity = 15;  // libstdc++'s in-place buffer
+  constexpr std::size_t allocation_overhead = 16;
+  return s.capacity() > small_capacity ? s.capacity() + 1 + allocation_overhead : 0;
 }
 
+// The fixed part of an update: the Update itself with its shared_ptr control block
+// (make_shared: one allocation), its ring slot, its by_id_ node and the topics vector's
+// allocation.
+constexpr std::size_t per_update_overhead =
+    sizeof(hub::Update) + 16 + 16 + sizeof(std::uint64_t) + 2 * sizeof(void*) + 64 + 16;
+// Per topic the update names: its std::string in the topics vector.
+constexpr std::size_t per_topic_overhead = sizeof(std::string);
+// A topic of the per-topic index (--history-per-topic): the map node with its key (a
+// copy of the topic), the deque's map and first block, and the allocations' headers.
+constexpr std::size_t per_index_entry_overhead =
+    sizeof(std::string) + sizeof(std::deque<std::uint64_t>) + 2 * sizeof(void*) + 64 + 512 + 48;
+
 }  // namespace
+
+std::size_t MemoryHistory::held_bytes(const hub::Update& u) {
+  std::size_t bytes = per_update_overhead + heap_bytes(u.frame) + heap_bytes(u.id);
+  for (const std::string& topic : u.topics)
+    bytes += per_topic_overhead + heap_bytes(topic);
+  return bytes;
+}
+
+std::size_t MemoryHistory::index_entry_bytes(const std::string& topic) {
+  return per_index_entry_overhead + heap_bytes(topic);
+}
 
 MemoryHistory::MemoryHistory(HistoryLimits limits) : limits_(limits) {}
 
@@ -21,11 +48,13 @@ void MemoryHistory::append(const hub::UpdatePtr& update) {
   if (limits_.max_events == 0) return;
   ring_.push_back({update->seq, update});
   ++live_;
-  bytes_ += cost(*update);
+  bytes_ += held_bytes(*update);
   by_id_.emplace(update->id, update->seq);
   if (limits_.max_per_topic != 0) {
     for (const std::string& topic : update->topics) {
-      std::deque<std::uint64_t>& seqs = by_topic_[topic];
+      auto [entry, inserted] = by_topic_.try_emplace(topic);
+      if (inserted) bytes_ += index_entry_bytes(topic);
+      std::deque<std::uint64_t>& seqs = entry->second;
       if (!seqs.empty() && seqs.back() == update->seq) continue;  // topic named twice
       seqs.push_back(update->seq);
       if (seqs.size() > limits_.max_per_topic) evict_for_topic(topic);
@@ -52,11 +81,14 @@ void MemoryHistory::forget(const hub::Update& update) {
       std::deque<std::uint64_t>& seqs = entry->second;
       auto at = std::lower_bound(seqs.begin(), seqs.end(), update.seq);
       if (at != seqs.end() && *at == update.seq) seqs.erase(at);
-      if (seqs.empty()) by_topic_.erase(entry);
+      if (seqs.empty()) {
+        bytes_ -= index_entry_bytes(entry->first);
+        by_topic_.erase(entry);
+      }
     }
   }
   --live_;
-  bytes_ -= cost(update);
+  bytes_ -= held_bytes(update);
 }
 
 void MemoryHistory::evict_oldest() {

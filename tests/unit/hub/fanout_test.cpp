@@ -144,5 +144,89 @@ TEST(Fanout, TemplateCacheSeesNewTemplates) {
   EXPECT_TRUE(first.received.empty());
 }
 
+// Issue 9: any template subscribe or unsubscribe emptied the shard's topic cache, so every
+// publish matched every template again while subscribers came and went.
+TEST(Fanout, TemplateSubscribersComingAndGoingKeepTheTopicCache) {
+  Fanout fanout;
+  RecordingSubscriber books(selectors({"/books/{id}"}));
+  fanout.add(books, 0);
+  fanout.dispatch(update(1, {"/books/1"}));
+  EXPECT_EQ(fanout.template_evaluations(), 1u);
+  fanout.dispatch(update(2, {"/books/1"}));
+  EXPECT_EQ(fanout.template_evaluations(), 1u);  // cached
+
+  RecordingSubscriber authors(selectors({"/authors/{id}"}));
+  fanout.add(authors, 0);
+  fanout.dispatch(update(3, {"/books/1"}));
+  EXPECT_EQ(fanout.template_evaluations(), 2u);  // only the new template was tried
+  fanout.remove(authors);
+  fanout.dispatch(update(4, {"/books/1"}));
+  EXPECT_EQ(fanout.template_evaluations(), 2u);  // nothing to match again
+  EXPECT_EQ(books.received, (std::vector<std::string>{"id-1", "id-2", "id-3", "id-4"}));
+  EXPECT_TRUE(authors.received.empty());
+}
+
+TEST(Fanout, IdenticalTemplatesAreIndexedAndMatchedOnce) {
+  Fanout fanout;
+  std::vector<std::unique_ptr<RecordingSubscriber>> subs;
+  for (int i = 0; i < 20; ++i) {
+    subs.push_back(std::make_unique<RecordingSubscriber>(selectors({"/books/{id}"})));
+    fanout.add(*subs.back(), 0);
+  }
+  EXPECT_EQ(fanout.template_selector_count(), 1u);
+  EXPECT_EQ(fanout.dispatch(update(1, {"/books/7"})), 20u);
+  EXPECT_EQ(fanout.template_evaluations(), 1u);
+  for (int i = 0; i < 19; ++i)
+    fanout.remove(*subs[i]);
+  EXPECT_EQ(fanout.dispatch(update(2, {"/books/7"})), 1u);
+  EXPECT_EQ(fanout.template_evaluations(), 1u);
+}
+
+TEST(Fanout, TheTopicCacheIsBoundedAndEvictsTheLeastRecentlyUsed) {
+  Fanout fanout(/*topic_cache_limit=*/2);
+  RecordingSubscriber s(selectors({"/t/{id}"}));
+  fanout.add(s, 0);
+  std::uint64_t seq = 0;
+  for (const char* topic : {"/t/x", "/t/y", "/t/x", "/t/z"})
+    fanout.dispatch(update(++seq, {topic}));
+  EXPECT_EQ(fanout.cached_topic_count(), 2u);
+  EXPECT_EQ(fanout.template_evaluations(), 3u);  // x, y, z
+  fanout.dispatch(update(++seq, {"/t/x"}));      // used recently: still cached
+  EXPECT_EQ(fanout.template_evaluations(), 3u);
+  fanout.dispatch(update(++seq, {"/t/y"}));  // the least recently used: evicted
+  EXPECT_EQ(fanout.template_evaluations(), 4u);
+  EXPECT_EQ(s.received.size(), 6u);
+}
+
+TEST(Fanout, TheTopicCacheIsBoundedByTemplateReferencesToo) {
+  Fanout fanout(/*topic_cache_limit=*/100, /*template_refs_limit=*/4);
+  std::vector<std::unique_ptr<RecordingSubscriber>> subs;
+  for (const char* t : {"/t/{a}", "/t/{b}", "{+all}"}) {
+    subs.push_back(std::make_unique<RecordingSubscriber>(selectors({t})));
+    fanout.add(*subs.back(), 0);
+  }
+  fanout.dispatch(update(1, {"/t/1"}));  // 3 references
+  fanout.dispatch(update(2, {"/t/2"}));  // 3 more: the first topic goes
+  EXPECT_EQ(fanout.cached_topic_count(), 1u);
+  for (auto& s : subs)
+    EXPECT_EQ(s->received.size(), 2u);
+}
+
+TEST(Fanout, AReusedTemplateSlotNeverDeliversAStaleMatch) {
+  Fanout fanout;
+  RecordingSubscriber books(selectors({"/books/{id}"}));
+  fanout.add(books, 0);
+  fanout.dispatch(update(1, {"/books/1"}));  // caches: /books/{id} matches
+  fanout.remove(books);
+  RecordingSubscriber authors(selectors({"/authors/{id}"}));  // takes the freed slot
+  RecordingSubscriber books_again(selectors({"/books/{id}"}));
+  fanout.add(authors, 0);
+  fanout.add(books_again, 0);
+  fanout.dispatch(update(2, {"/books/1"}));
+  fanout.flush();
+  EXPECT_TRUE(authors.received.empty());
+  EXPECT_EQ(books_again.received, (std::vector<std::string>{"id-2"}));
+}
+
 }  // namespace
 }  // namespace herald::hub

@@ -590,5 +590,14 @@ TEST(UriTemplateMatch, RandomTemplatesMatchTheirExpansions) {
   }
 }
 
+// The length bound rejects only what could never match: a URI exactly as long as the
+// literals still matches with empty expressions.
+TEST(UriTemplateMatch, TopicsShorterThanTheLiteralsNeverMatch) {
+  EXPECT_TRUE(match("{a}/books/{b}", "/books/"));
+  EXPECT_FALSE(match("{a}/books/{b}", "/books"));
+  EXPECT_TRUE(match("{a}" + std::string(700, 'q') + "{b}", std::string(700, 'q')));
+  EXPECT_FALSE(match("{a}" + std::string(700, 'q') + "{b}", "https://example.com/held/1"));
+}
+
 }  // namespace
 }  // namespace herald::hub

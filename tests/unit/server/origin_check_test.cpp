@@ -56,8 +56,14 @@ TEST(OriginCheck, CookieRequestsNeedAnAllowedOrSameOrigin) {
   EXPECT_FALSE(cookie_origin_allowed(
       request_with({{"Origin", "https://app.example.evil"}, {"Host", "hub.example"}}), allowed,
       why));
-  EXPECT_TRUE(
+  // `*` lets any page read public answers, never use the user's cookie.
+  EXPECT_FALSE(
       cookie_origin_allowed(request_with({{"Origin", "https://any.example"}}), Cors({"*"}), why));
+  EXPECT_TRUE(cookie_origin_allowed(request_with({{"Origin", "https://app.example"}}),
+                                    Cors({"*", "https://app.example"}), why));
+  // --dev without --cors-origins: any origin, on purpose.
+  EXPECT_TRUE(cookie_origin_allowed(request_with({{"Origin", "https://any.example"}}),
+                                    Cors({}, /*allow_any=*/true), why));
   EXPECT_FALSE(
       cookie_origin_allowed(request_with({{"Origin", "https://app.example"}}), Cors(), why));
 }

@@ -1,8 +1,10 @@
 // The hub with its real in-memory history: ordering, replay and the live/replay seam.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <deque>
 #include <functional>
+#include <future>
 
 #include "herald/hub/hub.hpp"
 #include "herald/store/memory_history.hpp"
@@ -123,6 +125,49 @@ TEST_F(HubTest, UnsubscribedSubscriberIsNeverCalledAgain) {
   shard0.run();
   EXPECT_TRUE(s.ids.empty());
   EXPECT_EQ(hub.subscribers(0), 0u);
+}
+
+// Filtering a replay is the subscriber's own work: while it runs, a publisher on another
+// thread must not wait for it (issue 9: one resume with big templates froze the hub).
+// The subscriber below asks, from inside the filter, whether a publish can complete.
+class PublishesWhileFiltered : public Recorder {
+ public:
+  explicit PublishesWhileFiltered(Hub& hub) : Recorder("t"), hub_(hub) {}
+  bool may_receive_private(const Update&) const override {
+    // Kept in a member: a future's destructor waits for its task, which must not happen
+    // here if the lock is (wrongly) held.
+    publishing = std::async(std::launch::async, [this] { hub_.publish(make("live", "t")); });
+    publish_completed = publishing.wait_for(std::chrono::seconds(2)) == std::future_status::ready;
+    return true;
+  }
+  mutable std::future<void> publishing;
+  mutable bool publish_completed = false;
+
+ private:
+  Hub& hub_;
+};
+
+TEST_F(HubTest, ReplayIsFilteredWithoutHoldingTheHubLock) {
+  hub.publish(make("1", "t", /*is_private=*/true));
+  PublishesWhileFiltered s(hub);
+  SubscribeResult r = hub.subscribe(0, s, "earliest");
+  s.publishing.wait();
+  EXPECT_TRUE(s.publish_completed) << "a publish waited for a subscriber's replay filter";
+  // The update published during the filtering is live, not part of the replay.
+  ASSERT_EQ(r.replay.size(), 1u);
+  EXPECT_EQ(r.replay[0]->id, "1");
+  shard0.run();
+  EXPECT_EQ(s.ids, (std::vector<std::string>{"live"}));
+}
+
+TEST_F(HubTest, ReplayMatchesEachDistinctTopicOnceAndKeepsOrder) {
+  for (int i = 0; i < 50; ++i)
+    hub.publish(make(std::to_string(i), i % 2 == 0 ? "t" : "u"));
+  Recorder s("t");
+  SubscribeResult r = hub.subscribe(0, s, "earliest");
+  ASSERT_EQ(r.replay.size(), 25u);
+  for (std::size_t i = 0; i < r.replay.size(); ++i)
+    EXPECT_EQ(r.replay[i]->id, std::to_string(2 * i));
 }
 
 }  // namespace

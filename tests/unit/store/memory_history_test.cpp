@@ -72,11 +72,14 @@ TEST(MemoryHistory, EvictsOldestByCountAndBytes) {
   EXPECT_EQ(by_count.replay("a", out), hub::ReplayFrom::unknown);
   EXPECT_EQ(out.size(), 3u);
 
-  MemoryHistory by_bytes(limits(100, 35));  // each update costs 10 + 1 bytes
+  MemoryHistory probe(limits(100, 1 << 20));
+  append(probe, "a");
+  const std::size_t each = probe.bytes();  // every update below costs the same
+  MemoryHistory by_bytes(limits(100, 3 * each + each / 2));
   for (auto id : {"a", "b", "c", "d"})
     append(by_bytes, id);
   EXPECT_EQ(by_bytes.size(), 3u);
-  EXPECT_LE(by_bytes.bytes(), 35u);
+  EXPECT_LE(by_bytes.bytes(), 3 * each + each / 2);
   EXPECT_EQ(by_bytes.newest_id(), "d");
 }
 
@@ -113,7 +116,14 @@ TEST(MemoryHistory, PerTopicCapKeepsQuietTopicsWhenOneIsChatty) {
   EXPECT_EQ(held(h),
             (std::vector<std::string>{"quiet-1", "tick-47", "tick-48", "tick-49", "quiet-2"}));
   EXPECT_EQ(h.size(), 5u);
-  EXPECT_EQ(h.bytes(), 5u * (10 + 7));  // frame + id of each update held
+  // Each update held, plus the per-topic index's two topics.
+  std::vector<hub::UpdatePtr> kept;
+  h.replay("earliest", kept);
+  std::size_t expected =
+      MemoryHistory::index_entry_bytes("quiet") + MemoryHistory::index_entry_bytes("ticker");
+  for (const hub::UpdatePtr& u : kept)
+    expected += MemoryHistory::held_bytes(*u);
+  EXPECT_EQ(h.bytes(), expected);
   // A resume from an id evicted by the per-topic cap is unknown; one still held is exact.
   std::vector<hub::UpdatePtr> out;
   EXPECT_EQ(h.replay("tick-10", out), hub::ReplayFrom::unknown);
@@ -188,6 +198,53 @@ TEST(MemoryHistory, SizeZeroStillNumbersUpdates) {
   EXPECT_EQ(h.next_seq(), 3u);
   EXPECT_EQ(h.size(), 0u);
   EXPECT_FALSE(h.newest_id().has_value());
+}
+
+// Issue 9: 3,000 updates with 100 topics of 2 KB each held 597 MB while the byte count
+// said 312 KB, because only frame and id were counted.
+TEST(MemoryHistory, TopicsCountAgainstTheByteBound) {
+  std::vector<std::string> topics;
+  for (int i = 0; i < 100; ++i)
+    topics.push_back(std::string(2000, 'a' + i % 26) + std::to_string(i));
+  MemoryHistory h(limits(10000, 1 << 20));
+  for (int i = 0; i < 50; ++i)
+    append(h, std::to_string(i), 100, topics);
+  // Each update holds 200 KB of topics: a 1 MiB bound keeps at most 5 of them.
+  EXPECT_LE(h.size(), 5u);
+  EXPECT_GE(h.size(), 1u);
+  EXPECT_LE(h.bytes(), std::size_t{1} << 20);
+  EXPECT_GE(h.bytes(), h.size() * 100 * 2000);
+}
+
+TEST(MemoryHistory, HeldBytesCountsEveryStringAndAFixedOverhead) {
+  hub::Update small;
+  small.id = "1";
+  small.topics = {"t"};
+  small.frame = "x";
+  hub::Update big = small;
+  big.topics.push_back(std::string(1000, 'y'));
+  big.id = std::string(500, 'i');
+  EXPECT_GE(MemoryHistory::held_bytes(small), sizeof(hub::Update));
+  EXPECT_GE(MemoryHistory::held_bytes(big), MemoryHistory::held_bytes(small) + 1500);
+  EXPECT_GT(MemoryHistory::index_entry_bytes(std::string(1000, 'y')), 1000u);
+}
+
+TEST(MemoryHistory, ThePerTopicIndexIsCountedAndReleased) {
+  MemoryHistory h(limits(2, 1 << 20, /*per_topic=*/5));
+  append(h, "a", 10, {"t1", std::string(300, 'z')});
+  std::vector<hub::UpdatePtr> kept;
+  h.replay("earliest", kept);
+  EXPECT_EQ(h.bytes(), MemoryHistory::held_bytes(*kept[0]) +
+                           MemoryHistory::index_entry_bytes("t1") +
+                           MemoryHistory::index_entry_bytes(std::string(300, 'z')));
+  // Both evicted by the count bound: topics and index entries are given back.
+  append(h, "b", 10, {"u"});
+  append(h, "c", 10, {"u"});
+  kept.clear();
+  h.replay("earliest", kept);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(h.bytes(), MemoryHistory::held_bytes(*kept[0]) + MemoryHistory::held_bytes(*kept[1]) +
+                           MemoryHistory::index_entry_bytes("u"));
 }
 
 }  // namespace

@@ -3,20 +3,28 @@
 // worker shard owns one Fanout, so delivering an event takes no lock.
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "herald/hub/selector.hpp"
 #include "herald/hub/subscriber.hpp"
+#include "herald/hub/topic_template_cache.hpp"
 #include "herald/hub/update.hpp"
 
 namespace herald::hub {
 
 class Fanout {
  public:
-  // `topic_cache_limit` bounds how many topics keep their list of matching templates.
-  explicit Fanout(std::size_t topic_cache_limit = 65536);
+  static constexpr std::size_t kDefaultCachedTopics = 65536;
+  // 16 bytes each: at most 16 MiB of cached (topic, template) pairs per shard.
+  static constexpr std::size_t kDefaultCachedTemplateRefs = std::size_t{1} << 20;
+
+  // `topic_cache_limit` bounds how many topics keep their list of matching templates,
+  // `template_refs_limit` how many entries those lists hold together.
+  explicit Fanout(std::size_t topic_cache_limit = kDefaultCachedTopics,
+                  std::size_t template_refs_limit = kDefaultCachedTemplateRefs);
   Fanout(const Fanout&) = delete;
   Fanout& operator=(const Fanout&) = delete;
 
@@ -30,36 +38,43 @@ class Fanout {
   // Lets every subscriber touched since the last flush write its queue, once.
   void flush();
 
-  // Whether `s` would receive `update` live (its selectors and the private rule); for
-  // filtering a replay, where no index helps.
-  static bool wants(const Subscriber& s, const Update& update);
-
   std::size_t subscriber_count() const { return subscribers_; }
   std::size_t template_selector_count() const { return templates_.size(); }
   // Distinct selectors with at least one subscriber on this shard.
   std::size_t selector_count() const { return exact_.size() + templates_.size() + any_.size(); }
+  // How many times a template was matched against a topic: what the topic cache saves.
+  std::uint64_t template_evaluations() const { return template_evaluations_; }
+  std::size_t cached_topic_count() const { return topic_templates_.size(); }
 
  private:
   struct Entry {
     const Selector* selector = nullptr;  // owned by the first subscriber; any works
     std::vector<Subscriber*> subscribers;
+    TemplateRef ref;  // template entries only: how the topic cache names this one
   };
   using Index = std::unordered_map<std::string, Entry>;
   static constexpr std::uint32_t not_indexed = UINT32_MAX;  // a repeated selector's slot
 
   Index& index_for(const Selector& selector);
+  void index_template(Entry& entry);
+  void forget_template(const Entry& entry);
   void offer(Subscriber& s, const UpdatePtr& update);
   void offer_all(Entry& entry, const UpdatePtr& update);
+  void offer_templates(const std::string& topic, const UpdatePtr& update);
   std::size_t delivered_ = 0;  // in the current dispatch
-  const std::vector<Entry*>& templates_matching(const std::string& topic);
 
   Index exact_;      // selector text == topic
-  Index templates_;  // URI templates, keyed by their text
+  Index templates_;  // URI templates, keyed by their text: identical ones indexed once
   Index any_;        // the `*` selector (one entry)
-  // topic -> the template entries that match it; dropped whenever the set of distinct
-  // templates changes, so a result is never stale.
-  std::unordered_map<std::string, std::vector<Entry*>> template_matches_;
-  std::size_t topic_cache_limit_;
+  // Template entries by slot (null: free), and the free slots to reuse.
+  std::vector<Entry*> template_slots_;
+  std::vector<std::uint32_t> free_template_slots_;
+  // Template entries by the generation they were indexed at, so a cached topic is matched
+  // only against the templates that came after it was last looked at.
+  std::map<std::uint64_t, Entry*> templates_by_generation_;
+  std::uint64_t next_generation_ = 1;
+  TopicTemplateCache topic_templates_;
+  std::uint64_t template_evaluations_ = 0;
   std::vector<Subscriber*> touched_;
   std::size_t subscribers_ = 0;
 };

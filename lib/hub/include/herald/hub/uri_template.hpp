@@ -66,6 +66,9 @@ class UriTemplate {
   const std::string& text() const { return text_; }
   const std::vector<TemplatePart>& parts() const { return parts_; }
   std::size_t expression_count() const { return expression_count_; }
+  // Variables of every expression (`{a,b}{c}` has 3): with the length, what one match
+  // costs, so a server can bound it per subscriber.
+  std::size_t variable_count() const { return variable_count_; }
 
  private:
   UriTemplate() = default;
@@ -73,6 +76,9 @@ class UriTemplate {
   std::string text_;
   std::vector<TemplatePart> parts_;
   std::size_t expression_count_ = 0;
+  std::size_t variable_count_ = 0;
+  // Every literal is copied into each expansion: no shorter URI can match.
+  std::size_t literal_bytes_ = 0;
   bool needs_counts_ = false;  // some variable has a prefix modifier
 };
 

@@ -54,6 +54,12 @@ struct Config {
   std::size_t max_token_bytes = 8192;
   // Topics of one update, and topic selectors of one subscription.
   std::size_t max_topics_per_request = 100;
+  // What one subscription may make the hub store and match (issue 9): every selector is
+  // matched against each new topic and, on a resume, against history's topics.
+  std::size_t max_selector_bytes = 1024;  // one selector's text
+  // All URI-template selectors of one subscription together: their variables, their bytes.
+  std::size_t max_template_variables = 64;
+  std::size_t max_template_bytes = 4096;
   // Fields of one publish form or subscribe query string.
   std::size_t max_form_fields = 1000;
   // The `retry:` sent when a stream ends because its token expired: how soon the client

@@ -14,6 +14,8 @@ namespace herald::store {
 
 struct HistoryLimits {
   std::size_t max_events = 10000;
+  // Memory held for the kept updates: frames, ids, topics and the containers around them
+  // (see MemoryHistory::held_bytes), so it bounds what history really costs.
   std::size_t max_bytes = 64 * 1024 * 1024;
   // Events kept per topic (0: no per-topic bound), so that one chatty topic cannot evict
   // every other topic's history. An update with several topics counts for each of them.
@@ -31,6 +33,13 @@ class MemoryHistory final : public hub::History {
   std::optional<std::string> newest_id() const override;
   std::size_t size() const override { return live_; }
   std::size_t bytes() const override { return bytes_; }
+
+  // What keeping `update` costs in memory: its frame, id and every topic string, plus an
+  // estimate of the fixed overhead of the update, its shared_ptr control block and the
+  // ring and id-index entries. Topics weigh as much as data: an update may name 100.
+  static std::size_t held_bytes(const hub::Update& update);
+  // What one topic of the per-topic index costs (key copy, map node, deque).
+  static std::size_t index_entry_bytes(const std::string& topic);
 
  private:
   // A slot of the ring. A slot whose update was evicted from the middle (by the per-topic
