@@ -59,7 +59,8 @@ const T& pick(std::mt19937& rng, const std::vector<T>& v) {
 void run_seed(unsigned seed) {
   std::mt19937 rng(seed);
   test::ManualShard shard;
-  hub::Hub hub(std::make_unique<store::MemoryHistory>(store::HistoryLimits{100000, 64 << 20}), {shard.post()});
+  hub::Hub hub(std::make_unique<store::MemoryHistory>(store::HistoryLimits{100000, 64 << 20}),
+               {shard.post()});
   boost::asio::io_context io;
   Metrics metrics;
   std::vector<Client> clients;

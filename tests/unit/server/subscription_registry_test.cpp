@@ -17,7 +17,8 @@ using test::ManualShard;
 
 struct RegistryTest : ::testing::Test {
   ManualShard shard;
-  hub::Hub hub{std::make_unique<store::MemoryHistory>(store::HistoryLimits{100000, 64 << 20}), {shard.post()}};
+  hub::Hub hub{std::make_unique<store::MemoryHistory>(store::HistoryLimits{100000, 64 << 20}),
+               {shard.post()}};
   SubscriptionRegistry registry{hub};
 
   // Everything in history after `last_event_id` ("earliest": all of it).
