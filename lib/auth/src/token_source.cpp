@@ -1,6 +1,7 @@
 #include "herald/auth/token_source.hpp"
 
 #include "herald/base/form.hpp"
+#include "herald/base/strings.hpp"
 
 namespace herald::auth {
 
@@ -8,14 +9,6 @@ namespace {
 
 Error bad(std::string message) {
   return make_error(ErrorCode::bad_credentials, std::move(message));
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -38,12 +31,12 @@ bool is_token_text(std::string_view s) {
 }
 
 Result<ExtractedToken> from_header(std::string_view header) {
-  header = trim(header);
+  header = trim_ows(header);
   const std::size_t space = header.find(' ');
   if (space == std::string_view::npos || !iequals(header.substr(0, space), "Bearer")) {
     return bad("the Authorization header is not \"Bearer <token>\"");
   }
-  const std::string_view token = trim(header.substr(space + 1));
+  const std::string_view token = trim_ows(header.substr(space + 1));
   if (!is_token_text(token)) return bad("the Authorization header has no usable bearer token");
   return ExtractedToken{TokenSource::authorization_header, std::string(token)};
 }
@@ -75,11 +68,11 @@ Result<std::optional<std::string>> from_query(std::string_view query) {
 std::optional<std::string_view> find_cookie(std::string_view header, std::string_view name) {
   while (!header.empty()) {
     const std::size_t semi = header.find(';');
-    const std::string_view pair = trim(header.substr(0, semi));
+    const std::string_view pair = trim_ows(header.substr(0, semi));
     header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
     const std::size_t eq = pair.find('=');
-    if (eq == std::string_view::npos || trim(pair.substr(0, eq)) != name) continue;
-    std::string_view value = trim(pair.substr(eq + 1));
+    if (eq == std::string_view::npos || trim_ows(pair.substr(0, eq)) != name) continue;
+    std::string_view value = trim_ows(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }

@@ -3,6 +3,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "herald/base/strings.hpp"
 #include "herald/http/message.hpp"
 
 namespace herald::http {
@@ -10,14 +11,6 @@ namespace herald::http {
 namespace bhttp = boost::beast::http;
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // RFC 9112 6.1: a request's transfer codings are acceptable only when `chunked` is the
 // last one and appears once; anything else leaves the body's end unknown, and a server
@@ -30,7 +23,7 @@ bool chunked_is_final_coding(const RequestReader::Message& message) {
     std::string_view value(field.value().data(), field.value().size());
     while (!value.empty()) {
       auto comma = value.find(',');
-      std::string_view coding = trim(value.substr(0, comma));
+      std::string_view coding = trim_ows(value.substr(0, comma));
       value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
       if (coding.empty()) continue;
       last_is_chunked = iequals(coding, "chunked");

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "herald/base/strings.hpp"
+
 namespace herald::client::test {
 
 namespace {
@@ -20,14 +22,6 @@ bool same_name(std::string_view a, std::string_view b) {
     if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
   }
   return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 // Reads some bytes (TLS or not); <= 0 on close, error or the receive timeout.
@@ -52,7 +46,7 @@ bool parse_request(const std::string& head, Request& out) {
     const auto colon = h.find(':');
     if (colon == std::string_view::npos) return false;
     out.headers.emplace_back(std::string(h.substr(0, colon)),
-                             std::string(trim(h.substr(colon + 1))));
+                             std::string(trim_ows(h.substr(colon + 1))));
     pos = end + 2;
   }
   return true;
