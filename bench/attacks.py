@@ -6,8 +6,9 @@ Starts the release herald on loopback, then measures for --seconds each:
   templates  (point 2) a standing crowd of template subscribers (30 distinct templates
              each) plus attackers that keep leaving and coming back with fresh templates;
   resume     (point 1) with 10,000 events held on distinct topics, attackers resume from
-             `earliest` with the heaviest templates the limits allow, in a loop, and
-             also send the 15 KB over-limit request (it must get 400).
+             `earliest` with the heaviest templates the limits allow and wait for their
+             replay, in a loop, and also send the 15 KB over-limit request (it must get
+             400).
 Reports the publisher's rate and latency and /healthz latency per phase, as JSON and as a
 markdown table. Targets: the publisher keeps >= 50% of its baseline rate; /healthz p99 <
 100 ms. Loopback only, bounded in time and count; stdlib only.
@@ -17,6 +18,7 @@ markdown table. Targets: the publisher keeps >= 50% of its baseline rate; /healt
 import argparse
 import http.client
 import json
+import multiprocessing
 import re
 import socket
 import statistics
@@ -30,9 +32,12 @@ HOST = "127.0.0.1"
 
 
 def start_hub(binary):
+    # The per-topic bound keeps the 10,000 held topics in history while the publisher
+    # publishes: without it, its own events would evict them and every resume would filter
+    # one repeated topic (one match, then the memo) instead of 10,000 distinct ones.
     proc = subprocess.Popen(
         [binary, "serve", "--dev", "--no-ticker", "--listen", f"{HOST}:0",
-         "--history-size", "10000", "--history-per-topic", "0", "--heartbeat", "0",
+         "--history-size", "20000", "--history-per-topic", "100", "--heartbeat", "0",
          "--log-level", "warn"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline()
@@ -94,9 +99,22 @@ def heavy_templates(k):
     # 3 x 16 variables + 1 <= 64, ~2.5 KB <= 4 KiB: the most the default limits allow,
     # with expressions at both ends so no literal head or tail rejects a topic cheaply.
     # They match none of the held topics: what is measured is the matching, not the
-    # writing of a replay (any subscriber may ask for everything history holds).
+    # writing of a replay (any subscriber may ask for everything history holds). The last
+    # selector matches one held event, so the attacker can wait for its replay to come
+    # (it comes once the whole history was filtered): leaving earlier would spare the hub
+    # the work.
     return [f"{{v0}}{'q' * 700}" + "".join(f"-{k}{j}-{{w{i}}}" for i in range(15))
-            for j in range(3)] + ["https://example.com/held/{n}/x"]
+            for j in range(3)] + ["https://example.com/held/{n}/x", "https://example.com/held/0"]
+
+
+def wait_for(sock, marker, limit=1 << 20):
+    """Reads from `sock` until `marker` has come (or the stream ends or grows too long)."""
+    seen = b""
+    while marker not in seen and len(seen) < limit:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        seen += chunk
 
 
 def percentile(values, p):
@@ -149,31 +167,48 @@ def measure(port, seconds):
 
 
 class Attack:
-    """Runs `step(n)` in `threads` loops until stopped; counts the steps."""
+    """Runs `step(n)` in `loops` processes until stopped; counts the steps.
 
-    def __init__(self, step, threads):
-        self.step, self.threads, self.stopped, self.steps = step, threads, False, 0
-        self.errors = 0
+    Processes, not threads: attacker threads would share the publisher's interpreter lock,
+    and the publisher's rate would measure Python's scheduling instead of the hub's.
+    """
+
+    def __init__(self, step, loops):
+        self.step, self.loops = step, loops
+        self.stopped = multiprocessing.Event()
+        self.counts = multiprocessing.Array("q", 2 * loops)  # steps, errors per loop
+
+    def _loop(self, k):
+        n = k * 1_000_000
+        while not self.stopped.is_set():
+            try:
+                self.step(n)
+                self.counts[2 * k] += 1
+            except OSError:
+                self.counts[2 * k + 1] += 1
+            n += 1
 
     def __enter__(self):
-        def loop(k):
-            n = k * 1_000_000
-            while not self.stopped:
-                try:
-                    self.step(n)
-                    self.steps += 1
-                except OSError:
-                    self.errors += 1
-                n += 1
-        self.ts = [threading.Thread(target=loop, args=(k,)) for k in range(self.threads)]
-        for t in self.ts:
-            t.start()
+        self.procs = [multiprocessing.Process(target=self._loop, args=(k,))
+                      for k in range(self.loops)]
+        for p in self.procs:
+            p.start()
         return self
 
     def __exit__(self, *exc):
-        self.stopped = True
-        for t in self.ts:
-            t.join()
+        self.stopped.set()
+        for p in self.procs:
+            p.join(timeout=60)
+            if p.is_alive():
+                p.kill()
+
+    @property
+    def steps(self):
+        return sum(self.counts[0::2])
+
+    @property
+    def errors(self):
+        return sum(self.counts[1::2])
 
 
 def main():
@@ -210,6 +245,8 @@ def main():
 
         def resume(n):
             status, sock = subscribe_head(port, heavy_templates(n), "earliest")
+            if status == 200:
+                wait_for(sock, b"data: h0\n")
             sock.close()
             if status != 200:
                 raise OSError(f"resume answered {status}")

@@ -1,7 +1,5 @@
 #include "herald/hub/hub.hpp"
 
-#include "herald/hub/replay_filter.hpp"
-
 namespace herald::hub {
 
 Hub::Hub(std::unique_ptr<History> history, std::vector<ShardPost> shards)
@@ -48,27 +46,44 @@ void Hub::drain(Shard& shard) {
 
 SubscribeResult Hub::subscribe(std::size_t shard, Subscriber& s, std::string_view last_event_id) {
   SubscribeResult result;
+  ReplaySnapshot snapshot;
   std::uint64_t seen_seq = 0;
   {
-    // Only the snapshot is taken under the lock (copying shared pointers is cheap): every
-    // publisher and every shard's drain waits on this lock.
+    // Only the snapshot is taken under the lock, and it costs one step per history
+    // segment: every publisher and every shard's drain waits on this lock.
     std::lock_guard lock(mutex_);
-    result.replay_from = history_->replay(last_event_id, result.replay);
+    result.replay_from = history_->replay(last_event_id, snapshot);
     result.newest = history_->newest_id();
     seen_seq = history_->next_seq() - 1;
   }
   // The fan-out belongs to this shard's thread, and updates published after the snapshot
   // reach it later on this same thread: registering at the snapshot's seq keeps replay and
   // live delivery seamless, with no gap and no duplicate.
-  shards_[shard]->fanout.add(s, seen_seq);
-  publish_counts(*shards_[shard]);
-  // History holds every topic: keep what this subscriber would have received live. The
-  // matching is this subscriber's own cost, paid on its shard without the hub's lock.
-  keep_wanted(s, result.replay);
+  Shard& sh = *shards_[shard];
+  sh.fanout.add(s, seen_seq);
+  publish_counts(sh);
+  // History holds every topic: the replay keeps what this subscriber would have received
+  // live. The matching is this subscriber's own cost, paid on its shard, without the
+  // hub's lock, in slices between the shard's other work.
+  result.replay_candidates = snapshot.entries();
+  if (result.replay_from != ReplayFrom::none) {
+    sh.replays.add(s, std::move(snapshot));
+    schedule_replay(sh);
+  }
   return result;
 }
 
+void Hub::schedule_replay(Shard& shard) {
+  if (shard.replay_posted) return;
+  shard.replay_posted = true;
+  shard.post([this, s = &shard] {
+    s->replay_posted = false;
+    if (s->replays.run_slice()) schedule_replay(*s);
+  });
+}
+
 void Hub::unsubscribe(std::size_t shard, Subscriber& s) {
+  shards_[shard]->replays.remove(s);
   shards_[shard]->fanout.remove(s);
   publish_counts(*shards_[shard]);
 }

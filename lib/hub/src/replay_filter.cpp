@@ -19,15 +19,4 @@ bool ReplayFilter::wants(const Update& update) {
                      [this](const std::string& topic) { return topic_matches(topic); });
 }
 
-void keep_wanted(const Subscriber& subscriber, std::vector<UpdatePtr>& replay) {
-  // Every update stays referenced by `replay` until the filter is done: its memo views
-  // their topics, and history may drop them meanwhile (the hub's lock is not held).
-  ReplayFilter filter(subscriber);
-  std::vector<UpdatePtr> wanted;
-  for (const UpdatePtr& u : replay) {
-    if (filter.wants(*u)) wanted.push_back(u);
-  }
-  replay.swap(wanted);
-}
-
 }  // namespace herald::hub

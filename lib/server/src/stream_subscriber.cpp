@@ -23,6 +23,8 @@ static http::SharedBytes frame_of(const hub::UpdatePtr& update) {
 }
 
 void StreamSubscriber::replay(const std::vector<hub::UpdatePtr>& updates) {
+  if (cut_ || !sink_) return;
+  metrics_.replayed.fetch_add(updates.size(), std::memory_order_relaxed);
   for (const hub::UpdatePtr& u : updates) {
     replay_bytes_ += u->frame.size();
     sink_->write(frame_of(u));

@@ -23,7 +23,7 @@ class StreamSubscriber final : public hub::Subscriber {
 
   void attach(std::shared_ptr<http::StreamSink> sink) { sink_ = std::move(sink); }
   // Queues the replay; its bytes do not count against the live budget.
-  void replay(const std::vector<hub::UpdatePtr>& updates);
+  void replay(const std::vector<hub::UpdatePtr>& updates) override;
 
   void deliver(const hub::UpdatePtr& update) override;
   void flush() override;

@@ -135,12 +135,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
                            {"shard", std::to_string(request.shard)},
                            {"token", std::string(auth::to_string(identity.source))},
                            {"replay", describe(result.replay_from)},
-                           {"replayed", std::to_string(result.replay.size())}});
-  if (!result.replay.empty()) {
-    ctx.metrics->replayed.fetch_add(result.replay.size(), std::memory_order_relaxed);
-    subscriber->replay(result.replay);
-    sink->flush();
-  }
+                           {"replay_candidates", std::to_string(result.replay_candidates)}});
 
   // A stream lives no longer than its token.
   std::optional<TokenExpiry::Clock::time_point> expires;

@@ -31,9 +31,13 @@ struct ManualShard {
 class HistoryReader final : public hub::Subscriber {
  public:
   HistoryReader() : hub::Subscriber({*hub::Selector::parse("*", nullptr)}) {}
+  void replay(const std::vector<hub::UpdatePtr>& updates) override {
+    replayed.insert(replayed.end(), updates.begin(), updates.end());
+  }
   void deliver(const hub::UpdatePtr& u) override { live.push_back(u); }
   void flush() override {}
   bool may_receive_private(const hub::Update&) const override { return true; }
+  std::vector<hub::UpdatePtr> replayed;
   std::vector<hub::UpdatePtr> live;
 };
 

@@ -87,9 +87,7 @@ void run_seed(unsigned seed) {
     c.subscriber =
         std::make_shared<StreamSubscriber>(std::move(selectors), c.claims, 1 << 30, io, metrics);
     c.subscriber->attach(c.sink);
-    auto result = hub.subscribe(0, *c.subscriber, last_event_id);
-    c.subscriber->replay(result.replay);
-    c.sink->flush();
+    hub.subscribe(0, *c.subscriber, last_event_id);  // the replay comes when the shard runs
     clients.push_back(std::move(c));
   };
   auto publish = [&](int i) {

@@ -24,9 +24,10 @@ struct RegistryTest : ::testing::Test {
   // Everything in history after `last_event_id` ("earliest": all of it).
   std::vector<hub::UpdatePtr> history_after(const std::string& last_event_id) {
     HistoryReader reader;
-    auto result = hub.subscribe(0, reader, last_event_id);
+    hub.subscribe(0, reader, last_event_id);
+    shard.run();  // the replay is handed over on the shard
     hub.unsubscribe(0, reader);
-    return result.replay;
+    return reader.replayed;
   }
 };
 

@@ -7,6 +7,7 @@
 #include <future>
 
 #include "herald/hub/hub.hpp"
+#include "herald/hub/replay_queue.hpp"
 #include "herald/store/memory_history.hpp"
 
 namespace herald::hub {
@@ -36,10 +37,23 @@ class Recorder : public Subscriber {
           v.push_back(*Selector::parse(selector, &error));
           return v;
         }()) {}
-  void deliver(const UpdatePtr& u) override { ids.push_back(u->id); }
+  void replay(const std::vector<UpdatePtr>& updates) override {
+    for (const UpdatePtr& u : updates) {
+      replayed.push_back(u->id);
+      both.push_back(u->id);
+    }
+    ++replays;
+  }
+  void deliver(const UpdatePtr& u) override {
+    ids.push_back(u->id);
+    both.push_back(u->id);
+  }
   void flush() override { ++flushes; }
   bool may_receive_private(const Update&) const override { return false; }
-  std::vector<std::string> ids;
+  std::vector<std::string> replayed;  // what replay() got
+  std::vector<std::string> ids;       // what deliver() got (live)
+  std::vector<std::string> both;      // both, in the order they came
+  int replays = 0;
   int flushes = 0;
 };
 
@@ -81,12 +95,12 @@ TEST_F(HubTest, ReplayAndLiveMeetWithoutGapOrDuplicate) {
   Recorder s("t");
   SubscribeResult r = hub.subscribe(0, s, "1");
   EXPECT_EQ(r.replay_from, ReplayFrom::after_id);
-  ASSERT_EQ(r.replay.size(), 2u);
-  EXPECT_EQ(r.replay[0]->id, "2");
   EXPECT_EQ(r.newest, "3");
   hub.publish(make("4", "t"));
   shard0.run();
+  EXPECT_EQ(s.replayed, (std::vector<std::string>{"2", "3"}));
   EXPECT_EQ(s.ids, (std::vector<std::string>{"4"}));  // 2 and 3 only through the replay
+  EXPECT_EQ(s.both, (std::vector<std::string>{"2", "3", "4"}));
 }
 
 TEST_F(HubTest, ReplayKeepsOnlyWhatTheSubscriberWouldHaveReceived) {
@@ -95,10 +109,9 @@ TEST_F(HubTest, ReplayKeepsOnlyWhatTheSubscriberWouldHaveReceived) {
   hub.publish(make("3", "t", /*is_private=*/true));
   hub.publish(make("4", "t"));
   Recorder s("t");
-  SubscribeResult r = hub.subscribe(0, s, "earliest");
-  ASSERT_EQ(r.replay.size(), 2u);
-  EXPECT_EQ(r.replay[0]->id, "1");
-  EXPECT_EQ(r.replay[1]->id, "4");
+  hub.subscribe(0, s, "earliest");
+  shard0.run();
+  EXPECT_EQ(s.replayed, (std::vector<std::string>{"1", "4"}));
 }
 
 TEST_F(HubTest, RepeatedIdIsKeptAndDeliveredAndResumesAfterItsFirstOccurrence) {
@@ -111,10 +124,9 @@ TEST_F(HubTest, RepeatedIdIsKeptAndDeliveredAndResumesAfterItsFirstOccurrence) {
   EXPECT_EQ(s.ids, (std::vector<std::string>{"1", "2", "1"}));
   EXPECT_EQ(hub.published(), 3u);
   Recorder late("t");
-  SubscribeResult r = hub.subscribe(0, late, "1");
-  ASSERT_EQ(r.replay.size(), 2u);
-  EXPECT_EQ(r.replay[0]->id, "2");
-  EXPECT_EQ(r.replay[1]->id, "1");
+  hub.subscribe(0, late, "1");
+  shard0.run();
+  EXPECT_EQ(late.replayed, (std::vector<std::string>{"2", "1"}));
 }
 
 TEST_F(HubTest, UnsubscribedSubscriberIsNeverCalledAgain) {
@@ -150,13 +162,13 @@ class PublishesWhileFiltered : public Recorder {
 TEST_F(HubTest, ReplayIsFilteredWithoutHoldingTheHubLock) {
   hub.publish(make("1", "t", /*is_private=*/true));
   PublishesWhileFiltered s(hub);
-  SubscribeResult r = hub.subscribe(0, s, "earliest");
+  hub.subscribe(0, s, "earliest");
+  shard0.run();  // filters the replay, whose filter publishes from another thread
   s.publishing.wait();
   EXPECT_TRUE(s.publish_completed) << "a publish waited for a subscriber's replay filter";
-  // The update published during the filtering is live, not part of the replay.
-  ASSERT_EQ(r.replay.size(), 1u);
-  EXPECT_EQ(r.replay[0]->id, "1");
   shard0.run();
+  // The update published during the filtering is live, not part of the replay.
+  EXPECT_EQ(s.replayed, (std::vector<std::string>{"1"}));
   EXPECT_EQ(s.ids, (std::vector<std::string>{"live"}));
 }
 
@@ -165,9 +177,89 @@ TEST_F(HubTest, ReplayMatchesEachDistinctTopicOnceAndKeepsOrder) {
     hub.publish(make(std::to_string(i), i % 2 == 0 ? "t" : "u"));
   Recorder s("t");
   SubscribeResult r = hub.subscribe(0, s, "earliest");
-  ASSERT_EQ(r.replay.size(), 25u);
-  for (std::size_t i = 0; i < r.replay.size(); ++i)
-    EXPECT_EQ(r.replay[i]->id, std::to_string(2 * i));
+  EXPECT_EQ(r.replay_candidates, 50u);
+  shard0.run();
+  ASSERT_EQ(s.replayed.size(), 25u);
+  for (std::size_t i = 0; i < s.replayed.size(); ++i)
+    EXPECT_EQ(s.replayed[i], std::to_string(2 * i));
+}
+
+// A replay longer than one slice: the shard runs other work between its slices (the drain
+// of a live publish here), and the live update reaches the subscriber after the replay.
+struct SlicedReplayTest : ::testing::Test {
+  static constexpr std::size_t held = 3 * ReplayQueue::kSliceEntries + 10;
+  ManualShard shard;
+  Hub hub{std::make_unique<store::MemoryHistory>(store::HistoryLimits{100000, 1 << 28}),
+          {shard.post()}};
+  SlicedReplayTest() {
+    for (std::size_t i = 0; i < held; ++i)
+      hub.publish(make(std::to_string(i), "t"));
+    shard.run();
+  }
+  void run_one() {
+    auto fn = std::move(shard.work.front());
+    shard.work.pop_front();
+    fn();
+  }
+};
+
+TEST_F(SlicedReplayTest, LiveUpdatesWaitBehindTheReplayInOrder) {
+  Recorder s("t");
+  hub.subscribe(0, s, "earliest");
+  run_one();  // the first slice
+  EXPECT_EQ(s.replays, 0) << "one slice does not finish this replay";
+  hub.publish(make("live", "t"));
+  shard.run();
+  ASSERT_EQ(s.both.size(), held + 1);
+  EXPECT_EQ(s.both.front(), "0");
+  EXPECT_EQ(s.both[held - 1], std::to_string(held - 1));
+  EXPECT_EQ(s.both.back(), "live") << "live after the whole replay";
+  EXPECT_EQ(s.ids, (std::vector<std::string>{"live"}));
+  EXPECT_EQ(s.replays, 1);
+  EXPECT_GE(s.flushes, 1);
+}
+
+TEST_F(SlicedReplayTest, AShortResumeIsNotStuckBehindALongOne) {
+  Recorder everything("t"), recent("t");
+  hub.subscribe(0, everything, "earliest");
+  hub.subscribe(0, recent, std::to_string(held - 3));
+  run_one();  // a slice of the long one
+  run_one();  // the short one, whole
+  EXPECT_EQ(recent.replayed.size(), 2u);
+  EXPECT_EQ(everything.replays, 0);
+  shard.run();
+  EXPECT_EQ(everything.replayed.size(), held);
+}
+
+TEST_F(SlicedReplayTest, ASubscriberThatLeavesMidReplayIsNeverCalledAgain) {
+  Recorder s("t");
+  hub.subscribe(0, s, "earliest");
+  run_one();
+  hub.publish(make("live", "t"));  // held for it until the replay is done
+  hub.unsubscribe(0, s);
+  shard.run();
+  EXPECT_TRUE(s.both.empty());
+  EXPECT_EQ(s.replays, 0);
+}
+
+// Taking a snapshot costs the hub's lock one step per segment: a publish made while a
+// resume is being read does not change what that resume reads.
+TEST_F(SlicedReplayTest, AReplayReadsTheHistoryOfItsSubscribeMomentAsPublishesEvict) {
+  Hub small{std::make_unique<store::MemoryHistory>(store::HistoryLimits{300, 1 << 28}),
+            {shard.post()}};
+  for (int i = 0; i < 300; ++i)
+    small.publish(make("old" + std::to_string(i), "t"));
+  shard.run();
+  Recorder s("t");
+  small.subscribe(0, s, "earliest");
+  for (int i = 0; i < 300; ++i)  // evicts every update the snapshot holds
+    small.publish(make("new" + std::to_string(i), "t"));
+  shard.run();
+  ASSERT_EQ(s.replayed.size(), 300u);
+  EXPECT_EQ(s.replayed.front(), "old0");
+  EXPECT_EQ(s.replayed.back(), "old299");
+  ASSERT_EQ(s.ids.size(), 300u);
+  EXPECT_EQ(s.ids.front(), "new0");
 }
 
 }  // namespace

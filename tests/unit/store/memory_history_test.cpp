@@ -22,6 +22,19 @@ hub::UpdatePtr append(MemoryHistory& h, const std::string& id, std::size_t frame
   return u;
 }
 
+// What a snapshot of `h` holds, as the hub's replay reads it (evicted entries skipped).
+hub::ReplayFrom replay(const MemoryHistory& h, std::string_view last_event_id,
+                       std::vector<hub::UpdatePtr>& out) {
+  hub::ReplaySnapshot snapshot;
+  hub::ReplayFrom from = h.replay(last_event_id, snapshot);
+  for (const hub::ReplaySnapshot::Run& run : snapshot.runs()) {
+    for (const hub::UpdatePtr& u : run.updates) {
+      if (u) out.push_back(u);
+    }
+  }
+  return from;
+}
+
 std::vector<std::string> ids(const std::vector<hub::UpdatePtr>& updates) {
   std::vector<std::string> out;
   for (auto& u : updates)
@@ -31,7 +44,7 @@ std::vector<std::string> ids(const std::vector<hub::UpdatePtr>& updates) {
 
 std::vector<std::string> held(const MemoryHistory& h) {
   std::vector<hub::UpdatePtr> out;
-  h.replay("earliest", out);
+  replay(h, "earliest", out);
   return ids(out);
 }
 
@@ -40,10 +53,10 @@ TEST(MemoryHistory, ReplaysAfterAKnownId) {
   for (auto id : {"a", "b", "c", "d"})
     append(h, id);
   std::vector<hub::UpdatePtr> out;
-  EXPECT_EQ(h.replay("b", out), hub::ReplayFrom::after_id);
+  EXPECT_EQ(replay(h, "b", out), hub::ReplayFrom::after_id);
   EXPECT_EQ(ids(out), (std::vector<std::string>{"c", "d"}));
   out.clear();
-  EXPECT_EQ(h.replay("d", out), hub::ReplayFrom::after_id);
+  EXPECT_EQ(replay(h, "d", out), hub::ReplayFrom::after_id);
   EXPECT_TRUE(out.empty());
 }
 
@@ -52,13 +65,13 @@ TEST(MemoryHistory, EarliestAndUnknownReplayEverythingHeld) {
   for (auto id : {"a", "b"})
     append(h, id);
   std::vector<hub::UpdatePtr> out;
-  EXPECT_EQ(h.replay("earliest", out), hub::ReplayFrom::earliest);
+  EXPECT_EQ(replay(h, "earliest", out), hub::ReplayFrom::earliest);
   EXPECT_EQ(ids(out), (std::vector<std::string>{"a", "b"}));
   out.clear();
-  EXPECT_EQ(h.replay("never-seen", out), hub::ReplayFrom::unknown);
+  EXPECT_EQ(replay(h, "never-seen", out), hub::ReplayFrom::unknown);
   EXPECT_EQ(ids(out), (std::vector<std::string>{"a", "b"}));
   out.clear();
-  EXPECT_EQ(h.replay("", out), hub::ReplayFrom::none);
+  EXPECT_EQ(replay(h, "", out), hub::ReplayFrom::none);
   EXPECT_TRUE(out.empty());
 }
 
@@ -69,7 +82,7 @@ TEST(MemoryHistory, EvictsOldestByCountAndBytes) {
   EXPECT_EQ(held(by_count), (std::vector<std::string>{"c", "d", "e"}));
   // An evicted id is unknown now: everything held is replayed.
   std::vector<hub::UpdatePtr> out;
-  EXPECT_EQ(by_count.replay("a", out), hub::ReplayFrom::unknown);
+  EXPECT_EQ(replay(by_count, "a", out), hub::ReplayFrom::unknown);
   EXPECT_EQ(out.size(), 3u);
 
   MemoryHistory probe(limits(100, 1 << 20));
@@ -90,7 +103,7 @@ TEST(MemoryHistory, RepeatedIdsAreKeptAndResumeAfterTheEarliestOccurrence) {
   EXPECT_EQ(h.size(), 5u);
   EXPECT_EQ(h.next_seq(), 6u);
   std::vector<hub::UpdatePtr> out;
-  EXPECT_EQ(h.replay("x", out), hub::ReplayFrom::after_id);
+  EXPECT_EQ(replay(h, "x", out), hub::ReplayFrom::after_id);
   EXPECT_EQ(ids(out), (std::vector<std::string>{"b", "x", "c"}));
 }
 
@@ -99,12 +112,12 @@ TEST(MemoryHistory, ARepeatedIdWhoseFirstOccurrenceWasEvictedResumesAfterTheNext
   for (auto id : {"x", "a", "x", "b"})
     append(h, id);  // the first "x" is evicted
   std::vector<hub::UpdatePtr> out;
-  EXPECT_EQ(h.replay("x", out), hub::ReplayFrom::after_id);
+  EXPECT_EQ(replay(h, "x", out), hub::ReplayFrom::after_id);
   EXPECT_EQ(ids(out), (std::vector<std::string>{"b"}));
   append(h, "c");
   append(h, "d");  // the second "x" is evicted: unknown now
   out.clear();
-  EXPECT_EQ(h.replay("x", out), hub::ReplayFrom::unknown);
+  EXPECT_EQ(replay(h, "x", out), hub::ReplayFrom::unknown);
 }
 
 TEST(MemoryHistory, PerTopicCapKeepsQuietTopicsWhenOneIsChatty) {
@@ -118,7 +131,7 @@ TEST(MemoryHistory, PerTopicCapKeepsQuietTopicsWhenOneIsChatty) {
   EXPECT_EQ(h.size(), 5u);
   // Each update held, plus the per-topic index's two topics.
   std::vector<hub::UpdatePtr> kept;
-  h.replay("earliest", kept);
+  replay(h, "earliest", kept);
   std::size_t expected =
       MemoryHistory::index_entry_bytes("quiet") + MemoryHistory::index_entry_bytes("ticker");
   for (const hub::UpdatePtr& u : kept)
@@ -126,9 +139,9 @@ TEST(MemoryHistory, PerTopicCapKeepsQuietTopicsWhenOneIsChatty) {
   EXPECT_EQ(h.bytes(), expected);
   // A resume from an id evicted by the per-topic cap is unknown; one still held is exact.
   std::vector<hub::UpdatePtr> out;
-  EXPECT_EQ(h.replay("tick-10", out), hub::ReplayFrom::unknown);
+  EXPECT_EQ(replay(h, "tick-10", out), hub::ReplayFrom::unknown);
   out.clear();
-  EXPECT_EQ(h.replay("tick-48", out), hub::ReplayFrom::after_id);
+  EXPECT_EQ(replay(h, "tick-48", out), hub::ReplayFrom::after_id);
   EXPECT_EQ(ids(out), (std::vector<std::string>{"tick-49", "quiet-2"}));
 }
 
@@ -180,7 +193,7 @@ TEST(MemoryHistory, AgreesWithAModelUnderRandomPublishes) {
       auto first =
           std::find_if(model.begin(), model.end(), [&](const auto& m) { return m.first == probe; });
       std::vector<hub::UpdatePtr> out;
-      auto from = h.replay(probe, out);
+      auto from = replay(h, probe, out);
       if (first == model.end()) {
         ASSERT_EQ(from, hub::ReplayFrom::unknown);
       } else {
@@ -233,7 +246,7 @@ TEST(MemoryHistory, ThePerTopicIndexIsCountedAndReleased) {
   MemoryHistory h(limits(2, 1 << 20, /*per_topic=*/5));
   append(h, "a", 10, {"t1", std::string(300, 'z')});
   std::vector<hub::UpdatePtr> kept;
-  h.replay("earliest", kept);
+  replay(h, "earliest", kept);
   EXPECT_EQ(h.bytes(), MemoryHistory::held_bytes(*kept[0]) +
                            MemoryHistory::index_entry_bytes("t1") +
                            MemoryHistory::index_entry_bytes(std::string(300, 'z')));
@@ -241,10 +254,64 @@ TEST(MemoryHistory, ThePerTopicIndexIsCountedAndReleased) {
   append(h, "b", 10, {"u"});
   append(h, "c", 10, {"u"});
   kept.clear();
-  h.replay("earliest", kept);
+  replay(h, "earliest", kept);
   ASSERT_EQ(kept.size(), 2u);
   EXPECT_EQ(h.bytes(), MemoryHistory::held_bytes(*kept[0]) + MemoryHistory::held_bytes(*kept[1]) +
                            MemoryHistory::index_entry_bytes("u"));
+}
+
+// A snapshot is taken in one step per segment and read later without the hub's lock: what
+// it holds must not change as publishes evict, and evicted updates must be given back as
+// soon as no snapshot needs them.
+TEST(MemoryHistory, ASnapshotKeepsWhatItHeldWhileTheHistoryMovesOn) {
+  MemoryHistory h(limits(1000, 1 << 28));
+  std::vector<std::weak_ptr<const hub::Update>> first;
+  for (int i = 0; i < 1000; ++i)
+    first.push_back(append(h, "old" + std::to_string(i)));
+  hub::ReplaySnapshot snapshot;
+  h.replay("earliest", snapshot);
+  EXPECT_EQ(snapshot.entries(), 1000u);
+  EXPECT_LE(snapshot.runs().size(), 1000u / 256 + 2) << "one run per segment, not per update";
+  for (int i = 0; i < 1000; ++i)
+    append(h, "new" + std::to_string(i));  // evicts all of the snapshot's updates
+  EXPECT_EQ(held(h).front(), "new0");
+
+  std::vector<std::string> read;
+  for (const auto& run : snapshot.runs()) {
+    for (const auto& u : run.updates)
+      read.push_back(u->id);
+  }
+  ASSERT_EQ(read.size(), 1000u);
+  EXPECT_EQ(read.front(), "old0");
+  EXPECT_EQ(read.back(), "old999");
+  EXPECT_FALSE(first.front().expired()) << "the snapshot still needs it";
+  snapshot = hub::ReplaySnapshot();
+  for (const auto& weak : first)
+    ASSERT_TRUE(weak.expired()) << "evicted and no longer read: given back";
+}
+
+TEST(MemoryHistory, AnEvictedUpdateIsGivenBackAtOnceWithoutSnapshots) {
+  MemoryHistory h(limits(3, 1 << 20));
+  std::weak_ptr<const hub::Update> oldest = append(h, "a");
+  for (auto id : {"b", "c", "d"})
+    append(h, id);
+  EXPECT_TRUE(oldest.expired()) << "not kept until its whole segment goes";
+}
+
+TEST(MemoryHistory, PerTopicEvictionFromTheMiddleDoesNotChangeATakenSnapshot) {
+  MemoryHistory h(limits(100, 1 << 20, /*per_topic=*/1));
+  append(h, "a", 10, {"t"});
+  append(h, "b", 10, {"u"});
+  hub::ReplaySnapshot snapshot;
+  h.replay("earliest", snapshot);
+  append(h, "c", 10, {"t"});  // evicts "a" from the middle of the ring
+  EXPECT_EQ(held(h), (std::vector<std::string>{"b", "c"}));
+  std::vector<std::string> read;
+  for (const auto& run : snapshot.runs()) {
+    for (const auto& u : run.updates)
+      if (u) read.push_back(u->id);
+  }
+  EXPECT_EQ(read, (std::vector<std::string>{"a", "b"}));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "herald/hub/fanout.hpp"
 #include "herald/hub/history.hpp"
+#include "herald/hub/replay_queue.hpp"
 #include "herald/hub/update.hpp"
 
 namespace herald::hub {
@@ -23,7 +24,7 @@ using ShardPost = std::function<void(std::function<void()>)>;
 
 struct SubscribeResult {
   ReplayFrom replay_from = ReplayFrom::none;
-  std::vector<UpdatePtr> replay;      // what the subscriber missed, oldest first
+  std::size_t replay_candidates = 0;  // history entries its replay is filtered from
   std::optional<std::string> newest;  // the newest id in history at subscribe time
 };
 
@@ -37,8 +38,9 @@ class Hub {
   // shard, in one order for all shards.
   void publish(std::shared_ptr<Update> update);
 
-  // On shard `shard`'s thread: registers `s` and returns what it must replay first.
-  // Live updates already published are skipped for it (they are in the replay).
+  // On shard `shard`'s thread: registers `s`. A resuming subscriber gets its replay later
+  // on that thread (Subscriber::replay, filtered a slice at a time, see ReplayQueue), and
+  // its live updates only after it: no gap, no duplicate.
   SubscribeResult subscribe(std::size_t shard, Subscriber& s, std::string_view last_event_id);
   // On shard `shard`'s thread. After it returns, `s` is never called again.
   void unsubscribe(std::size_t shard, Subscriber& s);
@@ -64,6 +66,8 @@ class Hub {
   struct Shard {
     ShardPost post;
     Fanout fanout;
+    ReplayQueue replays;              // the shard thread's
+    bool replay_posted = false;       // the shard thread's: a slice is posted
     std::vector<UpdatePtr> inbox;     // guarded by Hub::mutex_
     std::vector<UpdatePtr> draining;  // the shard thread's; swapped with inbox, reused
     bool drain_posted = false;        // guarded by Hub::mutex_
@@ -73,6 +77,7 @@ class Hub {
     std::atomic<std::size_t> selectors{0};
   };
   void drain(Shard& shard);
+  void schedule_replay(Shard& shard);
   static void publish_counts(Shard& shard);
 
   mutable std::mutex mutex_;  // orders appends and inbox pushes; never held per subscriber

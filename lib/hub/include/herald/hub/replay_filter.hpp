@@ -5,7 +5,6 @@
 // resume costs distinct topics x selectors, not updates x selectors.
 #include <string_view>
 #include <unordered_map>
-#include <vector>
 
 #include "herald/hub/subscriber.hpp"
 #include "herald/hub/update.hpp"
@@ -17,7 +16,7 @@ class ReplayFilter {
   explicit ReplayFilter(const Subscriber& subscriber) : subscriber_(subscriber) {}
 
   // Whether the subscriber wants `update`. The update must outlive the filter: the memo
-  // keys view its topics.
+  // keys view its topics (a ReplaySnapshot keeps them alive).
   bool wants(const Update& update);
 
  private:
@@ -26,8 +25,5 @@ class ReplayFilter {
   const Subscriber& subscriber_;
   std::unordered_map<std::string_view, bool> topics_;  // topic -> any selector matches
 };
-
-// Erases from `replay` what `subscriber` would not have received live; keeps the order.
-void keep_wanted(const Subscriber& subscriber, std::vector<UpdatePtr>& replay);
 
 }  // namespace herald::hub

@@ -18,6 +18,9 @@ class Subscriber {
 
   const std::vector<Selector>& selectors() const { return selectors_; }
 
+  // Queues what history holds for a resuming subscriber, oldest first, before any live
+  // update (no write yet). Called once, only when the subscriber resumed.
+  virtual void replay(const std::vector<UpdatePtr>& updates) = 0;
   // Queues an update (no write yet). Must not unsubscribe synchronously.
   virtual void deliver(const UpdatePtr& update) = 0;
   // Writes what deliver() queued: called once per subscriber per batch of updates.
@@ -27,10 +30,13 @@ class Subscriber {
 
  private:
   friend class Fanout;
+  friend class ReplayQueue;
   std::vector<Selector> selectors_;
   std::vector<std::uint32_t> slots_;  // index in each selector's subscriber list
   std::uint64_t seen_seq_ = 0;        // updates with seq <= this are skipped (dedup/replay)
   bool touched_ = false;              // queued something in the current batch
+  bool replay_pending_ = false;       // its replay is being filtered: live updates wait
+  std::vector<UpdatePtr> held_;       // live updates that arrived meanwhile
 };
 
 }  // namespace herald::hub
