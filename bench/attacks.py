@@ -95,16 +95,19 @@ def templates(who, n=30):
     return [f"{{scheme}}:{{+rest}}/a{who}-{i}/{{id}}" for i in range(n)]
 
 
+END_TOPIC = "https://example.com/held-end"
+
+
 def heavy_templates(k):
     # 3 x 16 variables + 1 <= 64, ~2.5 KB <= 4 KiB: the most the default limits allow,
     # with expressions at both ends so no literal head or tail rejects a topic cheaply.
     # They match none of the held topics: what is measured is the matching, not the
     # writing of a replay (any subscriber may ask for everything history holds). The last
-    # selector matches one held event, so the attacker can wait for its replay to come
-    # (it comes once the whole history was filtered): leaving earlier would spare the hub
-    # the work.
+    # selector matches the event published after all the held ones, so the attacker can
+    # wait until its replay has been filtered to the end: leaving earlier would spare the
+    # hub the work.
     return [f"{{v0}}{'q' * 700}" + "".join(f"-{k}{j}-{{w{i}}}" for i in range(15))
-            for j in range(3)] + ["https://example.com/held/{n}/x", "https://example.com/held/0"]
+            for j in range(3)] + ["https://example.com/held/{n}/x", END_TOPIC]
 
 
 def wait_for(sock, marker, limit=1 << 20):
@@ -238,6 +241,9 @@ def main():
             s.close()
 
         preload_history(port, 10000)
+        end = http.client.HTTPConnection(HOST, port, timeout=30)
+        publish(end, END_TOPIC, "end")
+        end.close()
         over_limit = [f"{{v0}}{'z' * 480}{{v1}}-{i}" for i in range(28)]  # ~14 KB of selectors
         status, sock = subscribe_head(port, over_limit, "earliest")
         sock.close()
@@ -246,7 +252,7 @@ def main():
         def resume(n):
             status, sock = subscribe_head(port, heavy_templates(n), "earliest")
             if status == 200:
-                wait_for(sock, b"data: h0\n")
+                wait_for(sock, b"data: end\n")
             sock.close()
             if status != 200:
                 raise OSError(f"resume answered {status}")

@@ -17,7 +17,8 @@ class QueueingSubscriber final : public Subscriber {
   explicit QueueingSubscriber(std::vector<Selector> s) : Subscriber(std::move(s)) {
     queue_.reserve(64);
   }
-  void replay(const std::vector<UpdatePtr>&) override {}
+  void replay(const UpdatePtr&) override {}
+  bool has_replay_room() const override { return true; }
   void deliver(const UpdatePtr& u) override { queue_.push_back(u); }
   void flush() override { queue_.clear(); }  // what a completed write does
   bool may_receive_private(const Update&) const override { return false; }

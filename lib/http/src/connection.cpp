@@ -366,6 +366,7 @@ void Connection::on_stream_written(error_code ec) {
     return;
   }
   if (!queue_.empty() || ending_) flush();
+  if (on_proceed_) on_proceed_();
 }
 
 void Connection::end() {
@@ -483,6 +484,7 @@ void Connection::close_now(std::string_view reason) {
   read_.reset();
   if (linked) shard_.unlink(*this);
   shard_.shared().connections.fetch_sub(1, std::memory_order_relaxed);
+  on_proceed_ = nullptr;  // it may reference what on_close_ is about to release
   if (auto callback = std::move(on_close_)) {
     on_close_ = nullptr;
     callback();

@@ -47,6 +47,7 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   void abort() override { close_now("aborted by the server"); }
   bool closed() const override { return state_ == State::closed; }
   void on_close(std::function<void()> callback) override { on_close_ = std::move(callback); }
+  void on_proceed(std::function<void()> callback) override { on_proceed_ = std::move(callback); }
   std::size_t shard() const override;
   std::uint64_t id() const override { return id_; }
 
@@ -121,6 +122,7 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   bool terminator_sent_ = false;
   bool wrote_since_keepalive_ = false;
   std::function<void()> on_close_;
+  std::function<void()> on_proceed_;
 };
 
 }  // namespace herald::http

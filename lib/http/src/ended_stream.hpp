@@ -28,6 +28,7 @@ class EndedStream final : public StreamSink {
   void on_close(std::function<void()> callback) override {
     if (callback) boost::asio::post(io_, std::move(callback));
   }
+  void on_proceed(std::function<void()>) override {}  // closed: never called
   std::size_t shard() const override { return shard_; }
   std::uint64_t id() const override { return id_; }
 

@@ -94,13 +94,8 @@ void Fanout::offer(Subscriber& s, const UpdatePtr& update) {
   if (s.seen_seq_ >= update->seq) return;  // already had it (replay or another topic)
   s.seen_seq_ = update->seq;
   if (update->is_private && !s.may_receive_private(*update)) return;
-  ++delivered_;
-  if (s.replay_pending_) {
-    // Its replay is still being filtered: live updates wait behind it, in order.
-    s.held_.push_back(update);
-    return;
-  }
   s.deliver(update);
+  ++delivered_;
   if (!s.touched_) {
     s.touched_ = true;
     touched_.push_back(&s);

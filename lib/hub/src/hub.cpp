@@ -5,7 +5,7 @@ namespace herald::hub {
 Hub::Hub(std::unique_ptr<History> history, std::vector<ShardPost> shards)
     : history_(std::move(history)) {
   for (auto& post : shards) {
-    auto shard = std::make_unique<Shard>();
+    auto shard = std::make_unique<Shard>(*this);
     shard->post = std::move(post);
     shards_.push_back(std::move(shard));
   }
@@ -39,6 +39,7 @@ void Hub::drain(Shard& shard) {
   std::uint64_t delivered = 0;
   for (const UpdatePtr& update : batch)
     delivered += shard.fanout.dispatch(update);
+  if (!batch.empty()) shard.dispatched_seq = batch.back()->seq;
   shard.fanout.flush();
   shard.delivered.fetch_add(delivered, std::memory_order_relaxed);  // once per batch
   batch.clear();  // keeps its capacity: the next swap hands it back to the inbox
@@ -46,31 +47,37 @@ void Hub::drain(Shard& shard) {
 
 SubscribeResult Hub::subscribe(std::size_t shard, Subscriber& s, std::string_view last_event_id) {
   SubscribeResult result;
-  ReplaySnapshot snapshot;
+  ResumePoint resume;
   std::uint64_t seen_seq = 0;
   {
-    // Only the snapshot is taken under the lock, and it costs one step per history
-    // segment: every publisher and every shard's drain waits on this lock.
     std::lock_guard lock(mutex_);
-    result.replay_from = history_->replay(last_event_id, snapshot);
+    resume = history_->resume_point(last_event_id);
     result.newest = history_->newest_id();
     seen_seq = history_->next_seq() - 1;
   }
-  // The fan-out belongs to this shard's thread, and updates published after the snapshot
-  // reach it later on this same thread: registering at the snapshot's seq keeps replay and
-  // live delivery seamless, with no gap and no duplicate.
+  result.replay_from = resume.from;
   Shard& sh = *shards_[shard];
-  sh.fanout.add(s, seen_seq);
-  publish_counts(sh);
-  // History holds every topic: the replay keeps what this subscriber would have received
-  // live. The matching is this subscriber's own cost, paid on its shard, without the
-  // hub's lock, in slices between the shard's other work.
-  result.replay_candidates = snapshot.entries();
-  if (result.replay_from != ReplayFrom::none) {
-    sh.replays.add(s, std::move(snapshot));
-    schedule_replay(sh);
+  if (resume.from == ReplayFrom::none) {
+    // The fan-out belongs to this shard's thread, and updates published after seen_seq
+    // reach it later on this same thread: registering at seen_seq misses none of them.
+    go_live(sh, s, seen_seq);
+    return result;
   }
+  // History holds every topic: the replay keeps what this subscriber would have received
+  // live. The matching is this subscriber's own cost, paid on its shard in slices.
+  sh.replays.add(s, resume.after_seq);
+  schedule_replay(sh);
   return result;
+}
+
+void Hub::go_live(Shard& shard, Subscriber& s, std::uint64_t seen_seq) {
+  shard.fanout.add(s, seen_seq);
+  publish_counts(shard);
+}
+
+void Hub::replay_room(std::size_t shard, Subscriber& s) {
+  Shard& sh = *shards_[shard];
+  if (sh.replays.room(s)) schedule_replay(sh);
 }
 
 void Hub::schedule_replay(Shard& shard) {
@@ -78,14 +85,20 @@ void Hub::schedule_replay(Shard& shard) {
   shard.replay_posted = true;
   shard.post([this, s = &shard] {
     s->replay_posted = false;
-    if (s->replays.run_slice()) schedule_replay(*s);
+    if (s->replays.run_slice(s->dispatched_seq)) schedule_replay(*s);
   });
 }
 
+std::uint64_t Hub::read_history(std::uint64_t after_seq, std::uint64_t up_to_seq, std::size_t max,
+                                std::vector<UpdatePtr>& out) const {
+  std::lock_guard lock(mutex_);
+  return history_->read(after_seq, up_to_seq, max, out);
+}
+
 void Hub::unsubscribe(std::size_t shard, Subscriber& s) {
-  shards_[shard]->replays.remove(s);
-  shards_[shard]->fanout.remove(s);
-  publish_counts(*shards_[shard]);
+  Shard& sh = *shards_[shard];
+  if (!sh.replays.remove(s)) sh.fanout.remove(s);  // a replaying one is not in the fan-out yet
+  publish_counts(sh);
 }
 
 void Hub::publish_counts(Shard& shard) {

@@ -2,60 +2,64 @@
 
 #include <algorithm>
 
+#include "herald/hub/replay_filter.hpp"
+
 namespace herald::hub {
 
-void ReplayQueue::add(Subscriber& s, ReplaySnapshot snapshot) {
-  s.replay_pending_ = true;
-  jobs_.push_back(std::make_unique<Job>(s, std::move(snapshot)));
+void ReplayQueue::add(Subscriber& s, std::uint64_t after_seq) {
+  s.replay_state_ = Subscriber::ReplayState::ready;
+  s.replay_cursor_ = after_seq;
+  ready_.push_back(&s);
 }
 
-void ReplayQueue::remove(Subscriber& s) {
-  if (!s.replay_pending_) return;
-  std::erase_if(jobs_, [&s](const std::unique_ptr<Job>& job) { return &job->subscriber == &s; });
-  s.replay_pending_ = false;
-  s.held_.clear();
+bool ReplayQueue::remove(Subscriber& s) {
+  if (s.replay_state_ == Subscriber::ReplayState::none) return false;
+  if (s.replay_state_ == Subscriber::ReplayState::ready) std::erase(ready_, &s);
+  s.replay_state_ = Subscriber::ReplayState::none;
+  return true;
 }
 
-bool ReplayQueue::read(Job& job, std::size_t budget) {
-  const std::vector<ReplaySnapshot::Run>& runs = job.snapshot.runs();
-  while (budget > 0 && job.run < runs.size()) {
-    std::span<const UpdatePtr> updates = runs[job.run].updates;
-    const std::size_t end = std::min(updates.size(), job.offset + budget);
-    for (std::size_t i = job.offset; i < end; ++i) {
-      const UpdatePtr& u = updates[i];
-      if (u && job.filter.wants(*u)) job.wanted.push_back(u);
-    }
-    budget -= end - job.offset;
-    job.offset = end;
-    if (job.offset == updates.size()) {
-      ++job.run;
-      job.offset = 0;
+bool ReplayQueue::room(Subscriber& s) {
+  if (s.replay_state_ != Subscriber::ReplayState::waiting_for_room) return false;
+  s.replay_state_ = Subscriber::ReplayState::ready;
+  ready_.push_back(&s);
+  return true;
+}
+
+bool ReplayQueue::run_slice(std::uint64_t dispatched_seq) {
+  if (ready_.empty()) return false;
+  Subscriber& s = *ready_.front();
+  ready_.pop_front();
+  bool room = true;
+  if (s.replay_cursor_ < dispatched_seq) {
+    slice_.clear();
+    const std::uint64_t reached = read_(s.replay_cursor_, dispatched_seq, kSliceEntries, slice_);
+    s.replay_cursor_ = reached;
+    // Matched per slice: a memo kept across slices would view updates history may have let
+    // go of since.
+    ReplayFilter filter(s);
+    for (const UpdatePtr& u : slice_) {
+      if (!filter.wants(*u)) continue;
+      if (!s.has_replay_room()) {
+        s.replay_cursor_ = u->seq - 1;  // read on from here when its stream has drained
+        room = false;
+        break;
+      }
+      s.replay(u);
     }
   }
-  return job.run == runs.size();
-}
-
-void ReplayQueue::hand_over(Job& job) {
-  Subscriber& s = job.subscriber;
-  s.replay_pending_ = false;
-  s.replay(job.wanted);
-  std::vector<UpdatePtr> held;
-  held.swap(s.held_);
-  for (const UpdatePtr& u : held)
-    s.deliver(u);
-  s.flush();
-}
-
-bool ReplayQueue::run_slice() {
-  if (jobs_.empty()) return false;
-  std::unique_ptr<Job> job = std::move(jobs_.front());
-  jobs_.pop_front();
-  if (read(*job, kSliceEntries)) {
-    hand_over(*job);
+  if (s.replay_cursor_ >= dispatched_seq) {
+    // Caught up: what the shard dispatches from now on reaches it live.
+    s.replay_state_ = Subscriber::ReplayState::none;
+    go_live_(s, s.replay_cursor_);
+  } else if (room && s.has_replay_room()) {
+    ready_.push_back(&s);
   } else {
-    jobs_.push_back(std::move(job));
+    s.replay_state_ = Subscriber::ReplayState::waiting_for_room;
   }
-  return !jobs_.empty();
+  s.flush();
+  slice_.clear();
+  return !ready_.empty();
 }
 
 }  // namespace herald::hub

@@ -1,5 +1,7 @@
 #include "stream_subscriber.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 #include "herald/auth/authorize.hpp"
@@ -22,13 +24,20 @@ static http::SharedBytes frame_of(const hub::UpdatePtr& update) {
   return {update, update->frame};
 }
 
-void StreamSubscriber::replay(const std::vector<hub::UpdatePtr>& updates) {
+void StreamSubscriber::replay(const hub::UpdatePtr& update) {
   if (cut_ || !sink_) return;
-  metrics_.replayed.fetch_add(updates.size(), std::memory_order_relaxed);
-  for (const hub::UpdatePtr& u : updates) {
-    replay_bytes_ += u->frame.size();
-    sink_->write(frame_of(u));
-  }
+  metrics_.replayed.fetch_add(1, std::memory_order_relaxed);
+  replay_bytes_ += update->frame.size();
+  replay_unflushed_ += update->frame.size();
+  sink_->write(frame_of(update));
+}
+
+bool StreamSubscriber::has_replay_room() const {
+  // queued_bytes() counts what waits behind a write in flight (this replay's unflushed
+  // bytes included); with none in flight it says 0, and what was replayed since the last
+  // flush is what will be written next.
+  return !cut_ && sink_ && !sink_->closed() &&
+         std::max(sink_->queued_bytes(), replay_unflushed_) < byte_budget_;
 }
 
 void StreamSubscriber::deliver(const hub::UpdatePtr& update) {
@@ -49,6 +58,7 @@ void StreamSubscriber::deliver(const hub::UpdatePtr& update) {
 }
 
 void StreamSubscriber::flush() {
+  replay_unflushed_ = 0;
   if (!cut_ && sink_) sink_->flush();
 }
 

@@ -22,8 +22,11 @@ class StreamSubscriber final : public hub::Subscriber {
                    std::size_t byte_budget, boost::asio::io_context& io, Metrics& metrics);
 
   void attach(std::shared_ptr<http::StreamSink> sink) { sink_ = std::move(sink); }
-  // Queues the replay; its bytes do not count against the live budget.
-  void replay(const std::vector<hub::UpdatePtr>& updates) override;
+  // Queues a replayed update; the replay's bytes do not count against the live budget.
+  void replay(const hub::UpdatePtr& update) override;
+  // Room while what waits to be written (behind the write in flight, or since the last
+  // flush) is under the budget.
+  bool has_replay_room() const override;
 
   void deliver(const hub::UpdatePtr& update) override;
   void flush() override;
@@ -36,6 +39,7 @@ class StreamSubscriber final : public hub::Subscriber {
   std::shared_ptr<const auth::Claims> claims_;
   std::size_t byte_budget_;
   std::size_t replay_bytes_ = 0;
+  std::size_t replay_unflushed_ = 0;  // replayed since the last flush
   boost::asio::io_context& io_;
   Metrics& metrics_;
   std::uint64_t id_ = 0;

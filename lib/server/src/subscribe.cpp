@@ -131,11 +131,15 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   if (result.newest) headers.push_back({"Last-Event-ID", *result.newest});
   auto sink = exchange.open_stream("text/event-stream", std::move(headers));
   subscriber->attach(sink);
+  // A replay stops at the subscriber's budget and goes on as its stream drains. The sink
+  // calls this only while open, and the subscriber lives until the sink's close callback.
+  sink->on_proceed([hub = ctx.hub, shard = request.shard, s = subscriber.get()] {
+    hub->replay_room(shard, *s);
+  });
   log::info("subscribed", {{"conn", std::to_string(request.connection_id)},
                            {"shard", std::to_string(request.shard)},
                            {"token", std::string(auth::to_string(identity.source))},
-                           {"replay", describe(result.replay_from)},
-                           {"replay_candidates", std::to_string(result.replay_candidates)}});
+                           {"replay", describe(result.replay_from)}});
 
   // A stream lives no longer than its token.
   std::optional<TokenExpiry::Clock::time_point> expires;

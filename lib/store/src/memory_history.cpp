@@ -41,53 +41,12 @@ std::size_t MemoryHistory::index_entry_bytes(const std::string& topic) {
 
 MemoryHistory::MemoryHistory(HistoryLimits limits) : limits_(limits) {}
 
-std::uint64_t MemoryHistory::seq_at(std::size_t i) const {
-  const std::size_t slot = front_ + i;
-  return segments_[slot / Segment::capacity]->seqs[slot % Segment::capacity];
-}
-
-const hub::UpdatePtr& MemoryHistory::update_at(std::size_t i) const {
-  const std::size_t slot = front_ + i;
-  return segments_[slot / Segment::capacity]->updates[slot % Segment::capacity];
-}
-
-hub::UpdatePtr& MemoryHistory::writable_update_at(std::size_t i) {
-  const std::size_t slot = front_ + i;
-  std::shared_ptr<Segment>& segment = segments_[slot / Segment::capacity];
-  // Snapshots are taken under the hub's lock, which the caller holds: a use count of 1
-  // cannot grow meanwhile, so only a shared segment is copied.
-  if (segment.use_count() > 1) segment = std::make_shared<Segment>(*segment);
-  return segment->updates[slot % Segment::capacity];
-}
-
-void MemoryHistory::push_slot(std::uint64_t seq, const hub::UpdatePtr& update) {
-  const std::size_t slot = front_ + ring_slots_;
-  if (slot == segments_.size() * Segment::capacity)
-    segments_.push_back(std::make_shared<Segment>());
-  // Past the end of every snapshot taken so far: no reader looks at this slot.
-  Segment& segment = *segments_[slot / Segment::capacity];
-  segment.seqs[slot % Segment::capacity] = seq;
-  segment.updates[slot % Segment::capacity] = update;
-  ++ring_slots_;
-}
-
-void MemoryHistory::pop_front_slot() {
-  // Released now (not with its segment): an evicted update's memory is given back at once
-  // unless a snapshot being read still needs it.
-  if (update_at(0)) writable_update_at(0).reset();
-  --ring_slots_;
-  if (++front_ == Segment::capacity || ring_slots_ == 0) {
-    segments_.pop_front();
-    front_ = 0;
-  }
-}
-
 void MemoryHistory::append(const hub::UpdatePtr& update) {
   // The hub stamped update->seq with next_seq(). A history of size 0 still numbers
   // updates, so live delivery can order and deduplicate them.
   ++next_seq_;
   if (limits_.max_events == 0) return;
-  push_slot(update->seq, update);
+  ring_.push_back({update->seq, update});
   ++live_;
   bytes_ += held_bytes(*update);
   by_id_.emplace(update->id, update->seq);
@@ -133,85 +92,77 @@ void MemoryHistory::forget(const hub::Update& update) {
 }
 
 void MemoryHistory::evict_oldest() {
-  while (!update_at(0))
-    pop_front_slot();
-  forget(*update_at(0));
-  pop_front_slot();
+  while (!ring_.front().update)
+    ring_.pop_front();
+  forget(*ring_.front().update);
+  ring_.pop_front();
 }
 
 void MemoryHistory::evict_for_topic(const std::string& topic) {
   // Copy the seq: forgetting the update erases it from by_topic_[topic].
   const std::uint64_t oldest = by_topic_[topic].front();
-  const std::size_t at = position_of(oldest);
-  forget(*update_at(at));
-  writable_update_at(at).reset();
+  auto slot = ring_.begin() + (slot_of(oldest) - ring_.cbegin());
+  forget(*slot->update);
+  slot->update.reset();
 }
 
 void MemoryHistory::compact_if_sparse() {
-  while (ring_slots_ > 0 && !update_at(0))
-    pop_front_slot();
+  while (!ring_.empty() && !ring_.front().update)
+    ring_.pop_front();
   // Empty slots never outnumber live ones by much, so the ring stays O(held events) and
-  // each compaction is paid for by the evictions that made it necessary. The live slots
-  // move to new segments: snapshots keep reading the old ones.
-  if (ring_slots_ - live_ > live_ + 1024) {
-    std::deque<std::shared_ptr<Segment>> old;
-    old.swap(segments_);
-    const std::size_t old_front = front_, old_slots = ring_slots_;
-    front_ = ring_slots_ = 0;
-    for (std::size_t i = 0; i < old_slots; ++i) {
-      const std::size_t slot = old_front + i;
-      const Segment& segment = *old[slot / Segment::capacity];
-      const hub::UpdatePtr& update = segment.updates[slot % Segment::capacity];
-      if (update) push_slot(segment.seqs[slot % Segment::capacity], update);
-    }
+  // each compaction is paid for by the evictions that made it necessary.
+  if (ring_.size() - live_ > live_ + 1024) {
+    std::erase_if(ring_, [](const Slot& s) { return !s.update; });
   }
 }
 
-std::size_t MemoryHistory::position_of(std::uint64_t seq) const {
-  std::size_t low = 0, high = ring_slots_;
-  while (low < high) {
-    const std::size_t mid = low + (high - low) / 2;
-    if (seq_at(mid) < seq) {
-      low = mid + 1;
-    } else {
-      high = mid;
-    }
-  }
-  return low;
+std::deque<MemoryHistory::Slot>::const_iterator MemoryHistory::slot_of(std::uint64_t seq) const {
+  return std::lower_bound(ring_.begin(), ring_.end(), seq,
+                          [](const Slot& s, std::uint64_t v) { return s.seq < v; });
 }
 
-hub::ReplayFrom MemoryHistory::replay(std::string_view last_event_id,
-                                      hub::ReplaySnapshot& out) const {
-  if (last_event_id.empty()) return hub::ReplayFrom::none;
-  std::size_t start = 0;
-  hub::ReplayFrom from = hub::ReplayFrom::unknown;
+hub::ResumePoint MemoryHistory::resume_point(std::string_view last_event_id) const {
+  if (last_event_id.empty()) return {hub::ReplayFrom::none, next_seq_ - 1};
+  // Unknown ids replay everything held: skipping what history still holds could lose
+  // events, while a duplicate is visible to the client by its id.
+  hub::ResumePoint point{hub::ReplayFrom::unknown, oldest_seq() - 1};
   if (last_event_id == "earliest") {
-    from = hub::ReplayFrom::earliest;
+    point.from = hub::ReplayFrom::earliest;
   } else if (auto [first, last] = by_id_.equal_range(last_event_id); first != last) {
     // A repeated id resolves to its earliest occurrence (the Mercure draft's
     // reconciliation rule): nothing after any of its occurrences is skipped.
-    std::uint64_t seq = first->second;
+    point.from = hub::ReplayFrom::after_id;
+    point.after_seq = first->second;
     for (auto it = first; it != last; ++it)
-      seq = std::min(seq, it->second);
-    from = hub::ReplayFrom::after_id;
-    start = position_of(seq) + 1;
+      point.after_seq = std::min(point.after_seq, it->second);
   }
-  // Unknown ids replay everything held: skipping what history still holds could lose
-  // events, while a duplicate is visible to the client by its id. One run per segment.
-  for (std::size_t i = start; i < ring_slots_;) {
-    const std::size_t slot = front_ + i;
-    const std::size_t offset = slot % Segment::capacity;
-    const std::size_t count = std::min(Segment::capacity - offset, ring_slots_ - i);
-    const std::shared_ptr<Segment>& segment = segments_[slot / Segment::capacity];
-    out.add({segment, std::span<const hub::UpdatePtr>(segment->updates.data() + offset, count)});
-    i += count;
+  return point;
+}
+
+std::uint64_t MemoryHistory::read(std::uint64_t after_seq, std::uint64_t up_to_seq, std::size_t max,
+                                  std::vector<hub::UpdatePtr>& out) const {
+  std::uint64_t reached = after_seq;
+  for (auto it = slot_of(after_seq + 1); it != ring_.end() && it->seq <= up_to_seq; ++it) {
+    if (max == 0) return reached;
+    reached = it->seq;
+    if (it->update) {
+      out.push_back(it->update);
+      --max;
+    }
   }
-  return from;
+  return up_to_seq;
+}
+
+std::uint64_t MemoryHistory::oldest_seq() const {
+  for (const Slot& slot : ring_) {
+    if (slot.update) return slot.seq;
+  }
+  return next_seq_;
 }
 
 std::optional<std::string> MemoryHistory::newest_id() const {
-  for (std::size_t i = ring_slots_; i > 0; --i) {
-    if (const hub::UpdatePtr& update = update_at(i - 1)) return update->id;
+  for (auto it = ring_.rbegin(); it != ring_.rend(); ++it) {
+    if (it->update) return it->update->id;
   }
   return std::nullopt;
 }

@@ -19,9 +19,17 @@ class RecordingSink final : public http::StreamSink {
     if (closed_ || ended_) return;
     queued_.append(bytes.bytes);
   }
+  // A stalled sink keeps what is flushed queued, as a client that does not read would,
+  // until drain().
   void flush() override {
+    if (!stalled_) drain();
+  }
+  void set_stalled(bool stalled) { stalled_ = stalled; }
+  // The client read everything: what was queued is written, and the producer may go on.
+  void drain() {
     written_ += queued_;
     queued_.clear();
+    if (on_proceed_ && !closed_) on_proceed_();
   }
   std::size_t queued_bytes() const override { return queued_.size(); }
   void end() override {
@@ -36,6 +44,7 @@ class RecordingSink final : public http::StreamSink {
   }
   bool closed() const override { return closed_; }
   void on_close(std::function<void()> callback) override { on_close_ = std::move(callback); }
+  void on_proceed(std::function<void()> callback) override { on_proceed_ = std::move(callback); }
   std::size_t shard() const override { return 0; }
   std::uint64_t id() const override { return id_; }
 
@@ -43,6 +52,7 @@ class RecordingSink final : public http::StreamSink {
   void close() {
     if (closed_) return;
     closed_ = true;
+    on_proceed_ = nullptr;
     if (auto cb = std::move(on_close_)) {
       on_close_ = nullptr;
       cb();
@@ -60,7 +70,9 @@ class RecordingSink final : public http::StreamSink {
   bool ended_ = false;
   bool aborted_ = false;
   bool closed_ = false;
+  bool stalled_ = false;
   std::function<void()> on_close_;
+  std::function<void()> on_proceed_;
 };
 
 }  // namespace herald::test

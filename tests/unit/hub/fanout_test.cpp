@@ -32,7 +32,9 @@ class RecordingSubscriber : public Subscriber {
  public:
   explicit RecordingSubscriber(std::vector<Selector> s, bool authorized = false)
       : Subscriber(std::move(s)), authorized_(authorized) {}
-  void replay(const std::vector<UpdatePtr>&) override {}  // the hub's concern, not the fan-out's
+  // Replays are the hub's concern, not the fan-out's.
+  void replay(const UpdatePtr&) override {}
+  bool has_replay_room() const override { return true; }
   void deliver(const UpdatePtr& u) override { received.push_back(u->id); }
   void flush() override { ++flushes; }
   bool may_receive_private(const Update&) const override { return authorized_; }

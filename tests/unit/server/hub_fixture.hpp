@@ -31,9 +31,8 @@ struct ManualShard {
 class HistoryReader final : public hub::Subscriber {
  public:
   HistoryReader() : hub::Subscriber({*hub::Selector::parse("*", nullptr)}) {}
-  void replay(const std::vector<hub::UpdatePtr>& updates) override {
-    replayed.insert(replayed.end(), updates.begin(), updates.end());
-  }
+  void replay(const hub::UpdatePtr& u) override { replayed.push_back(u); }
+  bool has_replay_room() const override { return true; }
   void deliver(const hub::UpdatePtr& u) override { live.push_back(u); }
   void flush() override {}
   bool may_receive_private(const hub::Update&) const override { return true; }

@@ -22,17 +22,15 @@ hub::UpdatePtr append(MemoryHistory& h, const std::string& id, std::size_t frame
   return u;
 }
 
-// What a snapshot of `h` holds, as the hub's replay reads it (evicted entries skipped).
+// What a resume from `last_event_id` replays, read as the hub reads it: a few at a time.
 hub::ReplayFrom replay(const MemoryHistory& h, std::string_view last_event_id,
                        std::vector<hub::UpdatePtr>& out) {
-  hub::ReplaySnapshot snapshot;
-  hub::ReplayFrom from = h.replay(last_event_id, snapshot);
-  for (const hub::ReplaySnapshot::Run& run : snapshot.runs()) {
-    for (const hub::UpdatePtr& u : run.updates) {
-      if (u) out.push_back(u);
-    }
-  }
-  return from;
+  hub::ResumePoint point = h.resume_point(last_event_id);
+  if (point.from == hub::ReplayFrom::none) return point.from;
+  const std::uint64_t newest = h.next_seq() - 1;
+  for (std::uint64_t at = point.after_seq; at < newest;)
+    at = h.read(at, newest, 3, out);
+  return point.from;
 }
 
 std::vector<std::string> ids(const std::vector<hub::UpdatePtr>& updates) {
@@ -260,58 +258,36 @@ TEST(MemoryHistory, ThePerTopicIndexIsCountedAndReleased) {
                            MemoryHistory::index_entry_bytes("u"));
 }
 
-// A snapshot is taken in one step per segment and read later without the hub's lock: what
-// it holds must not change as publishes evict, and evicted updates must be given back as
-// soon as no snapshot needs them.
-TEST(MemoryHistory, ASnapshotKeepsWhatItHeldWhileTheHistoryMovesOn) {
-  MemoryHistory h(limits(1000, 1 << 28));
-  std::vector<std::weak_ptr<const hub::Update>> first;
-  for (int i = 0; i < 1000; ++i)
-    first.push_back(append(h, "old" + std::to_string(i)));
-  hub::ReplaySnapshot snapshot;
-  h.replay("earliest", snapshot);
-  EXPECT_EQ(snapshot.entries(), 1000u);
-  EXPECT_LE(snapshot.runs().size(), 1000u / 256 + 2) << "one run per segment, not per update";
-  for (int i = 0; i < 1000; ++i)
-    append(h, "new" + std::to_string(i));  // evicts all of the snapshot's updates
-  EXPECT_EQ(held(h).front(), "new0");
-
-  std::vector<std::string> read;
-  for (const auto& run : snapshot.runs()) {
-    for (const auto& u : run.updates)
-      read.push_back(u->id);
-  }
-  ASSERT_EQ(read.size(), 1000u);
-  EXPECT_EQ(read.front(), "old0");
-  EXPECT_EQ(read.back(), "old999");
-  EXPECT_FALSE(first.front().expired()) << "the snapshot still needs it";
-  snapshot = hub::ReplaySnapshot();
-  for (const auto& weak : first)
-    ASSERT_TRUE(weak.expired()) << "evicted and no longer read: given back";
-}
-
-TEST(MemoryHistory, AnEvictedUpdateIsGivenBackAtOnceWithoutSnapshots) {
-  MemoryHistory h(limits(3, 1 << 20));
-  std::weak_ptr<const hub::Update> oldest = append(h, "a");
-  for (auto id : {"b", "c", "d"})
+// The hub reads a replay a slice at a time, between publishes: each read goes on from
+// where the last stopped, skips what was evicted meanwhile, and stops at `up_to_seq`.
+TEST(MemoryHistory, ReadsASliceAtATimeFromWhereTheLastStopped) {
+  MemoryHistory h(limits(5, 1 << 20));
+  for (auto id : {"a", "b", "c", "d", "e"})
     append(h, id);
-  EXPECT_TRUE(oldest.expired()) << "not kept until its whole segment goes";
+  std::vector<hub::UpdatePtr> out;
+  std::uint64_t at = h.read(0, 4, 2, out);
+  EXPECT_EQ(ids(out), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(at, 2u);
+  for (auto id : {"f", "g", "h"})  // evicts a, b and c
+    append(h, id);
+  EXPECT_EQ(h.oldest_seq(), 4u) << "a reader at 2 has missed 3";
+  out.clear();
+  at = h.read(at, 4, 2, out);
+  EXPECT_EQ(ids(out), (std::vector<std::string>{"d"})) << "up to seq 4 only";
+  EXPECT_EQ(at, 4u);
+  out.clear();
+  EXPECT_EQ(h.read(4, 4, 2, out), 4u) << "nothing left of the range";
+  EXPECT_TRUE(out.empty());
 }
 
-TEST(MemoryHistory, PerTopicEvictionFromTheMiddleDoesNotChangeATakenSnapshot) {
+TEST(MemoryHistory, AReadSkipsWhatWasEvictedFromTheMiddle) {
   MemoryHistory h(limits(100, 1 << 20, /*per_topic=*/1));
   append(h, "a", 10, {"t"});
   append(h, "b", 10, {"u"});
-  hub::ReplaySnapshot snapshot;
-  h.replay("earliest", snapshot);
   append(h, "c", 10, {"t"});  // evicts "a" from the middle of the ring
-  EXPECT_EQ(held(h), (std::vector<std::string>{"b", "c"}));
-  std::vector<std::string> read;
-  for (const auto& run : snapshot.runs()) {
-    for (const auto& u : run.updates)
-      if (u) read.push_back(u->id);
-  }
-  EXPECT_EQ(read, (std::vector<std::string>{"a", "b"}));
+  std::vector<hub::UpdatePtr> out;
+  EXPECT_EQ(h.read(0, 3, 1, out), 2u) << "one update read; the evicted slot costs none";
+  EXPECT_EQ(ids(out), (std::vector<std::string>{"b"}));
 }
 
 }  // namespace

@@ -34,6 +34,10 @@ class StreamSink {
   virtual bool closed() const = 0;
   // Called once, on the shard, when the stream is gone for any reason.
   virtual void on_close(std::function<void()> callback) = 0;
+  // Called on the shard each time a write completed, so queued_bytes() may have dropped:
+  // the moment for a producer that stopped at its budget to queue more (h2o's `proceed`),
+  // instead of polling. Never called once the stream is closed.
+  virtual void on_proceed(std::function<void()> callback) = 0;
 
   virtual std::size_t shard() const = 0;
   virtual std::uint64_t id() const = 0;

@@ -2,11 +2,8 @@
 // The history interface: where updates are kept so a subscriber that reconnects with
 // Last-Event-ID misses nothing. Backends live in lib/store. Implementations need not be
 // thread-safe: the Hub serializes every call under its own lock.
-#include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,28 +20,9 @@ enum class ReplayFrom {
   unknown,   // the id is not held (evicted, or from elsewhere): everything held
 };
 
-// What a resume must replay, oldest first: runs of updates that history holds, each kept
-// alive by its owner. Taking it costs the history one step per run, not per update, so the
-// hub's lock is held for a moment however much history holds; reading it needs no lock.
-class ReplaySnapshot {
- public:
-  struct Run {
-    std::shared_ptr<const void> owner;
-    std::span<const UpdatePtr> updates;  // null entries were evicted before the snapshot
-  };
-
-  void add(Run run) {
-    entries_ += run.updates.size();
-    runs_.push_back(std::move(run));
-  }
-  const std::vector<Run>& runs() const { return runs_; }
-  // Entries to look at (evicted ones included): what reading the snapshot costs.
-  std::size_t entries() const { return entries_; }
-  bool empty() const { return entries_ == 0; }
-
- private:
-  std::vector<Run> runs_;
-  std::size_t entries_ = 0;
+struct ResumePoint {
+  ReplayFrom from = ReplayFrom::none;
+  std::uint64_t after_seq = 0;  // replay the updates above it (with from != none)
 };
 
 class History {
@@ -55,10 +33,21 @@ class History {
   // generation of the Mercure protocol forbids it.
   virtual void append(const UpdatePtr& update) = 0;
 
-  // Adds to `out`, oldest first, what a subscriber resuming from `last_event_id` missed.
-  // An empty id means no resume; a repeated id resumes after its earliest occurrence
-  // still held. Costs no work per held update: the hub calls it under its lock.
-  virtual ReplayFrom replay(std::string_view last_event_id, ReplaySnapshot& out) const = 0;
+  // Where a subscriber resuming from `last_event_id` starts: the seq after which it
+  // replays. An empty id means no resume; a repeated id resumes after its earliest
+  // occurrence still held; an unknown one (evicted, or from elsewhere) replays all held.
+  virtual ResumePoint resume_point(std::string_view last_event_id) const = 0;
+
+  // Appends to `out`, oldest first, at most `max` held updates whose seq is in
+  // (`after_seq`, `up_to_seq`]; returns the seq reading got to (`up_to_seq` when nothing
+  // of that range is left). Costs O(log held + max): the hub calls it under its lock, a
+  // slice at a time, so a replay never pins what history has since evicted.
+  virtual std::uint64_t read(std::uint64_t after_seq, std::uint64_t up_to_seq, std::size_t max,
+                             std::vector<UpdatePtr>& out) const = 0;
+
+  // The seq of the oldest update held (next_seq() when none): a reader whose position is
+  // below it has missed what was evicted meanwhile.
+  virtual std::uint64_t oldest_seq() const = 0;
 
   // The sequence number the next append gets; updates below it have been published.
   virtual std::uint64_t next_seq() const = 0;

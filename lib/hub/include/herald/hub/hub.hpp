@@ -24,7 +24,6 @@ using ShardPost = std::function<void(std::function<void()>)>;
 
 struct SubscribeResult {
   ReplayFrom replay_from = ReplayFrom::none;
-  std::size_t replay_candidates = 0;  // history entries its replay is filtered from
   std::optional<std::string> newest;  // the newest id in history at subscribe time
 };
 
@@ -39,9 +38,12 @@ class Hub {
   void publish(std::shared_ptr<Update> update);
 
   // On shard `shard`'s thread: registers `s`. A resuming subscriber gets its replay later
-  // on that thread (Subscriber::replay, filtered a slice at a time, see ReplayQueue), and
-  // its live updates only after it: no gap, no duplicate.
+  // on that thread, in parts (Subscriber::replay, see ReplayQueue), and its live updates
+  // only after it: no gap, no duplicate.
   SubscribeResult subscribe(std::size_t shard, Subscriber& s, std::string_view last_event_id);
+  // On shard `shard`'s thread: `s` has written what it had queued, so a replay that waits
+  // for room (Subscriber::has_replay_room) goes on. Cheap when it does not.
+  void replay_room(std::size_t shard, Subscriber& s);
   // On shard `shard`'s thread. After it returns, `s` is never called again.
   void unsubscribe(std::size_t shard, Subscriber& s);
 
@@ -64,10 +66,20 @@ class Hub {
 
  private:
   struct Shard {
+    explicit Shard(Hub& hub)
+        : replays(
+              [&hub](std::uint64_t after, std::uint64_t up_to, std::size_t max,
+                     std::vector<UpdatePtr>& out) {
+                return hub.read_history(after, up_to, max, out);
+              },
+              [&hub, this](Subscriber& s, std::uint64_t seen) { hub.go_live(*this, s, seen); }) {}
     ShardPost post;
     Fanout fanout;
-    ReplayQueue replays;              // the shard thread's
-    bool replay_posted = false;       // the shard thread's: a slice is posted
+    // The shard thread's: resumes being replayed, whether a slice is posted, and the seq of
+    // the newest update fanned out (a replay that reaches it goes live).
+    ReplayQueue replays;
+    bool replay_posted = false;
+    std::uint64_t dispatched_seq = 0;
     std::vector<UpdatePtr> inbox;     // guarded by Hub::mutex_
     std::vector<UpdatePtr> draining;  // the shard thread's; swapped with inbox, reused
     bool drain_posted = false;        // guarded by Hub::mutex_
@@ -78,6 +90,9 @@ class Hub {
   };
   void drain(Shard& shard);
   void schedule_replay(Shard& shard);
+  void go_live(Shard& shard, Subscriber& s, std::uint64_t seen_seq);
+  std::uint64_t read_history(std::uint64_t after_seq, std::uint64_t up_to_seq, std::size_t max,
+                             std::vector<UpdatePtr>& out) const;
   static void publish_counts(Shard& shard);
 
   mutable std::mutex mutex_;  // orders appends and inbox pushes; never held per subscriber

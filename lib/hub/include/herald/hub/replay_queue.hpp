@@ -1,17 +1,20 @@
 #pragma once
-// One shard's resumes being filtered. A resume may have to look at everything history
-// holds; done in one go it would stall every other connection of the shard (publishers
-// included) for as long as the biggest replay takes. Each resume is instead read a slice
-// at a time, round robin with the other resumes and between the shard's other work: a
-// publish waits at most one slice, and a short resume is not stuck behind a long one.
+// One shard's resuming subscribers. A resume may have to look at everything history
+// holds, and its subscriber may read slowly or not at all. So each replay is read from
+// history a slice at a time (the hub's lock is held per slice, never per history), round
+// robin with the other replays and between the shard's other work (a publish waits at most
+// one slice), and only while its subscriber's queue has room: a subscriber that stops
+// reading pins its queue, not the history it has yet to replay. A replayed subscriber joins
+// the fan-out once it has caught up with what the shard has dispatched: history is its
+// buffer until then, so no live update waits in memory for it.
 #include <cstddef>
+#include <cstdint>
 #include <deque>
-#include <memory>
+#include <functional>
 #include <vector>
 
-#include "herald/hub/history.hpp"
-#include "herald/hub/replay_filter.hpp"
 #include "herald/hub/subscriber.hpp"
+#include "herald/hub/update.hpp"
 
 namespace herald::hub {
 
@@ -20,32 +23,31 @@ class ReplayQueue {
   // History entries looked at per slice: tens of microseconds of matching.
   static constexpr std::size_t kSliceEntries = 256;
 
-  // Filters `snapshot` for `s` (registered with the fan-out meanwhile: its live updates
-  // are held until its replay is handed over, then delivered after it).
-  void add(Subscriber& s, ReplaySnapshot snapshot);
-  // `s` is leaving: its replay is dropped and it is never called again.
-  void remove(Subscriber& s);
-  // Reads one slice of the resume whose turn it is; a finished resume hands its replay and
-  // the live updates held meanwhile to its subscriber, then flushes it. Returns whether
-  // work remains.
-  bool run_slice();
-  std::size_t pending() const { return jobs_.size(); }
+  // Reads held updates with seq in (after_seq, up_to_seq], at most `max` (History::read,
+  // under the hub's lock).
+  using Read = std::function<std::uint64_t(std::uint64_t after_seq, std::uint64_t up_to_seq,
+                                           std::size_t max, std::vector<UpdatePtr>& out)>;
+  // Registers a caught-up subscriber with the fan-out, past `seen_seq`.
+  using GoLive = std::function<void(Subscriber& s, std::uint64_t seen_seq)>;
+
+  ReplayQueue(Read read, GoLive go_live) : read_(std::move(read)), go_live_(std::move(go_live)) {}
+
+  // `s` replays what history holds above `after_seq`, then goes live.
+  void add(Subscriber& s, std::uint64_t after_seq);
+  // `s` is leaving; returns whether it was still replaying (so not in the fan-out).
+  bool remove(Subscriber& s);
+  // `s` wrote what it had queued: a replay waiting for room goes on. Returns whether it did.
+  bool room(Subscriber& s);
+  // Reads one slice for the subscriber whose turn it is, up to `dispatched_seq` (what the
+  // shard has fanned out so far); returns whether more work is ready.
+  bool run_slice(std::uint64_t dispatched_seq);
+  bool ready() const { return !ready_.empty(); }
 
  private:
-  struct Job {
-    Job(Subscriber& s, ReplaySnapshot snap) : subscriber(s), snapshot(std::move(snap)), filter(s) {}
-    Subscriber& subscriber;
-    ReplaySnapshot snapshot;  // keeps what it reads alive, without the hub's lock
-    ReplayFilter filter;
-    std::size_t run = 0;  // where reading goes on: snapshot.runs()[run], at `offset`
-    std::size_t offset = 0;
-    std::vector<UpdatePtr> wanted;
-  };
-  // Reads up to `budget` entries of `job`; returns whether it is done.
-  static bool read(Job& job, std::size_t budget);
-  static void hand_over(Job& job);
-
-  std::deque<std::unique_ptr<Job>> jobs_;  // the front one's turn is next
+  Read read_;
+  GoLive go_live_;
+  std::deque<Subscriber*> ready_;  // the front one's turn is next
+  std::vector<UpdatePtr> slice_;   // reused
 };
 
 }  // namespace herald::hub

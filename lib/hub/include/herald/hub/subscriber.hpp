@@ -18,9 +18,14 @@ class Subscriber {
 
   const std::vector<Selector>& selectors() const { return selectors_; }
 
-  // Queues what history holds for a resuming subscriber, oldest first, before any live
-  // update (no write yet). Called once, only when the subscriber resumed.
-  virtual void replay(const std::vector<UpdatePtr>& updates) = 0;
+  // Queues the next update of what history holds for a resuming subscriber, oldest first
+  // (no write yet). They come until the replay has caught up; live updates only after.
+  virtual void replay(const UpdatePtr& update) = 0;
+  // Whether its queue has room for more of its replay (asked before each replayed
+  // update). When it has none, the hub waits for Hub::replay_room before reading more
+  // history for it: a subscriber that does not read holds at most its queue, never the
+  // history it has yet to replay.
+  virtual bool has_replay_room() const = 0;
   // Queues an update (no write yet). Must not unsubscribe synchronously.
   virtual void deliver(const UpdatePtr& update) = 0;
   // Writes what deliver() queued: called once per subscriber per batch of updates.
@@ -35,8 +40,10 @@ class Subscriber {
   std::vector<std::uint32_t> slots_;  // index in each selector's subscriber list
   std::uint64_t seen_seq_ = 0;        // updates with seq <= this are skipped (dedup/replay)
   bool touched_ = false;              // queued something in the current batch
-  bool replay_pending_ = false;       // its replay is being filtered: live updates wait
-  std::vector<UpdatePtr> held_;       // live updates that arrived meanwhile
+  // Replaying (see ReplayQueue): not in the fan-out yet; history read up to the cursor.
+  enum class ReplayState : std::uint8_t { none, ready, waiting_for_room };
+  ReplayState replay_state_ = ReplayState::none;
+  std::uint64_t replay_cursor_ = 0;
 };
 
 }  // namespace herald::hub

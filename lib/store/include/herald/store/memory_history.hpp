@@ -1,11 +1,9 @@
 #pragma once
 // The in-memory history: a ring bounded by event count, by bytes and (optionally) by
 // events per topic, oldest evicted first.
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -29,7 +27,10 @@ class MemoryHistory final : public hub::History {
   explicit MemoryHistory(HistoryLimits limits);
 
   void append(const hub::UpdatePtr& update) override;
-  hub::ReplayFrom replay(std::string_view last_event_id, hub::ReplaySnapshot& out) const override;
+  hub::ResumePoint resume_point(std::string_view last_event_id) const override;
+  std::uint64_t read(std::uint64_t after_seq, std::uint64_t up_to_seq, std::size_t max,
+                     std::vector<hub::UpdatePtr>& out) const override;
+  std::uint64_t oldest_seq() const override;
   std::uint64_t next_seq() const override { return next_seq_; }
   std::optional<std::string> newest_id() const override;
   std::size_t size() const override { return live_; }
@@ -43,24 +44,13 @@ class MemoryHistory final : public hub::History {
   static std::size_t index_entry_bytes(const std::string& topic);
 
  private:
-  // The ring is stored in fixed segments shared with replay snapshots: a snapshot copies
-  // segment pointers, never the updates. A segment a snapshot still holds is copied before
-  // the history changes a slot in it (copy on write), so readers without the hub's lock
-  // never see a slot change; appends only fill slots past every snapshot's end.
-  struct Segment {
-    static constexpr std::size_t capacity = 256;
-    std::array<std::uint64_t, capacity> seqs{};
-    std::array<hub::UpdatePtr, capacity> updates{};  // null: evicted from the middle
+  // A slot of the ring. A slot whose update was evicted from the middle (by the per-topic
+  // bound) keeps its seq with a null update until compaction: erasing from the middle of
+  // the ring on every publish would cost O(history).
+  struct Slot {
+    std::uint64_t seq;
+    hub::UpdatePtr update;
   };
-
-  // The slot at ring position `i` (0 = oldest).
-  std::uint64_t seq_at(std::size_t i) const;
-  const hub::UpdatePtr& update_at(std::size_t i) const;
-  // The same slot for changing it: copies its segment first if a snapshot shares it.
-  hub::UpdatePtr& writable_update_at(std::size_t i);
-  std::size_t ring_size() const { return ring_slots_; }
-  void push_slot(std::uint64_t seq, const hub::UpdatePtr& update);
-  void pop_front_slot();
 
   void evict_oldest();
   void evict_for_topic(const std::string& topic);
@@ -68,16 +58,11 @@ class MemoryHistory final : public hub::History {
   // by the caller.
   void forget(const hub::Update& update);
   void compact_if_sparse();
-  // The ring position of the first slot whose seq is >= `seq`.
-  std::size_t position_of(std::uint64_t seq) const;
+  std::deque<Slot>::const_iterator slot_of(std::uint64_t seq) const;
 
   HistoryLimits limits_;
-  // Ascending seq; empty slots only while not compacted. The ring starts at slot
-  // `front_` of the first segment and holds `ring_slots_` slots.
-  std::deque<std::shared_ptr<Segment>> segments_;
-  std::size_t front_ = 0;
-  std::size_t ring_slots_ = 0;
-  std::size_t live_ = 0;  // slots that hold an update
+  std::deque<Slot> ring_;  // ascending seq; empty slots only while not compacted
+  std::size_t live_ = 0;   // slots that hold an update
   std::size_t bytes_ = 0;
   // id -> seq of every held update with that id (ids may repeat); the key views the id
   // held by the update. A resume from a repeated id starts after its earliest occurrence.
