@@ -3,11 +3,13 @@
 // - a resume (`lastEventID=earliest`) with big URI templates while history holds 10,000
 //   events: refused when over the selector limits, and never a freeze of the publishers;
 // - --history-bytes bounds real memory (topics count), seen in RSS and in the metric;
+// - a resumer that never reads holds its budget, not the history it has yet to replay;
 // - CORS `*` gives no credentials, and no cookie from a foreign page.
 // Timings are only bounded generously here: the numbers are in bench/attacks.py.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { startHerald } from '../lib/herald.mjs';
@@ -216,6 +218,52 @@ describe('--history-bytes bounds what history really holds (point 3)', () => {
     assert.ok(bytes <= bound, `herald_history_bytes ${bytes} <= ${bound}`);
     assert.ok(held >= 1 && held * 100 * 2000 <= bytes, `${held} updates held count their topics (${bytes} bytes)`);
     assert.ok(growth < 10 * bound, `RSS grew ${(growth / 1e6).toFixed(1)} MB for a ${bound / 1e6} MB bound`);
+  });
+});
+
+describe('a resumer that never reads pins its budget, not history (point 4)', () => {
+  const bound = 4 * 1024 * 1024;
+  const buffer = 256 * 1024;
+  let hub;
+  before(async () => {
+    const asan = [process.env.ASAN_OPTIONS, 'quarantine_size_mb=1'].filter(Boolean).join(':');
+    hub = await startHerald(['--dev', '--no-ticker', '--history-size', '100000',
+      '--history-bytes', String(bound), '--history-per-topic', '0',
+      '--subscriber-buffer', String(buffer)], { env: { ASAN_OPTIONS: asan } });
+  });
+  after(async () => { assert.equal(await hub.stop(), 0); });
+
+  it('six generations of history, two stalled resumers each: RSS stays near the bound', async () => {
+    const data = 'x'.repeat(256 * 1024);
+    await publishOk(hub.url, { topic: 'urn:warm', data: 'x' });
+    const rssBefore = rssBytes(hub.proc.pid);
+    const stalled = [];
+    try {
+      for (let g = 0; g < 6; g++) {
+        // A new generation fills history; then two subscribers resume with a selector of
+        // that generation only (no live event reaches them, so no budget cut) and stop
+        // reading. Before the fix, each generation stayed pinned by their queues.
+        const gen = uid();
+        await publishMany(hub.url, 16, (i) => ({ topic: `urn:${gen}:${i % 4}`, data }), 2);
+        for (let k = 0; k < 2; k++) {
+          const sock = net.connect(hub.port, '127.0.0.1');
+          await new Promise((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+          sock.write(`GET /.well-known/mercure?topic=${encodeURIComponent(`urn:${gen}:{n}`)}` +
+            `&lastEventID=earliest HTTP/1.1\r\nHost: x\r\n\r\n`);
+          sock.pause(); // never reads: the kernel's buffers fill, then the hub's queue
+          stalled.push(sock);
+        }
+        await sleep(200);
+      }
+      const growth = rssBytes(hub.proc.pid) - rssBefore;
+      // History, plus per stalled subscriber what waits behind its write in flight and the
+      // write in flight (each about its budget), plus slack for the allocator.
+      const limit = 2 * bound + stalled.length * 3 * buffer;
+      assert.ok(growth < limit,
+        `RSS grew ${(growth / 1e6).toFixed(1)} MB; limit ${(limit / 1e6).toFixed(1)} MB`);
+    } finally {
+      for (const sock of stalled) sock.destroy();
+    }
   });
 });
 
