@@ -87,8 +87,7 @@ struct H2Session::Glue {
     // One header block at a time per connection (RFC 9113 6.10): a HEADERS frame starts it.
     if (hd->type == NGHTTP2_HEADERS) s.header_block_bytes_ = 0;
     s.header_block_bytes_ += frame_header_size + hd->length;
-    if (s.header_block_bytes_ > 2 * s.limits_.max_header_bytes)
-      s.terminate(NGHTTP2_ENHANCE_YOUR_CALM);
+    if (s.header_block_bytes_ > 2 * s.limits_.max_header_bytes) s.calm_down();
     return 0;
   }
 
@@ -108,7 +107,7 @@ struct H2Session::Glue {
                        void* user_data) {
     H2Session& s = self(user_data);
     Stream* stream = stream_of(session, frame->hd.stream_id);
-    if (!stream || stream->phase != Stream::Phase::reading) return 0;
+    if (s.failed_ || !stream || stream->phase != Stream::Phase::reading) return 0;
     // Counted even past the limit, stored only within it: the HPACK decoder has to go on
     // decoding the block to keep its table in step, but what it decodes costs no memory.
     stream->header_list_bytes += name_size + value_size + header_field_overhead;
@@ -141,7 +140,7 @@ struct H2Session::Glue {
                                 const std::uint8_t* data, std::size_t size, void* user_data) {
     H2Session& s = self(user_data);
     Stream* stream = stream_of(session, stream_id);
-    if (!stream || stream->phase != Stream::Phase::reading) return 0;
+    if (s.failed_ || !stream || stream->phase != Stream::Phase::reading) return 0;
     std::string& body = stream->request.body;
     if (size > s.limits_.max_body_bytes - body.size()) {
       s.refuse(*stream, 413, "request body too large");
@@ -161,8 +160,7 @@ struct H2Session::Glue {
       case NGHTTP2_DATA:
         if (frame->hd.length == frame->data.padlen &&
             !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
-          if (++s.empty_frames_ > s.limits_.max_empty_frames)
-            s.terminate(NGHTTP2_ENHANCE_YOUR_CALM);
+          if (++s.empty_frames_ > s.limits_.max_empty_frames) s.calm_down();
           return 0;
         }
         s.empty_frames_ = 0;
@@ -278,6 +276,10 @@ bool H2Session::feed(std::string_view bytes) {
     // GOAWAY worth sending, and what it has queued (the flood's answers) is not written.
     failed_ = broken_ = true;
     return false;
+  }
+  if (calm_down_pending_) {
+    calm_down_pending_ = false;
+    nghttp2_session_terminate_session(session_, NGHTTP2_ENHANCE_YOUR_CALM);
   }
   return !failed_ && nghttp2_session_want_read(session_) != 0;
 }
@@ -425,16 +427,18 @@ void H2Session::count_reset() {
   reset_tokens_ = std::min<double>(limits_.reset_burst,
                                    reset_tokens_ + std::max(0.0, elapsed) * limits_.reset_rate);
   if (reset_tokens_ < 1) {
-    terminate(NGHTTP2_ENHANCE_YOUR_CALM);
+    calm_down();
     return;
   }
   reset_tokens_ -= 1;
 }
 
-void H2Session::terminate(std::uint32_t error_code) {
+void H2Session::calm_down() {
+  // Only noted here, inside nghttp2's callbacks: nghttp2 1.52 asserts when the session is
+  // terminated from some of them (on_frame_recv of a DATA frame). feed() sends the GOAWAY
+  // once mem_recv returns; until then the callbacks do nothing more for the peer.
   if (failed_) return;
-  failed_ = true;
-  nghttp2_session_terminate_session(session_, error_code);
+  failed_ = calm_down_pending_ = true;
 }
 
 void H2Session::append_frame_bytes(const std::uint8_t* data, std::size_t size) {

@@ -121,7 +121,7 @@ class H2Session {
               const std::vector<Header>& headers, std::optional<std::size_t> content_length,
               bool with_data);
   void count_reset();
-  void terminate(std::uint32_t error_code);
+  void calm_down();  // a flood: GOAWAY ENHANCE_YOUR_CALM, the session ends
   void append_frame_bytes(const std::uint8_t* data, std::size_t size);
   void send_data(Stream& stream, const std::uint8_t* frame_head, std::size_t length);
 
@@ -129,8 +129,9 @@ class H2Session {
   Callbacks callbacks_;
   nghttp2_session* session_ = nullptr;
   std::unordered_map<std::int32_t, std::unique_ptr<Stream>> streams_;
-  bool failed_ = false;  // a defence or nghttp2 ended the session: nothing more is read
-  bool broken_ = false;  // nghttp2 failed outright: nothing more is written either
+  bool failed_ = false;             // a defence or nghttp2 ended the session: nothing more is read
+  bool broken_ = false;             // nghttp2 failed outright: nothing more is written either
+  bool calm_down_pending_ = false;  // a GOAWAY ENHANCE_YOUR_CALM to submit after mem_recv
   std::size_t header_block_bytes_ = 0;  // wire bytes of the header block being received
   double reset_tokens_;
   Clock::time_point reset_refilled_;

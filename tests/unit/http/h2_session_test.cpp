@@ -715,7 +715,11 @@ TEST(H2Session, EndsTheConnectionOnEmptyDataFrames) {
                           frame(NGHTTP2_HEADERS, NGHTTP2_FLAG_END_HEADERS, 1, get_block("POST"))));
   for (int i = 0; i < 100; ++i)
     ASSERT_TRUE(server.feed(frame(NGHTTP2_DATA, 0, 1, "")));
-  EXPECT_FALSE(server.feed(frame(NGHTTP2_DATA, 0, 1, "")));
+  // The one over the limit, and more behind it in the same read.
+  std::string more;
+  for (int i = 0; i < 3; ++i)
+    more += frame(NGHTTP2_DATA, 0, 1, "");
+  EXPECT_FALSE(server.feed(more));
   EXPECT_EQ(goaway_code(drain(server)), std::optional<std::uint32_t>(NGHTTP2_ENHANCE_YOUR_CALM));
 }
 
