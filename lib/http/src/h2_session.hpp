@@ -26,8 +26,9 @@ struct nghttp2_session;
 namespace herald::http {
 
 struct H2Limits {
-  std::uint32_t max_concurrent_streams =
-      256;  // SETTINGS_MAX_CONCURRENT_STREAMS; over: REFUSED_STREAM
+  // SETTINGS_MAX_CONCURRENT_STREAMS; over: REFUSED_STREAM (before our SETTINGS are
+  // acknowledged too: nghttp2 holds new streams to the value it has sent).
+  std::uint32_t max_concurrent_streams = 256;
   // Decoded header list per request, counted as RFC 9113 counts SETTINGS_MAX_HEADER_LIST_SIZE
   // (name + value + 32 per field); over: 431 on that stream. The wire bytes of one header
   // block (frame headers included) are bounded at twice this: past it no block can decode
