@@ -57,3 +57,72 @@ http_seeds = {
 for i, (name, data) in enumerate(http_seeds.items()):
     piece = bytes([(7 * i) % 64])  # a spread of piece sizes
     (http_out / name).write_bytes(piece + data)
+
+# fuzz/corpus/h2_session/: the first byte picks the piece size (see fuzz_h2_session.cpp),
+# then a client's HTTP/2 bytes, made by this small frame builder. Header blocks use HPACK
+# literals without indexing, so no HPACK library is needed.
+h2_out = repo / "fuzz" / "corpus" / "h2_session"
+h2_out.mkdir(parents=True, exist_ok=True)
+DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = \
+    0, 1, 2, 3, 4, 6, 7, 8, 9
+END_STREAM, ACK, END_HEADERS = 0x1, 0x1, 0x4
+PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+
+def h2_frame(kind, flags, stream, payload=b""):
+    return len(payload).to_bytes(3, "big") + bytes([kind, flags]) + \
+        stream.to_bytes(4, "big") + payload
+
+
+def literal(name, value):  # names and values under 127 bytes: one-byte lengths
+    return b"\x00" + bytes([len(name)]) + name + bytes([len(value)]) + value
+
+
+def request_block(method, path, *fields):
+    block = literal(b":method", method) + literal(b":scheme", b"http") + \
+        literal(b":path", path) + literal(b":authority", b"localhost")
+    return block + b"".join(literal(n, v) for n, v in fields)
+
+
+def settings(*pairs):
+    return h2_frame(SETTINGS, 0, 0, b"".join(k.to_bytes(2, "big") + v.to_bytes(4, "big")
+                                              for k, v in pairs))
+
+
+start = PREFACE + settings((3, 100), (4, 65535))
+get_stream = request_block(b"GET", b"/s?topic=x", (b"accept", b"text/event-stream"))
+h2_seeds = {
+    "get-stream": start + h2_frame(HEADERS, END_STREAM | END_HEADERS, 1, get_stream) +
+                  h2_frame(SETTINGS, ACK, 0),
+    "get-and-head": start + h2_frame(HEADERS, END_STREAM | END_HEADERS, 1,
+                                     request_block(b"GET", b"/healthz")) +
+                    h2_frame(HEADERS, END_STREAM | END_HEADERS, 3, request_block(b"HEAD", b"/")),
+    "post-data": start + h2_frame(HEADERS, END_HEADERS, 1, request_block(
+        b"POST", b"/.well-known/mercure",
+        (b"content-type", b"application/x-www-form-urlencoded"))) +
+                 h2_frame(DATA, 0, 1, b"topic=x&") + h2_frame(DATA, END_STREAM, 1, b"data=hello"),
+    "post-too-long": start + h2_frame(HEADERS, END_HEADERS, 1, request_block(
+        b"POST", b"/p", (b"content-length", b"99999"))) + h2_frame(DATA, END_STREAM, 1, b"x"),
+    "rst-flood": start + b"".join(
+        h2_frame(HEADERS, END_STREAM | END_HEADERS, n, request_block(b"GET", b"/s")) +
+        h2_frame(RST_STREAM, 0, n, (8).to_bytes(4, "big")) for n in range(1, 80, 2)),
+    "continuation": start + h2_frame(HEADERS, END_STREAM, 1, request_block(b"GET", b"/s")) +
+                    h2_frame(CONTINUATION, 0, 1, literal(b"x-a", b"1")) +
+                    h2_frame(CONTINUATION, END_HEADERS, 1, literal(b"x-b", b"2")),
+    "continuation-flood": start + h2_frame(HEADERS, END_STREAM, 1, request_block(b"GET", b"/")) +
+                          h2_frame(CONTINUATION, 0, 1, literal(b"x-f", b"v" * 100)) * 30,
+    "ping-settings": start + h2_frame(PING, 0, 0, b"12345678") * 20 +
+                     settings((1, 8192), (5, 16384), (6, 1024)) * 10,
+    "zero-window": PREFACE + settings((4, 0)) +
+                   h2_frame(HEADERS, END_STREAM | END_HEADERS, 1, get_stream) +
+                   h2_frame(WINDOW_UPDATE, 0, 1, (5).to_bytes(4, "big")) +
+                   h2_frame(WINDOW_UPDATE, 0, 0, (100).to_bytes(4, "big")),
+    "priority-empty-data": start + h2_frame(HEADERS, END_HEADERS, 1, request_block(b"POST", b"/p")) +
+                           h2_frame(PRIORITY, 0, 3, b"\x00\x00\x00\x01\x10") * 10 +
+                           h2_frame(DATA, 0, 1) * 20 + h2_frame(DATA, END_STREAM, 1),
+    "goaway": start + h2_frame(HEADERS, END_STREAM | END_HEADERS, 1, get_stream) +
+              h2_frame(GOAWAY, 0, 0, (1).to_bytes(4, "big") + (0).to_bytes(4, "big")),
+}
+for i, (name, data) in enumerate(h2_seeds.items()):
+    piece = bytes([(13 * i) % 128])  # a spread of piece sizes
+    (h2_out / name).write_bytes(piece + data)
