@@ -193,7 +193,8 @@ int run_serve(ServeOptions& o) {
 
 void add_serve_command(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
-  CLI::App* cmd = app.add_subcommand("serve", "Run the hub (Mercure protocol over HTTP/1.1)");
+  CLI::App* cmd =
+      app.add_subcommand("serve", "Run the hub (Mercure protocol over HTTP/1.1, plain or TLS)");
   cmd->description(
       "Run the hub: subscribers GET /.well-known/mercure?topic=..., publishers POST there.\n"
       "History lives in memory (--history-size, --history-bytes, --history-per-topic): a\n"

@@ -262,6 +262,25 @@ TEST_F(TlsFixture, AnswersOverTlsWithHttp11AndOverPlainTcpAtOnce) {
   EXPECT_NE(plain.find("hello /plain"), std::string::npos) << plain;
 }
 
+TEST_F(TlsFixture, AnswersPipelinedRequestsAndExpectContinueOverTls) {
+  start(options());
+  TlsClient c(server->tls_port(), cert.cert_file);
+  ASSERT_TRUE(c.handshake()) << c.error();
+  // Two requests in one TLS record: read with one SSL_read, answered in order.
+  c.send(
+      "GET /one HTTP/1.1\r\nHost: localhost\r\n\r\n"
+      "GET /two HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  std::string got = c.read_until("hello /two");
+  ASSERT_NE(got.find("hello /one"), std::string::npos) << got;
+  EXPECT_LT(got.find("hello /one"), got.find("hello /two"));
+  c.send(
+      "POST /continued HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n"
+      "Content-Length: 4\r\n\r\n");
+  EXPECT_NE(c.read_until("100 Continue").find("HTTP/1.1 100 Continue\r\n\r\n"), std::string::npos);
+  c.send("body");
+  EXPECT_NE(c.read_until("hello /continued body").find("hello /continued body"), std::string::npos);
+}
+
 TEST_F(TlsFixture, AcceptsAClientWithoutAlpnAndTls12) {
   start(options());
   TlsClient c(server->tls_port(), cert.cert_file, {.alpn = "", .max_version = TLS1_2_VERSION});
@@ -295,6 +314,31 @@ TEST_F(TlsFixture, StreamsOverTlsAndNoticesTheClientLeaving) {
   for (int i = 0; i < 300 && !sink->closed(); ++i)
     std::this_thread::sleep_for(10ms);
   EXPECT_TRUE(sink->closed());
+}
+
+TEST_F(TlsFixture, CutsAStreamWhoseReaderStopped) {
+  ServerOptions o = options();
+  o.write_timeout = 500ms;
+  start(o);
+  TlsClient c(server->tls_port(), cert.cert_file);
+  ASSERT_TRUE(c.handshake()) << c.error();
+  c.send("GET /stream HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  c.read_until("\r\n\r\n");
+  auto sink = wait_stream();
+  ASSERT_TRUE(sink);
+  auto event = std::make_shared<std::string>(1024 * 1024, 'x');
+  on_shard([&] {
+    for (int i = 0; i < 32; ++i)  // 32 MiB queued; the client reads no more
+      sink->write({event, *event});
+    sink->flush();
+  });
+  // The write-stall check asks the TCP socket under TLS what the peer acknowledged.
+  bool closed = false;
+  for (int i = 0; i < 400 && !closed; ++i) {
+    std::this_thread::sleep_for(10ms);
+    on_shard([&] { closed = sink->closed(); });
+  }
+  EXPECT_TRUE(closed);
 }
 
 TEST_F(TlsFixture, CutsAClientThatNeverHandshakesAtTheHeaderTimeout) {
