@@ -121,6 +121,25 @@ describe('TLS listener', () => {
     }
   });
 
+  it('our own client: herald sub --ca-file reads a stream over https', async () => {
+    const topic = 'urn:test:tls-sub';
+    const sub = spawn(heraldBin, ['sub', https, '--topic', topic, '--count', '1', '--ca-file', first.cert],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    sub.stdout.on('data', (d) => { out += d; });
+    const exited = new Promise((resolve) => sub.on('exit', (code) => resolve(code)));
+    setTimeout(() => sub.kill('SIGKILL'), 10000).unref();
+    try {
+      await waitUntil(async () => {
+        await publishOk(hub.url, { topic, data: 'to herald sub' });
+        return out.includes('to herald sub');
+      }, { timeoutMs: 8000, everyMs: 300, what: 'the event in herald sub' });
+      assert.equal(await exited, 0);
+    } finally {
+      sub.kill('SIGTERM');
+    }
+  });
+
   it('refuses TLS 1.1 and counts the failed handshake in /metrics', async () => {
     const before = await tlsFailures(hub);
     const r = await run('curl', ['-s', '--tlsv1.1', '--tls-max', '1.1', '--cacert', first.cert, `${https}/healthz`]);

@@ -98,8 +98,8 @@ void Connection::start() {
   asio::ip::tcp::socket& socket = transport_->socket();
   socket.set_option(asio::ip::tcp::no_delay(true), ec);  // events are latency-bound
   socket.non_blocking(true, ec);  // for the synchronous reads after a readiness wait
-  // A TLS handshake counts as the first request's head: a client that connects and never
-  // finishes it is cut by the header timeout.
+  // A TLS handshake is timed like a request's head: a client that connects and never
+  // finishes it is cut by the header timeout (see sweep_reading).
   handshaking_ = true;
   request_in_progress_ = true;
   request_started_ = idle_since_ = clock::now();

@@ -96,7 +96,7 @@ void TlsTransport::wait(Want want, Completion done, void (TlsTransport::*resume)
       // `done` keeps the connection, and so this transport, alive.
       [this, done = std::move(done), resume](error_code ec) mutable {
         if (ec) {
-          done(ec, 0);
+          done(ec, out_written_);  // a write cut short still counts what went out
           return;
         }
         (this->*resume)(std::move(done));
