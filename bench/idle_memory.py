@@ -5,6 +5,8 @@ Starts the release binary on loopback, opens N subscriptions from a few source a
 (127.0.0.2, .3, ...), waits until every one has its response headers, then reads the
 server's RSS. RSS counts user-space pages only (socket buffers live in the kernel), so
 (RSS with N idle subscribers - RSS with none) / N is what one idle subscriber costs.
+With --tls the subscribers come over TLS (the hub runs with --dev --tls-self-signed), so
+OpenSSL's per-connection state is counted too.
 Bounded: N connections, a 60 s deadline; loopback only.
 """
 import argparse
@@ -13,6 +15,7 @@ import os
 import resource
 import selectors
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -26,36 +29,67 @@ def rss_kib(pid):
     raise RuntimeError("no VmRSS")
 
 
-def open_subscribers(port, count, deadline):
+REQUEST = (b"GET /.well-known/mercure?topic=idle HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+           b"Accept: text/event-stream\r\n\r\n")
+
+
+def open_subscribers(port, count, deadline, tls=None):
+    """Subscribers on `port`; `tls` is an ssl.SSLContext for TLS ones, None for TCP."""
     sel = selectors.DefaultSelector()
     socks = []
-    request = (b"GET /.well-known/mercure?topic=idle HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-               b"Accept: text/event-stream\r\n\r\n")
     for i in range(count):
         s = socket.socket()
         s.bind((f"127.0.0.{2 + i // 20000}", 0))
         s.setblocking(False)
         s.connect_ex(("127.0.0.1", port))
-        socks.append(s)
-        sel.register(s, selectors.EVENT_WRITE, bytearray())
+        sel.register(s, selectors.EVENT_WRITE, {"phase": "connect", "head": bytearray()})
     pending = count
     while pending and time.time() < deadline:
-        for key, mask in sel.select(timeout=1):
-            s = key.fileobj
-            if mask & selectors.EVENT_WRITE:
-                s.send(request)
-                sel.modify(s, selectors.EVENT_READ, key.data)
-            else:
+        for key, _ in sel.select(timeout=1):
+            s, state = key.fileobj, key.data
+            try:
+                if state["phase"] == "connect":
+                    state["phase"] = "send"
+                    if tls is not None:
+                        sel.unregister(s)
+                        s = tls.wrap_socket(s, do_handshake_on_connect=False,
+                                            server_hostname="localhost")
+                        sel.register(s, selectors.EVENT_WRITE, state)
+                        state["phase"] = "handshake"
+                if state["phase"] == "handshake":
+                    s.do_handshake()
+                    state["phase"] = "send"
+                if state["phase"] == "send":
+                    s.send(REQUEST)
+                    state["phase"] = "head"
+                    sel.modify(s, selectors.EVENT_READ, state)
+                    continue
                 data = s.recv(4096)
-                if not data:
-                    raise RuntimeError("server closed a subscriber")
-                key.data.extend(data)
-                if b"\r\n\r\n" in key.data:
-                    sel.unregister(s)
-                    pending -= 1
+            except ssl.SSLWantReadError:
+                sel.modify(s, selectors.EVENT_READ, state)
+                continue
+            except ssl.SSLWantWriteError:
+                sel.modify(s, selectors.EVENT_WRITE, state)
+                continue
+            if not data:
+                raise RuntimeError("server closed a subscriber")
+            state["head"].extend(data)
+            if b"\r\n\r\n" in state["head"]:
+                sel.unregister(s)
+                socks.append(s)
+                pending -= 1
     if pending:
         raise RuntimeError(f"{pending} subscribers got no headers in time")
     return socks
+
+
+def client_tls_context():
+    # A measuring tool on loopback: the hub's throwaway certificate is not checked.
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.set_alpn_protocols(["http/1.1"])
+    return ctx
 
 
 def main():
@@ -63,6 +97,8 @@ def main():
     ap.add_argument("--binary", default="build/release/herald")
     ap.add_argument("--subscribers", type=int, default=5000)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--tls", action="store_true",
+                    help="subscribe over TLS (hub: --dev --tls-self-signed)")
     ap.add_argument("--settle", type=float, default=6.0,
                     help="seconds idle before reading RSS (the hub trims freed memory every 5 s)")
     args = ap.parse_args()
@@ -71,24 +107,29 @@ def main():
     # inherits this limit: leave room for both.
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.subscribers + 1000), hard))
 
+    tls_flags = ["--tls-self-signed", "--tls-listen", "127.0.0.1:0"] if args.tls else []
     server = subprocess.Popen(
         [args.binary, "serve", "--listen", "127.0.0.1:0", "--threads", str(args.threads),
-         "--dev", "--log-level", "warn", "--heartbeat", "0"],
+         "--dev", "--log-level", "warn", "--heartbeat", "0", *tls_flags],
         stdout=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()
+        if args.tls:
+            line = server.stdout.readline()  # the https:// listener comes second
         port = int(line.strip().rsplit(":", 1)[1])
+        tls = client_tls_context() if args.tls else None
         time.sleep(0.5)
         # Warm up allocator arenas and the reactor with a first batch, then measure a second.
-        warm = open_subscribers(port, 200, time.time() + 30)
+        warm = open_subscribers(port, 200, time.time() + 30, tls)
         time.sleep(0.3)
         before = rss_kib(server.pid)
-        socks = open_subscribers(port, args.subscribers, time.time() + 60)
+        socks = open_subscribers(port, args.subscribers, time.time() + 60, tls)
         time.sleep(args.settle)
         after = rss_kib(server.pid)
         per = (after - before) * 1024 / args.subscribers
-        print(json.dumps({"subscribers": args.subscribers, "rss_before_kib": before,
-                          "rss_after_kib": after, "bytes_per_idle_subscriber": round(per)}))
+        print(json.dumps({"subscribers": args.subscribers, "tls": args.tls,
+                          "rss_before_kib": before, "rss_after_kib": after,
+                          "bytes_per_idle_subscriber": round(per)}))
         for s in socks + warm:
             s.close()
     finally:

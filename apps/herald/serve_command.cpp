@@ -9,6 +9,7 @@
 #include "cli_flag.hpp"
 #include "duration.hpp"
 #include "herald/base/log.hpp"
+#include "herald/http/self_signed_certificate.hpp"
 #include "herald/server/hub_server.hpp"
 
 namespace herald::app {
@@ -18,6 +19,8 @@ namespace {
 // In --dev the demo ticker publishes 50 events a second on one topic: without a per-topic
 // bound it would push the chat's history out within minutes.
 constexpr std::size_t dev_history_per_topic = 1000;
+// Where --tls-self-signed listens when --tls-listen is not given.
+constexpr const char* dev_tls_listen = "127.0.0.1:8443";
 
 struct ServeOptions {
   server::Config config;
@@ -36,7 +39,32 @@ struct ServeOptions {
   std::optional<std::size_t> history_per_topic;
   std::string log_format = "text";
   std::string log_level = "info";
+  bool tls_self_signed = false;
+  // Whether --listen / --tls-listen were given (flag or HERALD_*): --tls-listen alone
+  // makes a TLS-only hub, without the default plain listener.
+  const CLI::Option* listen_flag = nullptr;
+  const CLI::Option* tls_listen_flag = nullptr;
 };
+
+// Checks the TLS flags together and settles the listeners; an error message, or empty.
+std::string settle_listeners(ServeOptions& o) {
+  server::Config& c = o.config;
+  const bool has_files = !c.tls_cert.empty() || !c.tls_key.empty();
+  if (o.tls_self_signed) {
+    if (!c.dev)
+      return "--tls-self-signed is for --dev only (in production give --tls-cert and --tls-key)";
+    if (has_files)
+      return "--tls-self-signed makes its own certificate: leave out --tls-cert and --tls-key";
+    if (c.tls_listen.empty()) c.tls_listen = dev_tls_listen;
+  } else if (!c.tls_listen.empty()) {
+    if (c.tls_cert.empty()) return "--tls-listen needs --tls-cert FILE (PEM certificate chain)";
+    if (c.tls_key.empty()) return "--tls-listen needs --tls-key FILE (PEM private key)";
+  } else if (has_files) {
+    return "--tls-cert and --tls-key need --tls-listen HOST:PORT";
+  }
+  if (o.tls_listen_flag->count() > 0 && o.listen_flag->count() == 0) c.listen.clear();
+  return {};
+}
 
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
@@ -60,6 +88,10 @@ server::JwtRole role(const std::string& key, const std::string& alg, const Serve
 }
 
 int run_serve(ServeOptions& o) {
+  if (std::string error = settle_listeners(o); !error.empty()) {
+    std::fprintf(stderr, "herald serve: %s\n", error.c_str());
+    return 2;
+  }
   auto heartbeat = parse_duration(o.heartbeat);
   if (!heartbeat) {
     std::fprintf(stderr, "herald serve: --heartbeat: not a duration: %s\n", o.heartbeat.c_str());
@@ -86,18 +118,40 @@ int run_serve(ServeOptions& o) {
                                           : log::Level::info);
 
   // Signals are taken by this thread alone (sigwait); shard threads inherit the mask.
+  // SIGHUP reloads the TLS certificate; SIGINT and SIGTERM stop.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+
+  std::optional<http::SelfSignedCertificate> self_signed;
+  if (o.tls_self_signed) {
+    try {
+      self_signed = http::create_self_signed_certificate();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "herald serve: %s\n", e.what());
+      return 1;
+    }
+    o.config.tls_cert = self_signed->cert_file;
+    o.config.tls_key = self_signed->key_file;
+  }
+  // The throwaway certificate goes when the hub does, whichever way it returns.
+  struct RemoveSelfSigned {
+    const std::optional<http::SelfSignedCertificate>& certificate;
+    ~RemoveSelfSigned() {
+      if (certificate) http::remove_self_signed_certificate(*certificate);
+    }
+  } remove_self_signed{self_signed};
 
   std::unique_ptr<server::HubServer> hub;
   try {
     hub = std::make_unique<server::HubServer>(o.config);
   } catch (const std::exception& e) {
-    // A key that cannot be loaded, a malformed --listen: the configuration is wrong.
+    // A key or certificate that cannot be loaded, a malformed --listen: the configuration
+    // is wrong.
     std::fprintf(stderr, "herald serve: %s\n", e.what());
     return 2;
   }
@@ -112,14 +166,22 @@ int run_serve(ServeOptions& o) {
                  e.what());
     return 1;
   }
-  std::printf("herald listening on %s\n", hub->url().c_str());
+  if (!o.config.listen.empty()) std::printf("herald listening on %s\n", hub->url().c_str());
+  if (!o.config.tls_listen.empty()) {
+    std::printf("herald listening on %s\n", hub->tls_url().c_str());
+  }
+  if (self_signed) {
+    std::printf("herald TLS certificate (self-signed, for --dev): %s (curl --cacert %s)\n",
+                self_signed->cert_file.c_str(), self_signed->cert_file.c_str());
+  }
   if (!o.config.metrics_listen.empty()) {
     std::printf("herald metrics on %s/metrics\n", hub->metrics_url().c_str());
   }
   std::fflush(stdout);
 
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP)
+    hub->reload_tls();
   log::info("shutting down", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
   hub->stop();
   hub->wait();
@@ -131,7 +193,8 @@ int run_serve(ServeOptions& o) {
 
 void add_serve_command(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
-  CLI::App* cmd = app.add_subcommand("serve", "Run the hub (Mercure protocol over HTTP/1.1)");
+  CLI::App* cmd =
+      app.add_subcommand("serve", "Run the hub (Mercure protocol over HTTP/1.1, plain or TLS)");
   cmd->description(
       "Run the hub: subscribers GET /.well-known/mercure?topic=..., publishers POST there.\n"
       "History lives in memory (--history-size, --history-bytes, --history-per-topic): a\n"
@@ -140,9 +203,24 @@ void add_serve_command(CLI::App& app) {
   cmd->footer(
       "Every flag can also be set as an environment variable HERALD_<FLAG>, e.g.\n"
       "HERALD_LISTEN=0.0.0.0:8080. Durations: 15s, 500ms, 2m, or plain seconds.");
-  flag(*cmd, "listen", o->config.listen,
-       "Address to listen on, HOST:PORT (port 0: any free). One hub per port: a port that "
-       "is taken is an error (exit 2)");
+  o->listen_flag = flag(*cmd, "listen", o->config.listen,
+                        "Address to listen on for HTTP, HOST:PORT (port 0: any free). One hub "
+                        "per port: a port that is taken is an error (exit 2). Left out when "
+                        "only --tls-listen is given");
+  o->tls_listen_flag =
+      flag(*cmd, "tls-listen", o->config.tls_listen,
+           "Address to listen on for HTTPS, HOST:PORT, with --tls-cert and --tls-key (TLS 1.2 "
+           "or 1.3, ALPN http/1.1). With --listen too, one hub serves both ports. SIGHUP "
+           "reloads the certificate and key: new connections get them, open ones go on");
+  flag(*cmd, "tls-cert", o->config.tls_cert,
+       "PEM file of the TLS certificate, followed by its chain (intermediates)");
+  flag(*cmd, "tls-key", o->config.tls_key, "PEM file of the TLS certificate's private key");
+  cmd->add_flag("--tls-self-signed", o->tls_self_signed,
+                "With --dev: make a throwaway self-signed certificate for localhost, 127.0.0.1 "
+                "and ::1 (30 days, in a private temporary directory), print its path for "
+                "clients (curl --cacert PATH) and serve TLS with it (on --tls-listen, default "
+                "127.0.0.1:8443)")
+      ->envname("HERALD_TLS_SELF_SIGNED");
   flag(*cmd, "threads", o->config.threads, "Worker shards, one thread each (0: one per core)");
   cmd->add_flag("--dev", o->config.dev,
                 "Development mode: anonymous publish and subscribe, the demo ticker and clock")

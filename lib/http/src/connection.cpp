@@ -4,7 +4,6 @@
 #include <cstring>
 #include <span>
 
-#include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/status.hpp>
 
@@ -26,15 +25,6 @@ constexpr std::string_view last_chunk = "0\r\n\r\n";
 constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
 // A stream's queue keeps at most this much capacity while idle (memory per subscriber).
 constexpr std::size_t idle_queue_capacity = 4;
-
-// A buffer sequence over our reusable iovec vector: asio copies the sequence object into
-// each write operation, and copying two pointers costs no allocation (a vector would).
-struct BufferSpan {
-  const asio::const_buffer* first;
-  const asio::const_buffer* last;
-  const asio::const_buffer* begin() const { return first; }
-  const asio::const_buffer* end() const { return last; }
-};
 
 // How the head announces the body that follows it.
 enum class Framing {
@@ -85,8 +75,8 @@ std::string serialize_head(int status, std::string_view content_type,
 
 }  // namespace
 
-Connection::Connection(Shard& shard, asio::ip::tcp::socket socket, std::uint64_t id)
-    : shard_(shard), socket_(std::move(socket)), id_(id) {}
+Connection::Connection(Shard& shard, std::unique_ptr<Transport> transport, std::uint64_t id)
+    : shard_(shard), transport_(std::move(transport)), id_(id) {}
 
 Connection::~Connection() {
   if (linked) shard_.unlink(*this);
@@ -96,10 +86,38 @@ std::size_t Connection::shard() const {
   return shard_.index();
 }
 
+template <void (Connection::*method)(error_code, std::size_t)>
+Completion Connection::completion() {
+  return {shared_from_this(), [](void* self, error_code ec, std::size_t n) {
+            (static_cast<Connection*>(self)->*method)(ec, n);
+          }};
+}
+
 void Connection::start() {
   error_code ec;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);  // events are latency-bound
-  socket_.non_blocking(true, ec);  // for the synchronous reads after a readiness wait
+  asio::ip::tcp::socket& socket = transport_->socket();
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);  // events are latency-bound
+  socket.non_blocking(true, ec);  // for the synchronous reads after a readiness wait
+  // A TLS handshake is timed like a request's head: a client that connects and never
+  // finishes it is cut by the header timeout (see sweep_reading).
+  handshaking_ = true;
+  request_in_progress_ = true;
+  request_started_ = idle_since_ = clock::now();
+  transport_->async_handshake(completion<&Connection::on_handshake>());
+}
+
+void Connection::on_handshake(error_code ec, std::size_t) {
+  if (state_ == State::closed) return;  // cut by the timeout or the shutdown meanwhile
+  handshaking_ = false;
+  if (ec) {
+    shard_.note_handshake_failure(id_, ec.message());
+    close_now("TLS handshake failed");
+    return;
+  }
+  if (shutting_down_) {
+    close_now("server shutting down");
+    return;
+  }
   read_next_request();
 }
 
@@ -126,14 +144,16 @@ void Connection::read_next_request() {
 }
 
 void Connection::wait_readable() {
-  socket_.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](error_code ec) {
-    if (self->state_ != State::reading) return;
-    if (ec) {
-      self->close_now("read error");
-      return;
-    }
-    self->read_into_scratch();
-  });
+  transport_->async_wait_readable(completion<&Connection::on_readable>());
+}
+
+void Connection::on_readable(error_code ec, std::size_t) {
+  if (state_ != State::reading) return;
+  if (ec) {
+    close_now("read error");
+    return;
+  }
+  read_into_scratch();
 }
 
 void Connection::read_into_scratch() {
@@ -142,8 +162,8 @@ void Connection::read_into_scratch() {
   // per-connection read buffers behind.
   std::span<char> scratch = shard_.scratch();
   error_code ec;
-  std::size_t n = socket_.read_some(asio::buffer(scratch.data(), scratch.size()), ec);
-  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+  std::size_t n = transport_->read_some(scratch, ec);
+  if (ec == asio::error::would_block) {
     wait_readable();
     return;
   }
@@ -191,10 +211,26 @@ void Connection::take_request_bytes(std::string_view bytes) {
 
 void Connection::send_continue() {
   read_->continue_sent = true;
-  asio::async_write(socket_, asio::buffer(continue_line),
-                    [self = shared_from_this()](error_code ec, std::size_t) {
-                      if (ec) self->close_now("write error");
-                    });
+  writing_ = true;
+  iov_.assign(1, asio::buffer(continue_line));
+  transport_->async_write(iov_, completion<&Connection::on_continue_written>());
+}
+
+void Connection::on_continue_written(error_code ec, std::size_t n) {
+  shard_.shared().bytes_written.fetch_add(n, std::memory_order_relaxed);
+  writing_ = false;
+  write_progress_ = true;
+  if (state_ == State::closed) return;
+  if (ec) {
+    close_now("write error");
+    return;
+  }
+  if (response_waiting_) {
+    response_waiting_ = false;
+    write_out();
+  } else if (state_ == State::streaming) {
+    flush();  // the stream's head waited for the 100 Continue
+  }
 }
 
 void Connection::handle_request(RequestReader::Message message) {
@@ -249,17 +285,19 @@ void Connection::respond(Response response) {
 }
 
 void Connection::write_out() {
+  if (writing_) {  // the 100 Continue is still going out
+    response_waiting_ = true;
+    return;
+  }
   writing_ = true;
-  asio::async_write(socket_, asio::buffer(out_),
-                    [self = shared_from_this()](error_code ec, std::size_t n) {
-                      self->shard_.shared().bytes_written.fetch_add(n, std::memory_order_relaxed);
-                      self->writing_ = false;
-                      self->write_progress_ = true;
-                      self->on_response_written(ec);
-                    });
+  iov_.assign(1, asio::buffer(out_));
+  transport_->async_write(iov_, completion<&Connection::on_response_written>());
 }
 
-void Connection::on_response_written(error_code ec) {
+void Connection::on_response_written(error_code ec, std::size_t n) {
+  shard_.shared().bytes_written.fetch_add(n, std::memory_order_relaxed);
+  writing_ = false;
+  write_progress_ = true;
   if (state_ == State::closed) return;
   if (ec) {
     close_now("write error");
@@ -296,21 +334,23 @@ std::shared_ptr<StreamSink> Connection::open_stream(std::string_view content_typ
 
 void Connection::watch_for_hangup() {
   // No read buffer is kept: wait for readability, then drain and discard what came.
-  socket_.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](error_code ec) {
-    if (self->state_ != State::streaming) return;
-    if (ec) {
-      self->close_now("client gone");
-      return;
-    }
-    char scratch[256];
-    error_code read_ec;
-    std::size_t n = self->socket_.read_some(asio::buffer(scratch), read_ec);
-    if (read_ec == asio::error::would_block || (!read_ec && n > 0)) {
-      self->watch_for_hangup();
-      return;
-    }
-    self->close_now(read_ec == asio::error::eof ? "client closed" : "client gone");
-  });
+  transport_->async_wait_readable(completion<&Connection::on_hangup_readable>());
+}
+
+void Connection::on_hangup_readable(error_code ec, std::size_t) {
+  if (state_ != State::streaming) return;
+  if (ec) {
+    close_now("client gone");
+    return;
+  }
+  char discard[256];
+  error_code read_ec;
+  std::size_t n = transport_->read_some(discard, read_ec);
+  if (read_ec == asio::error::would_block || (!read_ec && n > 0)) {
+    watch_for_hangup();
+    return;
+  }
+  close_now(read_ec == asio::error::eof ? "client closed" : "client gone");
 }
 
 void Connection::write(SharedBytes bytes) {
@@ -341,14 +381,11 @@ void Connection::flush() {
   inflight_.swap(queue_);
   queued_bytes_ = 0;
   writing_ = true;
-  asio::async_write(socket_, BufferSpan{iov_.data(), iov_.data() + iov_.size()},
-                    [self = shared_from_this()](error_code ec, std::size_t n) {
-                      self->shard_.shared().bytes_written.fetch_add(n, std::memory_order_relaxed);
-                      self->on_stream_written(ec);
-                    });
+  transport_->async_write(iov_, completion<&Connection::on_stream_written>());
 }
 
-void Connection::on_stream_written(error_code ec) {
+void Connection::on_stream_written(error_code ec, std::size_t n) {
+  shard_.shared().bytes_written.fetch_add(n, std::memory_order_relaxed);
   writing_ = false;
   write_progress_ = true;
   inflight_.clear();
@@ -413,8 +450,15 @@ void Connection::sweep_reading(clock::time_point now) {
   }
   const bool in_body = read_ && read_->reader && read_->reader->header_done();
   if (!in_body) {
-    // The head must come whole within the header timeout (slowloris).
-    if (now - request_started_ > options.header_timeout) close_now("request header timeout");
+    // The head (and before it, TLS's handshake) must come whole within the header
+    // timeout (slowloris).
+    if (now - request_started_ <= options.header_timeout) return;
+    if (handshaking_) {
+      shard_.note_handshake_failure(id_, "not done within the header timeout");
+      close_now("TLS handshake timeout");
+    } else {
+      close_now("request header timeout");
+    }
     return;
   }
   // A body may take long as long as it keeps coming (a large publish on a slow link); a
@@ -438,11 +482,12 @@ void Connection::sweep_write_stall(clock::time_point now) {
   if (!write_stall_sampled_) {
     write_stall_sampled_ = true;
     write_stall_since_ = now;
-    write_stall_acked_ = tcp_bytes_acked(socket_.native_handle());
+    write_stall_acked_ = tcp_bytes_acked(transport_->socket().native_handle());
     return;
   }
   if (now - write_stall_since_ < shard_.shared().options.write_timeout) return;
-  std::uint64_t acked = tcp_bytes_acked(socket_.native_handle());
+  // Over TLS too: the TCP socket underneath counts the records the peer took.
+  std::uint64_t acked = tcp_bytes_acked(transport_->socket().native_handle());
   if (acked != write_stall_acked_) {  // slow, but still reading
     write_stall_acked_ = acked;
     write_stall_since_ = now;
@@ -459,7 +504,7 @@ void Connection::shutdown() {
   keep_alive_ = false;
   if (state_ == State::streaming) {
     end();
-  } else if (state_ == State::reading && !request_in_progress_) {
+  } else if (state_ == State::reading && (!request_in_progress_ || handshaking_)) {
     close_now("server shutting down");
   }
   // A request being read is finished (bounded by the header and body timeouts) and
@@ -468,8 +513,7 @@ void Connection::shutdown() {
 }
 
 void Connection::close_gracefully(std::string_view reason) {
-  error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  transport_->shutdown_send();
   close_now(reason);
 }
 
@@ -478,7 +522,7 @@ void Connection::close_now(std::string_view reason) {
   state_ = State::closed;
   log::debug("connection closed", {{"conn", std::to_string(id_)}, {"reason", std::string(reason)}});
   error_code ec;
-  socket_.close(ec);
+  transport_->socket().close(ec);
   queue_.clear();
   queued_bytes_ = 0;
   read_.reset();

@@ -1,7 +1,8 @@
 #pragma once
 // One HTTP/1.1 connection: reads requests through the sans-I/O RequestReader, answers them
 // one at a time in order (pipelining: the next request is read only once the previous
-// answer was written), and can turn into a chunked stream that implements StreamSink.
+// answer was written), and can turn into a chunked stream that implements StreamSink. All
+// its I/O goes through a Transport, so this is the same over plain TCP and TLS.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -11,11 +12,11 @@
 #include <vector>
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
 #include "herald/http/server.hpp"
 #include "herald/http/stream_sink.hpp"
 #include "request_reader.hpp"
+#include "transport.hpp"
 
 namespace herald::http {
 
@@ -27,7 +28,7 @@ class Connection final : public std::enable_shared_from_this<Connection>,
  public:
   using clock = std::chrono::steady_clock;
 
-  Connection(Shard& shard, boost::asio::ip::tcp::socket socket, std::uint64_t id);
+  Connection(Shard& shard, std::unique_ptr<Transport> transport, std::uint64_t id);
   ~Connection() override;
 
   void start();
@@ -72,26 +73,35 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   std::shared_ptr<StreamSink> open_stream(std::string_view content_type,
                                           std::vector<Header> headers) override;
 
+  // A Completion that calls `method` on this connection and keeps it alive until then.
+  template <void (Connection::*method)(boost::system::error_code, std::size_t)>
+  Completion completion();
+
   RequestLimits limits() const;
+  void on_handshake(boost::system::error_code ec, std::size_t);
   void read_next_request();
   void wait_readable();
+  void on_readable(boost::system::error_code ec, std::size_t);
   void read_into_scratch();
   void take_request_bytes(std::string_view bytes);
   void handle_request(RequestReader::Message message);
   void fail_request(int status, std::string_view message);
   void send_continue();
+  void on_continue_written(boost::system::error_code ec, std::size_t n);
   void write_out();  // writes out_ (a whole response) and goes on with the next request
-  void on_response_written(boost::system::error_code ec);
+  void on_response_written(boost::system::error_code ec, std::size_t n);
   void sweep_reading(clock::time_point now);
   void sweep_write_stall(clock::time_point now);
   void watch_for_hangup();
-  void on_stream_written(boost::system::error_code ec);
+  void on_hangup_readable(boost::system::error_code ec, std::size_t);
+  void on_stream_written(boost::system::error_code ec, std::size_t n);
   void close_gracefully(std::string_view reason);
 
   Shard& shard_;
-  boost::asio::ip::tcp::socket socket_;
+  std::unique_ptr<Transport> transport_;
   std::uint64_t id_;
   State state_ = State::reading;
+  bool handshaking_ = false;  // TLS: bounded by the header timeout like a request head
   std::unique_ptr<ReadState> read_;
   bool request_in_progress_ = false;
   clock::time_point request_started_;
@@ -116,7 +126,10 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   std::vector<boost::asio::const_buffer> iov_;
   std::size_t queued_bytes_ = 0;
   char chunk_head_[24];
-  bool writing_ = false;  // a write (response or stream) is in flight
+  bool writing_ = false;  // a write (100 Continue, response or stream) is in flight
+  // A response came while the 100 Continue was still being written: it follows it (a
+  // transport takes one write at a time).
+  bool response_waiting_ = false;
   bool head_pending_ = false;
   bool ending_ = false;
   bool terminator_sent_ = false;

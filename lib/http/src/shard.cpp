@@ -2,12 +2,16 @@
 
 #include <malloc.h>
 
+#include <new>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <boost/asio/write.hpp>
 
 #include "connection.hpp"
 #include "herald/base/log.hpp"
+#include "tcp_transport.hpp"
+#include "tls_transport.hpp"
 
 namespace herald::http {
 
@@ -33,7 +37,7 @@ Shard::~Shard() {
   join();
 }
 
-void Shard::listen(const asio::ip::tcp::endpoint& endpoint) {
+void Shard::listen(const asio::ip::tcp::endpoint& endpoint, bool tls) {
   auto acceptor = std::make_unique<asio::ip::tcp::acceptor>(io_);
   acceptor->open(endpoint.protocol());
   acceptor->set_option(asio::socket_base::reuse_address(true));
@@ -42,17 +46,20 @@ void Shard::listen(const asio::ip::tcp::endpoint& endpoint) {
   ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
   acceptor->bind(endpoint);
   acceptor->listen(asio::socket_base::max_listen_connections);
-  acceptors_.push_back(std::move(acceptor));
+  listeners_.push_back({std::move(acceptor), tls});
 }
 
-std::uint16_t Shard::local_port() const {
-  return acceptors_.front()->local_endpoint().port();
+std::uint16_t Shard::local_port(bool tls) const {
+  for (const Listener& listener : listeners_) {
+    if (listener.tls == tls) return listener.acceptor->local_endpoint().port();
+  }
+  return 0;
 }
 
 void Shard::start() {
   next_keepalive_ = clock::now() + shared_.options.keepalive_interval;
-  for (auto& acceptor : acceptors_)
-    accept(*acceptor);
+  for (Listener& listener : listeners_)
+    accept(listener);
   schedule_sweep();
   thread_ = std::thread([this] {
     try {
@@ -68,8 +75,9 @@ void Shard::join() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Shard::accept(asio::ip::tcp::acceptor& acceptor) {
-  acceptor.async_accept(io_, [this, &acceptor](error_code ec, asio::ip::tcp::socket socket) {
+void Shard::accept(Listener& listener) {
+  listener.acceptor->async_accept(io_, [this, &listener](error_code ec,
+                                                         asio::ip::tcp::socket socket) {
     if (shutting_down_ || ec == asio::error::operation_aborted) return;
     std::uint64_t suppressed = 0;
     if (ec) {
@@ -80,8 +88,8 @@ void Shard::accept(asio::ip::tcp::acceptor& acceptor) {
                                     {"suppressed", std::to_string(suppressed)}});
       }
       auto timer = std::make_shared<asio::steady_timer>(io_, accept_retry);
-      timer->async_wait([this, timer, &acceptor](error_code) {
-        if (!shutting_down_) accept(acceptor);
+      timer->async_wait([this, timer, &listener](error_code) {
+        if (!shutting_down_) accept(listener);
       });
       return;
     }
@@ -91,30 +99,62 @@ void Shard::accept(asio::ip::tcp::acceptor& acceptor) {
                   {{"limit", std::to_string(shared_.options.max_connections)},
                    {"suppressed", std::to_string(suppressed)}});
       }
-      auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
-      asio::async_write(*s, asio::buffer(busy_response), [s](error_code, std::size_t) {
-        error_code ignored;
-        s->shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-        s->close(ignored);
-      });
-    } else {
-      shared_.connections.fetch_add(1, std::memory_order_relaxed);
-      auto id = shared_.next_connection_id.fetch_add(1, std::memory_order_relaxed);
-      if (log::enabled(log::Level::debug)) {
-        // Only when asked: getpeername is a system call per connection.
-        error_code peer_ec;
-        auto peer = socket.remote_endpoint(peer_ec);
-        log::debug("connection accepted", {{"conn", std::to_string(id)},
-                                           {"remote", peer_ec ? "?"
-                                                              : peer.address().to_string() + ":" +
-                                                                    std::to_string(peer.port())}});
+      if (!listener.tls) {  // a TLS client could not read a plain 503: it is just closed
+        auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
+        asio::async_write(*s, asio::buffer(busy_response), [s](error_code, std::size_t) {
+          error_code ignored;
+          s->shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+          s->close(ignored);
+        });
       }
-      auto connection = std::make_shared<Connection>(*this, std::move(socket), id);
-      link(*connection);
-      connection->start();
+    } else {
+      admit(std::move(socket), listener.tls);
     }
-    accept(acceptor);
+    accept(listener);
   });
+}
+
+void Shard::admit(asio::ip::tcp::socket socket, bool tls) {
+  auto id = shared_.next_connection_id.fetch_add(1, std::memory_order_relaxed);
+  if (log::enabled(log::Level::debug)) {
+    // Only when asked: getpeername is a system call per connection.
+    error_code peer_ec;
+    auto peer = socket.remote_endpoint(peer_ec);
+    log::debug("connection accepted",
+               {{"conn", std::to_string(id)},
+                {"tls", tls ? "yes" : "no"},
+                {"remote",
+                 peer_ec ? "?" : peer.address().to_string() + ":" + std::to_string(peer.port())}});
+  }
+  std::unique_ptr<Transport> transport;
+  if (!tls) {
+    transport = std::make_unique<TcpTransport>(std::move(socket));
+  } else {
+    try {
+      transport =
+          std::make_unique<TlsTransport>(std::move(socket), shared_.tls->new_session(), scratch());
+    } catch (const std::bad_alloc&) {  // OpenSSL's allocations: this client only, not the shard
+      note_handshake_failure(id, "cannot create a TLS session (out of memory)");
+      return;  // the socket closes here
+    }
+  }
+  shared_.connections.fetch_add(1, std::memory_order_relaxed);
+  auto connection = std::make_shared<Connection>(*this, std::move(transport), id);
+  link(*connection);
+  connection->start();
+}
+
+void Shard::note_handshake_failure(std::uint64_t connection, std::string_view reason) {
+  shared_.tls_handshake_failures.fetch_add(1, std::memory_order_relaxed);
+  log::debug("TLS handshake failed",
+             {{"conn", std::to_string(connection)}, {"reason", std::string(reason)}});
+  std::uint64_t suppressed = 0;
+  if (handshake_failed_log_.allow(clock::now(), suppressed)) {
+    log::warn("TLS handshake failed (herald_tls_handshake_failures_total counts them all)",
+              {{"conn", std::to_string(connection)},
+               {"reason", std::string(reason)},
+               {"suppressed", std::to_string(suppressed)}});
+  }
 }
 
 void Shard::link(Connection& c) {
@@ -176,8 +216,8 @@ void Shard::begin_shutdown() {
     shutting_down_ = true;
     shutdown_deadline_ = clock::now() + shared_.options.shutdown_grace;
     error_code ec;
-    for (auto& acceptor : acceptors_)
-      acceptor->close(ec);
+    for (Listener& listener : listeners_)
+      listener.acceptor->close(ec);
     for (Connection* c = head_; c != nullptr;) {
       Connection* next = c->next;
       auto keep = c->shared_from_this();

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -15,6 +16,7 @@
 
 #include "herald/base/log_limiter.hpp"
 #include "herald/http/server.hpp"
+#include "tls_context.hpp"
 
 namespace herald::http {
 
@@ -26,9 +28,10 @@ class Shard {
   Shard(std::size_t index, ServerShared& shared);
   ~Shard();
 
-  // Adds an acceptor for `endpoint` (one per address the listen host resolved to).
-  void listen(const boost::asio::ip::tcp::endpoint& endpoint);
-  std::uint16_t local_port() const;
+  // Adds an acceptor for `endpoint` (one per address the listen host resolved to); its
+  // connections speak TLS when `tls`.
+  void listen(const boost::asio::ip::tcp::endpoint& endpoint, bool tls);
+  std::uint16_t local_port(bool tls) const;
   void start();           // accept and sweep, on this shard's thread
   void begin_shutdown();  // posts the graceful shutdown onto the shard
   void join();
@@ -39,13 +42,22 @@ class Shard {
   std::span<char> scratch() { return scratch_; }
   std::size_t index() const { return index_; }
   ServerShared& shared() { return shared_; }
+  // A TLS handshake failed or timed out: counted, logged at debug, and at most once per
+  // period as a warning (a scanner must not fill the log).
+  void note_handshake_failure(std::uint64_t connection, std::string_view reason);
 
   // Intrusive list of live connections (for sweeps and shutdown).
   void link(Connection& c);
   void unlink(Connection& c);
 
  private:
-  void accept(boost::asio::ip::tcp::acceptor& acceptor);
+  struct Listener {
+    std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
+    bool tls;
+  };
+
+  void accept(Listener& listener);
+  void admit(boost::asio::ip::tcp::socket socket, bool tls);
   void schedule_sweep();
   void sweep();
   void shutdown_step();
@@ -54,7 +66,7 @@ class Shard {
   ServerShared& shared_;
   std::array<char, 16 * 1024> scratch_;
   boost::asio::io_context io_{1};
-  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  std::vector<Listener> listeners_;
   boost::asio::steady_timer sweep_timer_;
   std::thread thread_;
   Connection* head_ = nullptr;
@@ -65,15 +77,18 @@ class Shard {
   // At the fd limit or --max-connections these would log on every accept.
   log::LineLimiter accept_failed_log_{std::chrono::seconds(10)};
   log::LineLimiter refused_log_{std::chrono::seconds(10)};
+  log::LineLimiter handshake_failed_log_{std::chrono::seconds(10)};
 };
 
-// What every shard shares: options, the handler, the connection count.
+// What every shard shares: options, the handler, TLS credentials, the counters.
 struct ServerShared {
   ServerOptions options;
   Handler handler;
+  std::unique_ptr<TlsCredentials> tls;  // null without a TLS listener
   std::atomic<std::size_t> connections{0};
   std::atomic<std::uint64_t> bytes_written{0};
   std::atomic<std::uint64_t> next_connection_id{1};
+  std::atomic<std::uint64_t> tls_handshake_failures{0};
 };
 
 }  // namespace herald::http

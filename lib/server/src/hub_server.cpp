@@ -17,15 +17,17 @@ namespace {
 
 constexpr std::string_view mercure_path = "/.well-known/mercure";
 
-void split_listen(const std::string& listen, std::string& host, std::uint16_t& port) {
+void split_listen(const std::string& listen, std::string& host, std::uint16_t& port,
+                  std::string_view flag = "--listen") {
   auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::invalid_argument("--listen wants HOST:PORT");
+  if (colon == std::string::npos)
+    throw std::invalid_argument(std::string(flag) + " wants HOST:PORT");
   host = listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
   unsigned long p = std::stoul(listen.substr(colon + 1));
-  if (p > 65535) throw std::invalid_argument("--listen port out of range");
+  if (p > 65535) throw std::invalid_argument(std::string(flag) + " port out of range");
   port = static_cast<std::uint16_t>(p);
 }
 
@@ -159,7 +161,17 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
   ctx.auth = std::make_unique<AuthGate>(ctx.config);  // throws on a bad key
 
   http::ServerOptions options;
-  split_listen(ctx.config.listen, options.host, options.port);
+  options.plain = !ctx.config.listen.empty();
+  if (options.plain) split_listen(ctx.config.listen, options.host, options.port);
+  if (!ctx.config.tls_listen.empty()) {
+    http::TlsOptions& tls = options.tls.emplace();
+    split_listen(ctx.config.tls_listen, tls.host, tls.port, "--tls-listen");
+    tls.cert_file = ctx.config.tls_cert;
+    tls.key_file = ctx.config.tls_key;
+  }
+  if (!options.plain && !options.tls) {
+    throw std::invalid_argument("nothing to listen on: give --listen or --tls-listen");
+  }
   options.threads = ctx.config.threads != 0 ? ctx.config.threads
                                             : std::max(1u, std::thread::hardware_concurrency());
   options.max_connections = ctx.config.max_connections;
@@ -221,6 +233,11 @@ void HubServer::start() {
     start_demo_ticker(impl_->http->context(0), *impl_->hub);
   impl_->http->start();
   if (impl_->metrics_http) impl_->metrics_http->start();
+  if (!tls_url().empty()) {
+    log::info("TLS listener", {{"url", tls_url()},
+                               {"cert", impl_->ctx.config.tls_cert},
+                               {"subject", impl_->http->tls_subject()}});
+  }
   log::info("herald started", {{"url", url()},
                                {"metrics", metrics_url().empty() ? "off" : metrics_url()},
                                {"threads", std::to_string(impl_->http->shard_count())},
@@ -228,15 +245,41 @@ void HubServer::start() {
 }
 
 namespace {
-std::string url_of(const http::Server& server) {
-  std::string host = server.host();
+std::string url_of(std::string_view scheme, std::string host, std::uint16_t port) {
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return "http://" + host + ":" + std::to_string(server.port());
+  return std::string(scheme) + "://" + host + ":" + std::to_string(port);
+}
+std::string url_of(const http::Server& server) {
+  return url_of("http", server.host(), server.port());
 }
 }  // namespace
 
 std::string HubServer::url() const {
+  if (impl_->ctx.config.listen.empty()) return tls_url();
   return url_of(*impl_->http);
+}
+
+std::string HubServer::tls_url() const {
+  const auto& tls = impl_->http->options().tls;
+  if (!tls) return {};
+  return url_of("https", tls->host, impl_->http->tls_port());
+}
+
+bool HubServer::reload_tls() {
+  if (impl_->ctx.config.tls_listen.empty()) {
+    log::info("SIGHUP: no TLS listener, nothing to reload");
+    return true;
+  }
+  try {
+    std::string subject = impl_->http->reload_tls();
+    log::info("TLS certificate reloaded: new handshakes use it",
+              {{"cert", impl_->ctx.config.tls_cert}, {"subject", subject}});
+    return true;
+  } catch (const std::exception& e) {
+    log::error("TLS certificate reload failed: the previous certificate stays in use",
+               {{"error", e.what()}});
+    return false;
+  }
 }
 
 std::string HubServer::metrics_url() const {

@@ -62,6 +62,9 @@ std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http:
          m.publishes_rejected.load());
   metric(out, "herald_bytes_written_total", "counter", "Bytes written to clients.",
          http.bytes_written());
+  metric(out, "herald_tls_handshake_failures_total", "counter",
+         "TLS handshakes that failed or timed out (clients that left in the middle included).",
+         http.tls_handshake_failures());
   metric(out, "herald_subscribers_cut_total", "counter",
          "Subscribers cut for passing --subscriber-buffer (they resume from history).",
          m.subscribers_cut.load());

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,20 +17,32 @@
 
 namespace herald::http {
 
+// The TLS listener (HTTPS): TLS 1.2 or 1.3, ALPN http/1.1.
+struct TlsOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8443;
+  std::string cert_file;  // PEM: the certificate, then the chain that leads to its CA
+  std::string key_file;   // PEM: its private key, unencrypted
+};
+
 struct ServerOptions {
+  // The plain listener (HTTP), unless `plain` is false (a TLS-only server).
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
+  bool plain = true;
+  // The TLS listener, on the same shards as the plain one: one hub serves both.
+  std::optional<TlsOptions> tls;
   std::size_t threads = 1;
   std::size_t max_connections = 19000;
   // Request line + headers; over: 431. Also bounds one chunk-size line (with extensions)
   // and the trailer section. All a request may make a connection parse is bounded by
   // RequestReader::byte_budget (two heads, the body, chunk framing); over: 413.
   std::size_t max_header_bytes = 16 * 1024;
-  std::size_t max_body_bytes = 1024 * 1024;             // over: 413
-  std::chrono::milliseconds header_timeout{10000};      // first byte to end of headers
-  std::chrono::milliseconds body_timeout{10000};        // longest pause inside a body: 408
-  std::chrono::milliseconds write_timeout{30000};       // longest a write may not drain
-  std::chrono::milliseconds idle_timeout{60000};        // keep-alive connection with no request
+  std::size_t max_body_bytes = 1024 * 1024;         // over: 413
+  std::chrono::milliseconds header_timeout{10000};  // first byte (TLS: connect) to end of headers
+  std::chrono::milliseconds body_timeout{10000};    // longest pause inside a body: 408
+  std::chrono::milliseconds write_timeout{30000};   // longest a write may not drain
+  std::chrono::milliseconds idle_timeout{60000};    // keep-alive connection with no request
   std::chrono::milliseconds keepalive_interval{15000};  // 0: no keep-alive bytes
   std::string keepalive_bytes = ":\n";                  // written to idle streams each interval
   std::chrono::milliseconds shutdown_grace{5000};
@@ -50,15 +63,24 @@ using Handler = std::function<void(const Request&, Exchange&)>;
 
 class Server {
  public:
+  // Throws std::runtime_error when the TLS certificate or key cannot be used.
   Server(ServerOptions options, Handler handler);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds every shard's acceptor; throws std::system_error when it cannot.
+  // Binds every shard's acceptors; throws std::system_error when it cannot.
   void bind();
+  const ServerOptions& options() const { return options_; }
   std::string host() const { return options_.host; }
-  std::uint16_t port() const;
+  std::uint16_t port() const;      // the plain listener's
+  std::uint16_t tls_port() const;  // the TLS listener's
+  // Loads the TLS certificate and key again (SIGHUP): new handshakes use them, open
+  // connections keep theirs. Returns the new certificate's subject; throws
+  // std::runtime_error, naming the file, and keeps the old certificate when it cannot.
+  std::string reload_tls();
+  // The TLS certificate's subject, e.g. "/CN=hub.example.com"; empty without TLS.
+  std::string tls_subject() const;
   // Starts one thread per shard.
   void start();
   // Graceful: stops accepting, ends streams, drains, then lets wait() return.
@@ -70,6 +92,8 @@ class Server {
   boost::asio::io_context& context(std::size_t shard);
   std::size_t connections() const;
   std::uint64_t bytes_written() const;
+  // TLS handshakes that failed or timed out, clients that left in the middle included.
+  std::uint64_t tls_handshake_failures() const;
 
  private:
   struct Impl;

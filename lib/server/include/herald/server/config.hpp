@@ -16,7 +16,12 @@ struct JwtRole {
 };
 
 struct Config {
+  // The plain HTTP listener, HOST:PORT; empty: none (a TLS-only hub).
   std::string listen = "127.0.0.1:8080";
+  // The TLS listener, HOST:PORT (empty: none), with its PEM certificate (chain) and key.
+  std::string tls_listen;
+  std::string tls_cert;
+  std::string tls_key;
   // A second listener for /metrics, /healthz and /readyz only (empty: none), so metrics
   // can stay off the public port.
   std::string metrics_listen;

@@ -14,10 +14,15 @@ class HubServer {
 
   // Binds the listener (throws std::system_error on failure) and starts the shards.
   void start();
-  std::string url() const;  // http://host:port as bound
+  // http://host:port as bound; https://... when there is only the TLS listener.
+  std::string url() const;
+  std::string tls_url() const;  // https://host:port as bound; empty without TLS
   // Where /metrics is served (the --metrics-listen listener, or url() with
   // --metrics-public or --dev); empty when nowhere.
   std::string metrics_url() const;
+  // Loads the TLS certificate and key again (SIGHUP) and logs what happened: new
+  // handshakes use the new ones, open connections go on; a failure keeps the old ones.
+  bool reload_tls();
   // Graceful stop; wait() returns once every stream has ended.
   void stop();
   void wait();
