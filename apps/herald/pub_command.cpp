@@ -11,6 +11,7 @@
 
 #include "cli_flag.hpp"
 #include "duration.hpp"
+#include "herald/base/strings.hpp"
 #include "herald/client/fetch.hpp"
 #include "hub_url.hpp"
 
@@ -48,16 +49,6 @@ void add_field(std::string& form, std::string_view name, std::string_view value)
   form.append(name);
   form += '=';
   form += client::percent_encode(value);
-}
-
-// What the hub said, on one line.
-std::string one_line(std::string text) {
-  for (char& c : text) {
-    if (c == '\r' || c == '\n') c = ' ';
-  }
-  while (!text.empty() && text.back() == ' ')
-    text.pop_back();
-  return text;
 }
 
 int run_pub(PubFlags& f) {

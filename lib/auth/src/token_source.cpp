@@ -11,15 +11,6 @@ Error bad(std::string message) {
   return make_error(ErrorCode::bad_credentials, std::move(message));
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 // A token is printable ASCII without spaces: what base64url and dots are made of, and
 // enough to keep junk out of logs and error paths.
 bool is_token_text(std::string_view s) {

@@ -8,6 +8,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "herald/base/strings.hpp"
 #include "herald/client/request.hpp"
 #include "herald/client/response_reader.hpp"
 #include "herald/client/response_rules.hpp"
@@ -38,20 +39,6 @@ struct Connection {
   Mode mode = Mode::head;
   std::string error_body;
 };
-
-// The start of an error body, on one line, for a message.
-std::string one_line(std::string_view body) {
-  std::string out;
-  for (const char c : body) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u < 0x20 || u == 0x7f ? ' ' : c);
-  }
-  while (!out.empty() && out.back() == ' ')
-    out.pop_back();
-  while (!out.empty() && out.front() == ' ')
-    out.erase(out.begin());
-  return out;
-}
 
 Url checked_url(const Options& options) {
   std::string why;

@@ -1,22 +1,14 @@
 #include "herald/client/request.hpp"
 
+#include "herald/base/strings.hpp"
+
 namespace herald::client {
 
 namespace {
 
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto x = static_cast<unsigned char>(a[i]) | 0x20;  // ASCII letters only differ here
-    const auto y = static_cast<unsigned char>(b[i]) | 0x20;
-    if (x != y) return false;
-  }
-  return true;
-}
-
 bool has(const std::vector<Header>& headers, std::string_view name) {
   for (const auto& h : headers) {
-    if (same_name(h.name, name)) return true;
+    if (iequals(h.name, name)) return true;
   }
   return false;
 }
@@ -68,7 +60,7 @@ std::string build_request(const Url& url, std::string_view method,
     if (!has(headers, h.name)) append_header(out, h.name, h.value);
   }
   for (const auto& h : headers) {
-    if (!same_name(h.name, "Host") && !same_name(h.name, "Content-Length")) {
+    if (!iequals(h.name, "Host") && !iequals(h.name, "Content-Length")) {
       append_header(out, h.name, h.value);
     }
   }

@@ -6,6 +6,8 @@
 
 #include <nghttp2/nghttp2.h>
 
+#include "herald/base/strings.hpp"
+
 namespace herald::http {
 
 namespace {

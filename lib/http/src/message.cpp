@@ -1,18 +1,7 @@
 #include "herald/http/message.hpp"
-
-#include <cctype>
+#include "herald/base/strings.hpp"
 
 namespace herald::http {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 std::string_view Request::path() const {
   std::string_view t = target;

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "herald/base/log.hpp"
+#include "herald/base/strings.hpp"
 #include "shard.hpp"
 
 namespace herald::http {

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "herald/auth/key_source.hpp"
+#include "herald/base/strings.hpp"
 #include "origin_check.hpp"
 
 namespace herald::server {
@@ -64,11 +65,11 @@ std::variant<Identity, Denial> AuthGate::identify(const http::Request& request, 
   std::string cookies;  // several Cookie headers are read as one
   bool has_cookie = false;
   for (const http::Header& h : request.headers) {
-    if (http::iequals(h.name, "Authorization")) {
+    if (iequals(h.name, "Authorization")) {
       // Two headers would make "which one counts" a choice an attacker could steer.
       if (credentials.authorization) return Denial{400, "more than one Authorization header"};
       credentials.authorization = h.value;
-    } else if (http::iequals(h.name, "Cookie")) {
+    } else if (iequals(h.name, "Cookie")) {
       if (has_cookie) cookies += "; ";
       cookies += h.value;
       has_cookie = true;

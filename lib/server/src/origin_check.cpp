@@ -1,4 +1,5 @@
 #include "origin_check.hpp"
+#include "herald/base/strings.hpp"
 
 namespace herald::server {
 
@@ -27,7 +28,7 @@ std::optional<std::string> request_origin(const http::Request& request) {
 bool is_same_host(std::string_view origin, std::string_view host) {
   auto scheme_end = origin.find("://");
   if (scheme_end == std::string_view::npos || host.empty()) return false;
-  return http::iequals(origin.substr(scheme_end + 3), host);
+  return iequals(origin.substr(scheme_end + 3), host);
 }
 
 bool cookie_origin_allowed(const http::Request& request, const Cors& allowed, std::string& why) {

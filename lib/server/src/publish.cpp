@@ -7,6 +7,7 @@
 #include "herald/auth/authorize.hpp"
 #include "herald/base/form.hpp"
 #include "herald/base/log.hpp"
+#include "herald/base/strings.hpp"
 #include "herald/wire/serializer.hpp"
 
 namespace herald::server {
@@ -18,7 +19,7 @@ bool is_form_content_type(std::string_view type) {
   std::string_view essence = type.substr(0, semi);
   while (!essence.empty() && essence.back() == ' ')
     essence.remove_suffix(1);
-  return http::iequals(essence, "application/x-www-form-urlencoded");
+  return iequals(essence, "application/x-www-form-urlencoded");
 }
 
 // Whether `topic`, relative or absolute, has a path under /.well-known/mercure: those are

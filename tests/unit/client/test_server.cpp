@@ -16,14 +16,6 @@ namespace herald::client::test {
 
 namespace {
 
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-  }
-  return true;
-}
-
 // Reads some bytes (TLS or not); <= 0 on close, error or the receive timeout.
 long read_some(int fd, SSL* ssl, char* buf, std::size_t size) {
   if (ssl != nullptr) return SSL_read(ssl, buf, static_cast<int>(size));
@@ -56,14 +48,14 @@ bool parse_request(const std::string& head, Request& out) {
 
 std::string Request::header(std::string_view name) const {
   for (const auto& [n, v] : headers) {
-    if (same_name(n, name)) return v;
+    if (iequals(n, name)) return v;
   }
   return {};
 }
 
 bool Request::has(std::string_view name) const {
   for (const auto& [n, v] : headers) {
-    if (same_name(n, name)) return true;
+    if (iequals(n, name)) return true;
   }
   return false;
 }

@@ -38,6 +38,4 @@ struct Response {
   static Response text(int status, std::string_view message);
 };
 
-bool iequals(std::string_view a, std::string_view b);
-
 }  // namespace herald::http
