@@ -57,6 +57,10 @@ http_seeds = {
 for i, (name, data) in enumerate(http_seeds.items()):
     piece = bytes([(7 * i) % 64])  # a spread of piece sizes
     (http_out / name).write_bytes(piece + data)
+# Fed one byte at a time, a chunked body that starts with its last chunk: Beast 1.74 asserted
+# on it (fuzz_http_request found it; the reader now never hands Beast fewer than 5 bytes).
+(http_out / "last-chunk-first-byte-by-byte").write_bytes(
+    b"\x00" + post_te + b"chunked\r\n\r\n0\r\nX-T: t\r\n\r\n")
 
 # fuzz/corpus/h2_session/: the first byte picks the piece size (see fuzz_h2_session.cpp),
 # then a client's HTTP/2 bytes, made by this small frame builder. Header blocks use HPACK

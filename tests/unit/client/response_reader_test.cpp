@@ -51,6 +51,19 @@ TEST(ResponseReader, ChunkedWholeAndByteByByte) {
   }
 }
 
+// A chunked body that starts with its last chunk and a trailer, byte by byte: Beast 1.74
+// asserts on it unless it is given at least 5 bytes at a time from there.
+TEST(ResponseReader, ChunkedBodyThatStartsWithTheLastChunk) {
+  const std::string empty =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Trailer: t\r\n\r\n";
+  for (const std::size_t step : {empty.size(), std::size_t{1}, std::size_t{2}}) {
+    const Result r = read(empty, step);
+    EXPECT_EQ(r.heads, 1);
+    EXPECT_EQ(r.body, "");
+    EXPECT_EQ(r.last, Progress::done) << step;
+  }
+}
+
 TEST(ResponseReader, HeadFields) {
   ResponseReader reader;
   ASSERT_EQ(reader.feed("HTTP/1.1 302 Found\r\nLocation: /x\r\nContent-Type: Text/Plain\r\n"
