@@ -80,6 +80,9 @@ class H2Connection final : public std::enable_shared_from_this<H2Connection>,
   Shard& shard_;
   std::unique_ptr<Transport> transport_;
   std::uint64_t id_;
+  // Open streaming answers, by HTTP/2 stream id. Declared before the session, so that it
+  // outlives it: nothing the session does while it is destroyed can reach a freed map.
+  std::unordered_map<std::int32_t, std::shared_ptr<H2Stream>> streams_;
   H2Session session_;
   bool closed_ = false;
   bool reading_ = false;        // a readability wait is pending
@@ -89,6 +92,11 @@ class H2Connection final : public std::enable_shared_from_this<H2Connection>,
   bool got_request_ = false;    // a whole request came: the header timeout is over
   clock::time_point started_;
   clock::time_point idle_since_;
+  // Requests given to the handler whose streams are still open: the session's other open
+  // streams are requests still arriving, held to the body timeout.
+  std::size_t dispatched_open_ = 0;
+  bool read_progress_ = false;  // bytes came since the last sweep
+  clock::time_point last_read_;
   // Set by write completions, read by the sweep (no clock read per write).
   bool write_progress_ = false;
   bool write_stall_sampled_ = false;
@@ -99,8 +107,6 @@ class H2Connection final : public std::enable_shared_from_this<H2Connection>,
   // The output being written: owners held until the write completes.
   std::vector<SharedBytes> out_;
   std::vector<boost::asio::const_buffer> iov_;
-  // Open streaming answers, by HTTP/2 stream id.
-  std::unordered_map<std::int32_t, std::shared_ptr<H2Stream>> streams_;
 };
 
 }  // namespace herald::http

@@ -80,7 +80,9 @@ class H2Client {
 
   bool connected() const { return fd_ >= 0; }
 
-  std::int32_t request(std::string method, std::string path, std::optional<std::string> body = {}) {
+  // A request; with `unfinished`, its HEADERS do not end the stream and no body follows.
+  std::int32_t request(std::string method, std::string path, std::optional<std::string> body = {},
+                       bool unfinished = false) {
     std::vector<std::pair<std::string, std::string>> fields = {
         {":method", method}, {":scheme", "http"}, {":path", path}, {":authority", "localhost"}};
     std::vector<nghttp2_nv> nva;
@@ -88,6 +90,10 @@ class H2Client {
       nva.push_back({reinterpret_cast<std::uint8_t*>(name.data()),
                      reinterpret_cast<std::uint8_t*>(value.data()), name.size(), value.size(),
                      NGHTTP2_NV_FLAG_NONE});
+    }
+    if (unfinished) {
+      return nghttp2_submit_headers(session_, NGHTTP2_FLAG_NONE, -1, nullptr, nva.data(),
+                                    nva.size(), nullptr);
     }
     nghttp2_data_provider provider{};
     if (body) {
@@ -381,6 +387,19 @@ TEST_F(H2Fixture, ZeroWindowGrowsTheQueueAndTheWriteStallCutsIt) {
   EXPECT_GE(std::chrono::steady_clock::now() - started, 900ms);
   EXPECT_EQ(streams_closed, 1);
   EXPECT_TRUE(c.streams[id].body.empty());
+}
+
+TEST_F(H2Fixture, ARequestWhoseBodyStopsComingTimesOut) {
+  ServerOptions o = options();
+  o.body_timeout = 500ms;
+  start(o);
+  H2Client c(server->port());
+  auto done = c.request("GET", "/first");  // past the header timeout's phase
+  ASSERT_TRUE(c.pump([&] { return c.streams[done].closed; }));
+  c.request("POST", "/.well-known/mercure", std::nullopt, true);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.pump([&] { return c.eof; }, 5s));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 450ms);
 }
 
 TEST_F(H2Fixture, GracefulStopSendsGoawayEndsStreamsAndCloses) {
