@@ -44,29 +44,33 @@ def h2_frame(kind, flags, stream, payload):
     return len(payload).to_bytes(3, "big") + bytes([kind, flags]) + stream.to_bytes(4, "big") + payload
 
 
-# The client preface, an empty SETTINGS frame, and the subscription on stream 1 (HEADERS
-# with END_HEADERS and END_STREAM).
-H2_REQUEST = (b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2_frame(4, 0, 0, b"") + h2_frame(
-    1, 0x5, 1, h2_literal(b":method", b"GET") + h2_literal(b":scheme", b"http") +
-    h2_literal(b":path", b"/.well-known/mercure?topic=idle") +
-    h2_literal(b":authority", b"127.0.0.1")))
+def h2_request(streams):
+    """The client preface, an empty SETTINGS frame, and `streams` subscriptions on streams
+    1, 3, 5, ... (HEADERS with END_HEADERS and END_STREAM)."""
+    block = (h2_literal(b":method", b"GET") + h2_literal(b":scheme", b"http") +
+             h2_literal(b":path", b"/.well-known/mercure?topic=idle") +
+             h2_literal(b":authority", b"127.0.0.1"))
+    return (b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2_frame(4, 0, 0, b"") +
+            b"".join(h2_frame(1, 0x5, 2 * i + 1, block) for i in range(streams)))
 
 
-def h2_has_response_headers(data):
-    """Whether `data` (server bytes from the start) holds a HEADERS frame on stream 1."""
+def h2_response_headers(data):
+    """How many streams `data` (server bytes from the start) holds response HEADERS for."""
     offset = 0
+    streams = set()
     while len(data) - offset >= 9:
         size = int.from_bytes(data[offset:offset + 3], "big")
         kind = data[offset + 3]
         stream = int.from_bytes(data[offset + 5:offset + 9], "big") & 0x7FFFFFFF
-        if kind == 1 and stream == 1:
-            return True
+        if kind == 1:
+            streams.add(stream)
         offset += 9 + size
-    return False
+    return len(streams)
 
 
-def open_subscribers(port, count, deadline, tls=None, http2=False):
-    """Subscribers on `port`; `tls` is an ssl.SSLContext for TLS ones, None for TCP."""
+def open_subscribers(port, count, deadline, tls=None, http2=0):
+    """Subscribers on `port`; `tls` is an ssl.SSLContext for TLS ones, None for TCP.
+    `http2`: streams per HTTP/2 connection (0: HTTP/1.1, one subscriber per connection)."""
     sel = selectors.DefaultSelector()
     socks = []
     for i in range(count):
@@ -92,7 +96,7 @@ def open_subscribers(port, count, deadline, tls=None, http2=False):
                     s.do_handshake()
                     state["phase"] = "send"
                 if state["phase"] == "send":
-                    s.send(H2_REQUEST if http2 else REQUEST)
+                    s.send(h2_request(http2) if http2 else REQUEST)
                     state["phase"] = "head"
                     sel.modify(s, selectors.EVENT_READ, state)
                     continue
@@ -106,7 +110,7 @@ def open_subscribers(port, count, deadline, tls=None, http2=False):
             if not data:
                 raise RuntimeError("server closed a subscriber")
             state["head"].extend(data)
-            if (h2_has_response_headers(state["head"]) if http2 else
+            if (h2_response_headers(state["head"]) >= http2 if http2 else
                     b"\r\n\r\n" in state["head"]):
                 sel.unregister(s)
                 socks.append(s)
@@ -133,7 +137,9 @@ def main():
     ap.add_argument("--tls", action="store_true",
                     help="subscribe over TLS (hub: --dev --tls-self-signed)")
     ap.add_argument("--http2", action="store_true",
-                    help="one HTTP/2 connection per subscriber (h2c, or ALPN h2 with --tls)")
+                    help="subscribers over HTTP/2 (h2c, or ALPN h2 with --tls)")
+    ap.add_argument("--streams", type=int, default=1,
+                    help="with --http2: subscriptions per connection (at most 256)")
     ap.add_argument("--settle", type=float, default=6.0,
                     help="seconds idle before reading RSS (the hub trims freed memory every 5 s)")
     args = ap.parse_args()
@@ -155,14 +161,17 @@ def main():
         tls = client_tls_context(args.http2) if args.tls else None
         time.sleep(0.5)
         # Warm up allocator arenas and the reactor with a first batch, then measure a second.
-        warm = open_subscribers(port, 200, time.time() + 30, tls, args.http2)
+        streams = args.streams if args.http2 else 0
+        connections = args.subscribers // max(1, streams)
+        warm = open_subscribers(port, 200 // max(1, streams), time.time() + 30, tls, streams)
         time.sleep(0.3)
         before = rss_kib(server.pid)
-        socks = open_subscribers(port, args.subscribers, time.time() + 60, tls, args.http2)
+        socks = open_subscribers(port, connections, time.time() + 60, tls, streams)
         time.sleep(args.settle)
         after = rss_kib(server.pid)
-        per = (after - before) * 1024 / args.subscribers
-        print(json.dumps({"subscribers": args.subscribers, "tls": args.tls, "http2": args.http2,
+        per = (after - before) * 1024 / (connections * max(1, streams))
+        print(json.dumps({"subscribers": connections * max(1, streams), "tls": args.tls,
+                          "http2": args.http2, "streams_per_connection": max(1, streams),
                           "rss_before_kib": before, "rss_after_kib": after,
                           "bytes_per_idle_subscriber": round(per)}))
         for s in socks + warm:
