@@ -101,7 +101,8 @@ void Connection::start() {
   error_code ec;
   asio::ip::tcp::socket& socket = transport_->socket();
   socket.set_option(asio::ip::tcp::no_delay(true), ec);  // events are latency-bound
-  socket.non_blocking(true, ec);  // for the synchronous reads after a readiness wait
+  // For the synchronous reads after a readiness wait, and TcpTransport's sendmsg.
+  socket.non_blocking(true, ec);
   // A TLS handshake is timed like a request's head: a client that connects and never
   // finishes it is cut by the header timeout (see sweep_reading).
   handshaking_ = true;
