@@ -166,6 +166,46 @@ describe('HTTP/2', () => {
   });
 });
 
+describe('HTTP/2 slow subscriber', () => {
+  it('a stream that stops reading is reset at --subscriber-buffer; its sibling on the connection goes on', async () => {
+    const hub = await startHerald(['--dev', '--no-ticker', '--subscriber-buffer', '65536']);
+    const session = http2.connect(hub.url);
+    session.on('error', () => {});
+    try {
+      const topic = 'urn:test:h2-slow';
+      const open = (s) => {
+        s.req.on('response', (headers) => { s.status = headers[':status']; });
+        s.req.on('close', () => { s.closed = true; s.rstCode = s.req.rstCode; });
+        s.req.on('error', () => {});
+        return s;
+      };
+      const path = `/.well-known/mercure?topic=${topic}`;
+      const slow = open({ req: session.request({ ':path': path }), status: 0 });
+      const fast = open({ req: session.request({ ':path': path }), status: 0, bytes: 0 });
+      fast.req.on('data', (d) => { fast.bytes += d.length; });
+      slow.req.pause();  // never read: Node stops granting it window once its buffer is full
+      await waitUntil(() => slow.status === 200 && fast.status === 200, { what: 'both streams open' });
+      const data = 'x'.repeat(8192);
+      for (let i = 0; i < 200 && !slow.closed; i++) {
+        const r = await run('curl', ['-s', '-d', `topic=${topic}`, '-d', `data=${data}`, `${hub.url}/.well-known/mercure`]);
+        assert.equal(r.code, 0, r.stderr);
+      }
+      await waitUntil(() => slow.closed, { what: 'the slow stream reset' });
+      assert.equal(slow.rstCode, http2.constants.NGHTTP2_CANCEL);
+      assert.equal(fast.closed, undefined, 'the sibling stream was closed too');
+      assert.ok(!session.closed && !session.destroyed, 'the connection was closed');
+      await waitUntil(() => /subscriber cut/.test(hub.logs()), { what: 'subscriber cut in the log' });
+      // The sibling still receives what is published next.
+      const before = fast.bytes;
+      await run('curl', ['-s', '-d', `topic=${topic}`, '-d', 'data=after-cut', `${hub.url}/.well-known/mercure`]);
+      await waitUntil(() => fast.bytes > before, { what: 'an event on the sibling after the cut' });
+    } finally {
+      session.destroy();
+      assert.equal(await hub.stop(), 0);
+    }
+  });
+});
+
 describe('HTTP/2 off (--h2-max-streams 0)', () => {
   it('speaks only HTTP/1.1: no h2c with prior knowledge', async () => {
     const hub = await startHerald(['--dev', '--no-ticker', '--h2-max-streams', '0']);
