@@ -1,7 +1,8 @@
 // HUB-CONTRACT "Listeners": HTTP/2 on both listeners. h2c with prior knowledge on
 // --listen (curl --http2-prior-knowledge, h2load), ALPN h2 on --tls-listen (curl --http2),
 // and many SSE streams multiplexed on one connection (node:http2), each receiving every
-// event exactly once. Certificates are made with the `openssl` command.
+// event exactly once; a slow stream and an expired token end their own stream only, not
+// the connection. Certificates are made with the `openssl` command.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import http2 from 'node:http2';
 import os from 'node:os';
 import path from 'node:path';
 import { startHerald } from '../lib/herald.mjs';
+import { DEV_KEY, mercureToken } from '../lib/jwt.mjs';
 import { waitUntil, withTimeout } from '../lib/http_util.mjs';
 
 function makeCert(dir) {
@@ -199,6 +201,42 @@ describe('HTTP/2 slow subscriber', () => {
       const before = fast.bytes;
       await run('curl', ['-s', '-d', `topic=${topic}`, '-d', 'data=after-cut', `${hub.url}/.well-known/mercure`]);
       await waitUntil(() => fast.bytes > before, { what: 'an event on the sibling after the cut' });
+    } finally {
+      session.destroy();
+      assert.equal(await hub.stop(), 0);
+    }
+  });
+});
+
+describe('HTTP/2 token expiry', () => {
+  it('ends the stream whose token expired; the other stream of the connection goes on', async () => {
+    const hub = await startHerald(['--jwt-key', DEV_KEY, '--no-ticker', '--heartbeat', '0']);
+    const session = http2.connect(hub.url);
+    session.on('error', () => {});
+    try {
+      const topic = 'urn:test:h2-exp';
+      const open = (exp) => {
+        const s = { status: 0, body: '', ended: false };
+        s.req = session.request({ ':path': `/.well-known/mercure?topic=${topic}`,
+          authorization: `Bearer ${mercureToken({ subscribe: [topic], exp })}` });
+        s.req.setEncoding('utf8');
+        s.req.on('response', (headers) => { s.status = headers[':status']; });
+        s.req.on('data', (d) => { s.body += d; });
+        s.req.on('end', () => { s.ended = true; });
+        s.req.on('error', () => {});
+        return s;
+      };
+      const short = open(2);  // exp is in whole seconds: 1 to 2 s of stream
+      const long = open(600);
+      await waitUntil(() => short.status === 200 && long.status === 200, { what: 'both streams open' });
+      await waitUntil(() => short.ended, { timeoutMs: 6000, what: 'the short token\'s stream to end' });
+      assert.match(short.body, /token expired/);
+      assert.equal(long.ended, false);
+      const publisher = mercureToken({ publish: ['*'] });
+      const r = await run('curl', ['-s', '-H', `Authorization: Bearer ${publisher}`, '-d', `topic=${topic}`,
+        '-d', 'data=still-here', `${hub.url}/.well-known/mercure`]);
+      assert.equal(r.code, 0, r.stderr);
+      await waitUntil(() => long.body.includes('data: still-here'), { what: 'the event on the other stream' });
     } finally {
       session.destroy();
       assert.equal(await hub.stop(), 0);
