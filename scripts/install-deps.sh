@@ -13,6 +13,8 @@ debian_packages=(
   # `make package` and the release tests: the man page, the .deb's library dependencies,
   # pkg-config, curl
   help2man dpkg-dev pkgconf curl
+  # HTTP/2 tests and benchmarks: h2load
+  nghttp2-client
 )
 # Node.js and npm: the machine's own when present (Debian's npm package conflicts with a
 # Node.js installed from elsewhere), else Debian's.

@@ -193,8 +193,8 @@ int run_serve(ServeOptions& o) {
 
 void add_serve_command(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
-  CLI::App* cmd =
-      app.add_subcommand("serve", "Run the hub (Mercure protocol over HTTP/1.1, plain or TLS)");
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "Run the hub (Mercure protocol over HTTP/1.1 and HTTP/2, plain or TLS)");
   cmd->description(
       "Run the hub: subscribers GET /.well-known/mercure?topic=..., publishers POST there.\n"
       "History lives in memory (--history-size, --history-bytes, --history-per-topic): a\n"
@@ -204,13 +204,14 @@ void add_serve_command(CLI::App& app) {
       "Every flag can also be set as an environment variable HERALD_<FLAG>, e.g.\n"
       "HERALD_LISTEN=0.0.0.0:8080. Durations: 15s, 500ms, 2m, or plain seconds.");
   o->listen_flag = flag(*cmd, "listen", o->config.listen,
-                        "Address to listen on for HTTP, HOST:PORT (port 0: any free). One hub "
-                        "per port: a port that is taken is an error (exit 2). Left out when "
-                        "only --tls-listen is given");
+                        "Address to listen on for HTTP, HOST:PORT (port 0: any free): HTTP/1.1, "
+                        "and h2c for clients with prior knowledge. One hub per port: a port "
+                        "that is taken is an error (exit 2). Left out when only --tls-listen "
+                        "is given");
   o->tls_listen_flag =
       flag(*cmd, "tls-listen", o->config.tls_listen,
            "Address to listen on for HTTPS, HOST:PORT, with --tls-cert and --tls-key (TLS 1.2 "
-           "or 1.3, ALPN http/1.1). With --listen too, one hub serves both ports. SIGHUP "
+           "or 1.3, ALPN h2 and http/1.1). With --listen too, one hub serves both ports. SIGHUP "
            "reloads the certificate and key: new connections get them, open ones go on");
   flag(*cmd, "tls-cert", o->config.tls_cert,
        "PEM file of the TLS certificate, followed by its chain (intermediates)");
@@ -273,7 +274,12 @@ void add_serve_command(CLI::App& app) {
        "Origins allowed by CORS, comma-separated (echoed, with credentials), or * (any page, "
        "without credentials: cookies need the origin listed)");
   flag(*cmd, "max-connections", o->config.max_connections,
-       "Connections held at once; more get 503");
+       "Connections held at once (an HTTP/2 connection counts once, whatever its streams); "
+       "more get 503");
+  flag(*cmd, "h2-max-streams", o->config.h2_max_streams,
+       "HTTP/2 streams (subscriptions, requests) at once per connection "
+       "(SETTINGS_MAX_CONCURRENT_STREAMS); more are refused (REFUSED_STREAM). 0: HTTP/2 off, "
+       "HTTP/1.1 only");
   flag(*cmd, "subscriber-buffer", o->config.subscriber_buffer,
        "Bytes queued for one subscriber before it is cut (it resumes from history)");
   flag(*cmd, "max-body-bytes", o->config.max_body_bytes, "Largest publish body; larger get 413");

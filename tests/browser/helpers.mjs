@@ -8,14 +8,16 @@ import { startHerald } from '../lib/herald.mjs';
 export const WAIT_MS = 10000;
 
 // Headless Chromium as root in a container, with nothing phoning home: no sandbox, no GPU,
-// no QUIC (loopback HTTP/1.1 only), no background or update traffic.
-export function launchBrowser() {
+// no QUIC (HTTP/1.1 and HTTP/2 over TCP only), no background or update traffic. `extraArgs`:
+// more command-line flags (e.g. --ignore-certificate-errors for a self-signed hub).
+export function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
     timeout: 30000,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -1,5 +1,5 @@
 // HUB-CONTRACT "Listeners": `--tls-listen HOST:PORT` with `--tls-cert`/`--tls-key` (TLS
-// 1.2+, ALPN http/1.1), beside `--listen` in one process; SIGHUP reloads the certificate
+// 1.2+, ALPN h2 and http/1.1), beside `--listen` in one process; SIGHUP reloads the certificate
 // without dropping streams; `--dev --tls-self-signed` makes a certificate curl can trust.
 // Certificates are made here with the `openssl` command; clients are curl and
 // `openssl s_client`, as an operator would check a deployment.
@@ -92,13 +92,17 @@ describe('TLS listener', () => {
     assert.match(hub.logs(), /TLS listener url=https:\/\/127\.0\.0\.1:\d+ .*subject=\/CN=first/);
   });
 
-  it('answers over TLS 1.3 with ALPN http/1.1 (curl -v)', async () => {
+  it('answers over TLS 1.3 with ALPN h2, and http/1.1 to a client that asks for it (curl -v)', async () => {
     const r = await run('curl', ['-sv', '--cacert', first.cert, `${https}/healthz`]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'ok');
     assert.match(r.stderr, /SSL connection using TLSv1\.3/);
-    assert.match(r.stderr, /ALPN: server accepted http\/1\.1/);
+    assert.match(r.stderr, /ALPN: server accepted h2/);
     assert.match(r.stderr, /subject: CN=first/);
+    const h1 = await run('curl', ['-sv', '--http1.1', '--cacert', first.cert, `${https}/healthz`]);
+    assert.equal(h1.code, 0, h1.stderr);
+    assert.equal(h1.stdout.trim(), 'ok');
+    assert.match(h1.stderr, /ALPN: server accepted http\/1\.1/);
   });
 
   it('publishes and streams over https', async () => {
@@ -147,9 +151,9 @@ describe('TLS listener', () => {
     assert.equal(await tlsFailures(hub), before + 1);
   });
 
-  it('refuses a client whose ALPN offers only h2 (no_application_protocol)', async () => {
+  it('refuses a client whose ALPN offers neither h2 nor http/1.1 (no_application_protocol)', async () => {
     const port = new URL(https).port;
-    const r = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-alpn', 'h2', '-CAfile', first.cert]);
+    const r = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-alpn', 'spdy/3,http/1.0', '-CAfile', first.cert]);
     assert.match(r.stdout + r.stderr, /no application protocol/);
   });
 

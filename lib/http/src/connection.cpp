@@ -8,6 +8,7 @@
 #include <boost/beast/http/status.hpp>
 
 #include "ended_stream.hpp"
+#include "h2_connection.hpp"
 #include "herald/base/log.hpp"
 #include "shard.hpp"
 #include "tcp_acked.hpp"
@@ -23,6 +24,9 @@ namespace {
 constexpr std::string_view crlf = "\r\n";
 constexpr std::string_view last_chunk = "0\r\n\r\n";
 constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+// RFC 9113 3.4: what a client with prior knowledge of HTTP/2 sends first. No HTTP/1.1
+// request starts with it ("PRI" is no method anyone serves).
+constexpr std::string_view h2_preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 // A stream's queue keeps at most this much capacity while idle (memory per subscriber).
 constexpr std::size_t idle_queue_capacity = 4;
 
@@ -97,7 +101,8 @@ void Connection::start() {
   error_code ec;
   asio::ip::tcp::socket& socket = transport_->socket();
   socket.set_option(asio::ip::tcp::no_delay(true), ec);  // events are latency-bound
-  socket.non_blocking(true, ec);  // for the synchronous reads after a readiness wait
+  // For the synchronous reads after a readiness wait, and TcpTransport's sendmsg.
+  socket.non_blocking(true, ec);
   // A TLS handshake is timed like a request's head: a client that connects and never
   // finishes it is cut by the header timeout (see sweep_reading).
   handshaking_ = true;
@@ -118,7 +123,56 @@ void Connection::on_handshake(error_code ec, std::size_t) {
     close_now("server shutting down");
     return;
   }
+  if (shard_.shared().options.h2_max_streams > 0) {
+    if (transport_->alpn() == "h2") {
+      hand_over_to_h2({});
+      return;
+    }
+    // ALPN chose http/1.1 (or the client offered none): TLS clients that want HTTP/2
+    // say so in ALPN, so only the plain listener looks for the preface.
+    sniffing_preface_ = !transport_->encrypted();
+  }
   read_next_request();
+}
+
+bool Connection::take_first_bytes(std::string_view bytes) {
+  // Decided on at most the preface's 24 bytes, which may come in several reads: the
+  // ones that still could be its start wait in read_->preface.
+  std::string joined;
+  if (read_ && !read_->preface.empty()) {
+    joined = std::move(read_->preface);
+    read_->preface.clear();
+    joined += bytes;
+    bytes = joined;
+  }
+  const std::size_t compared = std::min(bytes.size(), h2_preface.size());
+  if (bytes.substr(0, compared) != h2_preface.substr(0, compared)) {
+    sniffing_preface_ = false;  // HTTP/1.1
+    if (joined.empty()) return true;
+    take_request_bytes(joined);
+    return false;
+  }
+  if (bytes.size() < h2_preface.size()) {
+    if (!read_) read_ = std::make_unique<ReadState>();
+    read_->preface.assign(bytes);
+    wait_readable();
+    return false;
+  }
+  hand_over_to_h2(bytes);
+  return false;
+}
+
+void Connection::hand_over_to_h2(std::string_view received) {
+  // This connection ends here without closing the socket: the transport, its place in
+  // the connection count and its id go to the HTTP/2 connection. No operation is pending
+  // (this runs from the completion of the only one), so nothing here touches the
+  // transport again.
+  state_ = State::closed;
+  read_.reset();
+  if (linked) shard_.unlink(*this);
+  auto h2 = std::make_shared<H2Connection>(shard_, std::move(transport_), id_);
+  shard_.link(*h2);
+  h2->start(received);
 }
 
 RequestLimits Connection::limits() const {
@@ -176,6 +230,7 @@ void Connection::read_into_scratch() {
     request_started_ = clock::now();
   }
   read_progress_ = true;
+  if (sniffing_preface_ && !take_first_bytes({scratch.data(), n})) return;
   take_request_bytes({scratch.data(), n});
 }
 

@@ -2,7 +2,10 @@
 // One HTTP/1.1 connection: reads requests through the sans-I/O RequestReader, answers them
 // one at a time in order (pipelining: the next request is read only once the previous
 // answer was written), and can turn into a chunked stream that implements StreamSink. All
-// its I/O goes through a Transport, so this is the same over plain TCP and TLS.
+// its I/O goes through a Transport, so this is the same over plain TCP and TLS. Every
+// accepted connection starts here: one whose TLS handshake chose ALPN h2, or whose first
+// bytes are HTTP/2's client preface (h2c with prior knowledge), is handed to an
+// H2Connection with its transport.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -15,6 +18,7 @@
 
 #include "herald/http/server.hpp"
 #include "herald/http/stream_sink.hpp"
+#include "live_connection.hpp"
 #include "request_reader.hpp"
 #include "transport.hpp"
 
@@ -23,22 +27,22 @@ namespace herald::http {
 class Shard;
 
 class Connection final : public std::enable_shared_from_this<Connection>,
+                         public LiveConnection,
                          public StreamSink,
                          private Exchange {
  public:
-  using clock = std::chrono::steady_clock;
-
   Connection(Shard& shard, std::unique_ptr<Transport> transport, std::uint64_t id);
   ~Connection() override;
 
   void start();
   // From the shard's sweep: timeouts (header, body, idle, write stall), and a keep-alive
   // for idle streams when due.
-  void sweep(clock::time_point now, bool keepalive_due);
+  void sweep(clock::time_point now, bool keepalive_due) override;
   // Graceful shutdown: streams end, idle connections close, a request being read or
   // answered finishes and is answered with `Connection: close`.
-  void shutdown();
-  void close_now(std::string_view reason);
+  void shutdown() override;
+  void close_now(std::string_view reason) override;
+  std::shared_ptr<void> keep_alive() override { return shared_from_this(); }
 
   // StreamSink
   void write(SharedBytes bytes) override;
@@ -52,11 +56,6 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   std::size_t shard() const override;
   std::uint64_t id() const override { return id_; }
 
-  // The shard's intrusive list.
-  Connection* prev = nullptr;
-  Connection* next = nullptr;
-  bool linked = false;
-
  private:
   enum class State { reading, responding, streaming, closed };
 
@@ -65,6 +64,7 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   struct ReadState {
     std::optional<RequestReader> reader;  // the request being read
     std::string next_request;             // bytes of pipelined requests, read with the previous one
+    std::string preface;  // first bytes that may still be HTTP/2's preface (split reads)
     bool continue_sent = false;
   };
 
@@ -83,6 +83,8 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   void wait_readable();
   void on_readable(boost::system::error_code ec, std::size_t);
   void read_into_scratch();
+  bool take_first_bytes(std::string_view bytes);
+  void hand_over_to_h2(std::string_view received);
   void take_request_bytes(std::string_view bytes);
   void handle_request(RequestReader::Message message);
   void fail_request(int status, std::string_view message);
@@ -102,6 +104,8 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   std::uint64_t id_;
   State state_ = State::reading;
   bool handshaking_ = false;  // TLS: bounded by the header timeout like a request head
+  // Plain listener with HTTP/2 on: the first bytes may be HTTP/2's client preface.
+  bool sniffing_preface_ = false;
   std::unique_ptr<ReadState> read_;
   bool request_in_progress_ = false;
   clock::time_point request_started_;

@@ -372,10 +372,10 @@ void H2Session::respond(std::int32_t stream_id, Response response, bool head_req
 }
 
 void H2Session::open_stream(std::int32_t stream_id, std::string_view content_type,
-                            const std::vector<Header>& headers) {
+                            const std::vector<Header>& headers, bool head_request) {
   Stream* stream = find(stream_id);
   if (!stream || stream->phase != Stream::Phase::dispatched) return;
-  submit(*stream, 200, content_type, headers, std::nullopt, true);
+  submit(*stream, 200, content_type, headers, std::nullopt, !head_request);
 }
 
 void H2Session::write(std::int32_t stream_id, SharedBytes bytes) {

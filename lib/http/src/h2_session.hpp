@@ -79,9 +79,10 @@ class H2Session {
 
   // A whole answer: HEADERS, then DATA with END_STREAM. No body for HEAD, 1xx, 204, 304.
   void respond(std::int32_t stream_id, Response response, bool head_request);
-  // 200 with these headers; the body follows through write() until end_stream().
+  // 200 with these headers; the body follows through write() until end_stream(). For a
+  // HEAD request the headers alone, ending the stream (no Content-Length: a stream has none).
   void open_stream(std::int32_t stream_id, std::string_view content_type,
-                   const std::vector<Header>& headers);
+                   const std::vector<Header>& headers, bool head_request = false);
   // Queues bytes on a stream without copying them; ignored once it is closed or ending.
   void write(std::int32_t stream_id, SharedBytes bytes);
   // Bytes of a stream not yet given out by take_output(), those the peer's flow-control

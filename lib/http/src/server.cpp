@@ -63,8 +63,8 @@ Server::Server(ServerOptions options, Handler handler)
   impl_->shared.options = options_;
   impl_->shared.handler = std::move(handler);
   if (options_.tls) {
-    impl_->shared.tls =
-        std::make_unique<TlsCredentials>(options_.tls->cert_file, options_.tls->key_file);
+    impl_->shared.tls = std::make_unique<TlsCredentials>(
+        options_.tls->cert_file, options_.tls->key_file, options_.h2_max_streams > 0);
   }
   for (std::size_t i = 0; i < options_.threads; ++i) {
     impl_->shards.push_back(std::make_unique<Shard>(i, impl_->shared));

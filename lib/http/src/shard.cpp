@@ -157,7 +157,7 @@ void Shard::note_handshake_failure(std::uint64_t connection, std::string_view re
   }
 }
 
-void Shard::link(Connection& c) {
+void Shard::link(LiveConnection& c) {
   c.prev = nullptr;
   c.next = head_;
   if (head_) head_->prev = &c;
@@ -165,7 +165,7 @@ void Shard::link(Connection& c) {
   c.linked = true;
 }
 
-void Shard::unlink(Connection& c) {
+void Shard::unlink(LiveConnection& c) {
   if (c.prev)
     c.prev->next = c.next;
   else
@@ -202,9 +202,9 @@ void Shard::sweep() {
     next_keepalive_ = now + shared_.options.keepalive_interval;
   }
   // A connection may unlink itself while swept: keep a strong ref and the next pointer.
-  for (Connection* c = head_; c != nullptr;) {
-    Connection* next = c->next;
-    auto keep = c->shared_from_this();
+  for (LiveConnection* c = head_; c != nullptr;) {
+    LiveConnection* next = c->next;
+    auto keep = c->keep_alive();
     c->sweep(now, keepalive_due);
     c = next;
   }
@@ -218,9 +218,9 @@ void Shard::begin_shutdown() {
     error_code ec;
     for (Listener& listener : listeners_)
       listener.acceptor->close(ec);
-    for (Connection* c = head_; c != nullptr;) {
-      Connection* next = c->next;
-      auto keep = c->shared_from_this();
+    for (LiveConnection* c = head_; c != nullptr;) {
+      LiveConnection* next = c->next;
+      auto keep = c->keep_alive();
       c->shutdown();
       c = next;
     }
@@ -231,9 +231,9 @@ void Shard::begin_shutdown() {
 
 void Shard::shutdown_step() {
   if (head_ != nullptr && clock::now() < shutdown_deadline_) return;
-  for (Connection* c = head_; c != nullptr;) {
-    Connection* next = c->next;
-    auto keep = c->shared_from_this();
+  for (LiveConnection* c = head_; c != nullptr;) {
+    LiveConnection* next = c->next;
+    auto keep = c->keep_alive();
     c->close_now("shutdown grace period over");
     c = next;
   }

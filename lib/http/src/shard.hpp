@@ -20,7 +20,7 @@
 
 namespace herald::http {
 
-class Connection;
+class LiveConnection;
 struct ServerShared;
 
 class Shard {
@@ -47,8 +47,8 @@ class Shard {
   void note_handshake_failure(std::uint64_t connection, std::string_view reason);
 
   // Intrusive list of live connections (for sweeps and shutdown).
-  void link(Connection& c);
-  void unlink(Connection& c);
+  void link(LiveConnection& c);
+  void unlink(LiveConnection& c);
 
  private:
   struct Listener {
@@ -69,7 +69,7 @@ class Shard {
   std::vector<Listener> listeners_;
   boost::asio::steady_timer sweep_timer_;
   std::thread thread_;
-  Connection* head_ = nullptr;
+  LiveConnection* head_ = nullptr;
   bool shutting_down_ = false;
   std::chrono::steady_clock::time_point shutdown_deadline_;
   std::chrono::steady_clock::time_point next_keepalive_;

@@ -1,5 +1,7 @@
 #pragma once
 // Plain TCP: readiness waits and gathered writes straight on the socket.
+#include <span>
+
 #include "transport.hpp"
 
 namespace herald::http {
@@ -16,7 +18,16 @@ class TcpTransport final : public Transport {
   void shutdown_send() override;
 
  private:
+  void write_step(Completion done);
+  void advance(std::size_t n);
+  void complete_later(Completion done, boost::system::error_code ec);
+
   boost::asio::ip::tcp::socket socket_;
+  // The write in progress: where it stands in the caller's buffers.
+  std::span<const boost::asio::const_buffer> out_;
+  std::size_t out_index_ = 0;
+  std::size_t out_offset_ = 0;
+  std::size_t out_written_ = 0;
 };
 
 }  // namespace herald::http

@@ -12,8 +12,9 @@ namespace herald::http {
 
 class TlsCredentials {
  public:
-  // Loads the PEM files; throws std::runtime_error naming the file that is wrong.
-  TlsCredentials(std::string cert_file, std::string key_file);
+  // Loads the PEM files; throws std::runtime_error naming the file that is wrong. ALPN
+  // offers h2 (preferred) and http/1.1 when `offer_h2`, else http/1.1 only.
+  TlsCredentials(std::string cert_file, std::string key_file, bool offer_h2);
 
   // Loads the files again; on success new sessions use them and the certificate's subject
   // is returned. On failure (throws, naming the file) the current certificate stays.
@@ -25,10 +26,11 @@ class TlsCredentials {
 
  private:
   using ContextPtr = std::shared_ptr<SSL_CTX>;
-  static ContextPtr load(const std::string& cert_file, const std::string& key_file);
+  static ContextPtr load(const std::string& cert_file, const std::string& key_file, bool offer_h2);
 
   std::string cert_file_;
   std::string key_file_;
+  bool offer_h2_;
   std::mutex mutex_;  // guards context_: shards take sessions while SIGHUP swaps it
   ContextPtr context_;
 };

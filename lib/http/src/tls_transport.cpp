@@ -223,6 +223,13 @@ void TlsTransport::write_step(Completion done) {
   complete_later(std::move(done), {}, out_written_);
 }
 
+std::string_view TlsTransport::alpn() const {
+  const unsigned char* protocol = nullptr;
+  unsigned int size = 0;
+  SSL_get0_alpn_selected(ssl_, &protocol, &size);
+  return {reinterpret_cast<const char*>(protocol), size};
+}
+
 void TlsTransport::shutdown_send() {
   // close_notify tells the client the answer is complete (not cut by an attacker). Sent
   // without waiting: if the socket has no room, the TCP FIN must do.

@@ -31,6 +31,8 @@ class TlsTransport final : public Transport {
   std::size_t read_some(std::span<char> into, boost::system::error_code& ec) override;
   void async_write(std::span<const boost::asio::const_buffer> buffers, Completion done) override;
   void shutdown_send() override;
+  bool encrypted() const override { return true; }
+  std::string_view alpn() const override;
 
  private:
   enum class Want { read, write };

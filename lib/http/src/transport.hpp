@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <string_view>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -42,6 +43,10 @@ class Transport {
   virtual void async_write(std::span<const boost::asio::const_buffer> buffers, Completion done) = 0;
   // No more bytes from us (TLS: close_notify first). Called with no write in flight.
   virtual void shutdown_send() = 0;
+  virtual bool encrypted() const { return false; }
+  // After the handshake, the protocol ALPN chose ("h2", "http/1.1"); empty without TLS or
+  // when the client offered none.
+  virtual std::string_view alpn() const { return {}; }
 };
 
 }  // namespace herald::http

@@ -175,6 +175,7 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
   options.threads = ctx.config.threads != 0 ? ctx.config.threads
                                             : std::max(1u, std::thread::hardware_concurrency());
   options.max_connections = ctx.config.max_connections;
+  options.h2_max_streams = ctx.config.h2_max_streams;
   options.max_body_bytes = ctx.config.max_body_bytes;
   options.max_header_bytes = ctx.config.max_header_bytes;
   options.keepalive_interval = ctx.config.heartbeat;

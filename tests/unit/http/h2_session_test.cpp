@@ -338,6 +338,23 @@ TEST(H2Session, HeadAnd204AnswersCarryNoBody) {
   EXPECT_TRUE(p.client.streams[no_content].ended);
 }
 
+TEST(H2Session, HeadOnAStreamSendsItsHeadersAndEnds) {
+  Pair p;
+  p.handler = [&](std::int32_t id, const Request&) {
+    p.server.open_stream(id, "text/event-stream", {{"Cache-Control", "no-cache"}}, true);
+    p.server.write(id, {nullptr, "dropped"});  // no body: ignored
+  };
+  std::int32_t id = p.client.request("HEAD", "/.well-known/mercure?topic=x");
+  p.pump();
+  const Client::Stream& s = p.client.streams[id];
+  EXPECT_EQ(s.status, 200);
+  EXPECT_EQ(header_of(s, "content-type"), "text/event-stream");
+  EXPECT_EQ(header_of(s, "content-length"), "");  // a stream has no length to announce
+  EXPECT_EQ(s.body, "");
+  EXPECT_TRUE(s.ended);
+  EXPECT_EQ(p.closed, std::vector<std::int32_t>{id});
+}
+
 SharedBytes shared(std::string text) {
   auto owner = std::make_shared<const std::string>(std::move(text));
   return {owner, *owner};

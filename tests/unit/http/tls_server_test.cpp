@@ -363,8 +363,21 @@ TEST_F(TlsFixture, CutsAClientThatNeverHandshakesAtTheHeaderTimeout) {
   EXPECT_EQ(server->connections(), 0u);
 }
 
-TEST_F(TlsFixture, RefusesAlpnWithoutHttp11) {
+TEST_F(TlsFixture, ChoosesH2WhenOfferedAndSpeaksHttp2) {
   start(options());
+  TlsClient c(server->tls_port(), cert.cert_file, {.alpn = std::string("\x08http/1.1\x02h2", 12)});
+  ASSERT_TRUE(c.handshake()) << c.error();
+  EXPECT_EQ(c.alpn(), "h2");  // ours first, whatever the client's order
+  c.send(std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") + std::string("\0\0\0\4\0\0\0\0\0", 9));
+  std::string got = c.read_until("\x01\x02 never", 1s);
+  ASSERT_GE(got.size(), 9u);
+  EXPECT_EQ(got[3], 4);  // the server's SETTINGS frame
+}
+
+TEST_F(TlsFixture, RefusesAlpnWithoutHttp11WhenHttp2IsOff) {
+  ServerOptions o = options();
+  o.h2_max_streams = 0;
+  start(o);
   TlsClient c(server->tls_port(), cert.cert_file, {.alpn = std::string("\x02h2", 3)});
   EXPECT_FALSE(c.handshake());
   EXPECT_NE(c.error().find("no application protocol"), std::string::npos) << c.error();

@@ -17,7 +17,7 @@
 
 namespace herald::http {
 
-// The TLS listener (HTTPS): TLS 1.2 or 1.3, ALPN http/1.1.
+// The TLS listener (HTTPS): TLS 1.2 or 1.3, ALPN h2 (unless HTTP/2 is off) and http/1.1.
 struct TlsOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8443;
@@ -46,6 +46,10 @@ struct ServerOptions {
   std::chrono::milliseconds keepalive_interval{15000};  // 0: no keep-alive bytes
   std::string keepalive_bytes = ":\n";                  // written to idle streams each interval
   std::chrono::milliseconds shutdown_grace{5000};
+  // HTTP/2 (TLS: ALPN h2; plain: h2c with prior knowledge): SETTINGS_MAX_CONCURRENT_STREAMS
+  // per connection, over: REFUSED_STREAM. 0: HTTP/2 off, every connection is HTTP/1.1.
+  // The header and body limits above apply to each HTTP/2 request too.
+  std::uint32_t h2_max_streams = 256;
 };
 
 // Given to a handler with each request: answer with exactly one of these, before

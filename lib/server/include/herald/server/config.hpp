@@ -2,6 +2,7 @@
 // Everything `herald serve` can be told, with the defaults documented in --help.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ struct Config {
   std::size_t history_per_topic = 0;
   std::vector<std::string> cors_origins;  // exact origins, or "*"; dev allows any
   std::size_t max_connections = 19000;
+  // HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS per connection; 0: HTTP/2 off (no ALPN h2,
+  // no h2c with prior knowledge).
+  std::uint32_t h2_max_streams = 256;
   std::size_t subscriber_buffer = 4 * 1024 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_header_bytes = 16 * 1024;  // request line + headers; over: 431
