@@ -37,41 +37,26 @@ std::size_t TcpTransport::read_some(std::span<char> into, error_code& ec) {
 
 void TcpTransport::complete_later(Completion done, error_code ec) {
   asio::post(socket_.get_executor(),
-             [done = std::move(done), ec, n = out_written_] { done(ec, n); });
+             [done = std::move(done), ec, n = out_.written] { done(ec, n); });
 }
 
 void TcpTransport::async_write(std::span<const asio::const_buffer> buffers, Completion done) {
-  out_ = buffers;
-  out_index_ = out_offset_ = out_written_ = 0;
+  out_.start(buffers);
   // The socket usually has room: the first sendmsg goes out at once; completion still
   // comes from the io_context.
   write_step(std::move(done));
 }
 
-void TcpTransport::advance(std::size_t n) {
-  out_written_ += n;
-  while (n > 0) {
-    const std::size_t take = std::min(out_[out_index_].size() - out_offset_, n);
-    n -= take;
-    out_offset_ += take;
-    if (out_offset_ == out_[out_index_].size()) {
-      ++out_index_;
-      out_offset_ = 0;
-    }
-  }
-  while (out_index_ < out_.size() && out_[out_index_].size() == 0)
-    ++out_index_;
-}
-
 void TcpTransport::write_step(Completion done) {
-  advance(0);
-  while (out_index_ < out_.size()) {
+  out_.advance(0);
+  while (!out_.done()) {
     iovec iov[max_iov];
     std::size_t count = 0;
-    for (std::size_t i = out_index_; i < out_.size() && count < max_iov; ++i) {
-      const std::size_t skip = i == out_index_ ? out_offset_ : 0;
-      iov[count].iov_base = const_cast<char*>(static_cast<const char*>(out_[i].data()) + skip);
-      iov[count].iov_len = out_[i].size() - skip;
+    for (std::size_t i = out_.index; i < out_.buffers.size() && count < max_iov; ++i) {
+      const std::size_t skip = i == out_.index ? out_.offset : 0;
+      iov[count].iov_base =
+          const_cast<char*>(static_cast<const char*>(out_.buffers[i].data()) + skip);
+      iov[count].iov_len = out_.buffers[i].size() - skip;
       ++count;
     }
     msghdr message{};
@@ -80,7 +65,7 @@ void TcpTransport::write_step(Completion done) {
     // MSG_NOSIGNAL: a peer that left is an error here, not a SIGPIPE.
     const ssize_t n = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL);
     if (n >= 0) {
-      advance(static_cast<std::size_t>(n));
+      out_.advance(static_cast<std::size_t>(n));
       continue;
     }
     if (errno == EINTR) continue;
@@ -89,7 +74,7 @@ void TcpTransport::write_step(Completion done) {
       socket_.async_wait(asio::ip::tcp::socket::wait_write,
                          [this, done = std::move(done)](error_code ec) mutable {
                            if (ec) {
-                             done(ec, out_written_);  // a write cut short counts what went out
+                             done(ec, out_.written);  // a write cut short counts what went out
                              return;
                            }
                            write_step(std::move(done));

@@ -3,6 +3,7 @@
 #include <span>
 
 #include "transport.hpp"
+#include "write_cursor.hpp"
 
 namespace herald::http {
 
@@ -19,15 +20,11 @@ class TcpTransport final : public Transport {
 
  private:
   void write_step(Completion done);
-  void advance(std::size_t n);
   void complete_later(Completion done, boost::system::error_code ec);
 
   boost::asio::ip::tcp::socket socket_;
   // The write in progress: where it stands in the caller's buffers.
-  std::span<const boost::asio::const_buffer> out_;
-  std::size_t out_index_ = 0;
-  std::size_t out_offset_ = 0;
-  std::size_t out_written_ = 0;
+  WriteCursor out_;  // the write in flight
 };
 
 }  // namespace herald::http

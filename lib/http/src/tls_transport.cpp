@@ -96,7 +96,7 @@ void TlsTransport::wait(Want want, Completion done, void (TlsTransport::*resume)
       // `done` keeps the connection, and so this transport, alive.
       [this, done = std::move(done), resume](error_code ec) mutable {
         if (ec) {
-          done(ec, out_written_);  // a write cut short still counts what went out
+          done(ec, out_.written);  // a write cut short still counts what went out
           return;
         }
         (this->*resume)(std::move(done));
@@ -156,8 +156,7 @@ std::size_t TlsTransport::read_some(std::span<char> into, error_code& ec) {
 }
 
 void TlsTransport::async_write(std::span<const asio::const_buffer> buffers, Completion done) {
-  out_ = buffers;
-  out_index_ = out_offset_ = out_written_ = 0;
+  out_.start(buffers);
   // The first records go out at once (the socket usually has room); completion still
   // comes from the io_context.
   write_step(std::move(done));
@@ -165,15 +164,15 @@ void TlsTransport::async_write(std::span<const asio::const_buffer> buffers, Comp
 
 std::size_t TlsTransport::stage() {
   std::size_t staged = 0;
-  std::size_t index = out_index_;
-  std::size_t offset = out_offset_;
-  while (index < out_.size() && staged < scratch_.size()) {
-    const auto* bytes = static_cast<const char*>(out_[index].data());
-    std::size_t take = std::min(out_[index].size() - offset, scratch_.size() - staged);
+  std::size_t index = out_.index;
+  std::size_t offset = out_.offset;
+  while (index < out_.buffers.size() && staged < scratch_.size()) {
+    const auto* bytes = static_cast<const char*>(out_.buffers[index].data());
+    std::size_t take = std::min(out_.buffers[index].size() - offset, scratch_.size() - staged);
     std::memcpy(scratch_.data() + staged, bytes + offset, take);
     staged += take;
     offset += take;
-    if (offset == out_[index].size()) {
+    if (offset == out_.buffers[index].size()) {
       ++index;
       offset = 0;
     }
@@ -181,34 +180,19 @@ std::size_t TlsTransport::stage() {
   return staged;
 }
 
-void TlsTransport::advance(std::size_t n) {
-  out_written_ += n;
-  while (n > 0) {
-    std::size_t take = std::min(out_[out_index_].size() - out_offset_, n);
-    n -= take;
-    out_offset_ += take;
-    if (out_offset_ == out_[out_index_].size()) {
-      ++out_index_;
-      out_offset_ = 0;
-    }
-  }
-  while (out_index_ < out_.size() && out_[out_index_].size() == 0)
-    ++out_index_;
-}
-
 void TlsTransport::write_step(Completion done) {
   // One record per SSL_write (the scratch buffer holds one record's plaintext, 16 KiB): a
   // flush of many small events is one record and one system call, as over TCP. After
   // WANT_WRITE, OpenSSL holds the encrypted record and must be called again with the same
   // length: stage() copies the same bytes again (SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER).
-  advance(0);
-  while (out_index_ < out_.size()) {
+  out_.advance(0);
+  while (!out_.done()) {
     std::size_t staged = stage();
     ERR_clear_error();
     std::size_t n = 0;
     int r = SSL_write_ex(ssl_, scratch_.data(), staged, &n);
     if (r == 1) {
-      advance(n);
+      out_.advance(n);
       continue;
     }
     int err = SSL_get_error(ssl_, r);
@@ -217,10 +201,10 @@ void TlsTransport::write_step(Completion done) {
            &TlsTransport::write_step);
       return;
     }
-    complete_later(std::move(done), failure(err), out_written_);
+    complete_later(std::move(done), failure(err), out_.written);
     return;
   }
-  complete_later(std::move(done), {}, out_written_);
+  complete_later(std::move(done), {}, out_.written);
 }
 
 std::string_view TlsTransport::alpn() const {

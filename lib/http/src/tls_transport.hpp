@@ -12,6 +12,7 @@
 #include <span>
 
 #include "transport.hpp"
+#include "write_cursor.hpp"
 
 namespace herald::http {
 
@@ -39,7 +40,6 @@ class TlsTransport final : public Transport {
   void handshake_step(Completion done);
   void write_step(Completion done);
   std::size_t stage();  // copies the next record's plaintext into scratch_
-  void advance(std::size_t n);
   void wait(Want want, Completion done, void (TlsTransport::*resume)(Completion));
   void complete_later(Completion done, boost::system::error_code ec, std::size_t n);
 
@@ -48,10 +48,7 @@ class TlsTransport final : public Transport {
   std::span<char> scratch_;
   bool read_wants_write_ = false;  // the last read_some needs writability to go on
   // The write in progress: where it stands in the caller's buffers.
-  std::span<const boost::asio::const_buffer> out_;
-  std::size_t out_index_ = 0;
-  std::size_t out_offset_ = 0;
-  std::size_t out_written_ = 0;
+  WriteCursor out_;  // the write in flight
 };
 
 }  // namespace herald::http
