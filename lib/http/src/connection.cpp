@@ -90,13 +90,6 @@ std::size_t Connection::shard() const {
   return shard_.index();
 }
 
-template <void (Connection::*method)(error_code, std::size_t)>
-Completion Connection::completion() {
-  return {shared_from_this(), [](void* self, error_code ec, std::size_t n) {
-            (static_cast<Connection*>(self)->*method)(ec, n);
-          }};
-}
-
 void Connection::start() {
   error_code ec;
   asio::ip::tcp::socket& socket = transport_->socket();
@@ -108,7 +101,7 @@ void Connection::start() {
   handshaking_ = true;
   request_in_progress_ = true;
   request_started_ = idle_since_ = clock::now();
-  transport_->async_handshake(completion<&Connection::on_handshake>());
+  transport_->async_handshake(completion_for<&Connection::on_handshake>(shared_from_this()));
 }
 
 void Connection::on_handshake(error_code ec, std::size_t) {
@@ -198,7 +191,7 @@ void Connection::read_next_request() {
 }
 
 void Connection::wait_readable() {
-  transport_->async_wait_readable(completion<&Connection::on_readable>());
+  transport_->async_wait_readable(completion_for<&Connection::on_readable>(shared_from_this()));
 }
 
 void Connection::on_readable(error_code ec, std::size_t) {
@@ -268,7 +261,8 @@ void Connection::send_continue() {
   read_->continue_sent = true;
   writing_ = true;
   iov_.assign(1, asio::buffer(continue_line));
-  transport_->async_write(iov_, completion<&Connection::on_continue_written>());
+  transport_->async_write(iov_,
+                          completion_for<&Connection::on_continue_written>(shared_from_this()));
 }
 
 void Connection::on_continue_written(error_code ec, std::size_t n) {
@@ -346,7 +340,8 @@ void Connection::write_out() {
   }
   writing_ = true;
   iov_.assign(1, asio::buffer(out_));
-  transport_->async_write(iov_, completion<&Connection::on_response_written>());
+  transport_->async_write(iov_,
+                          completion_for<&Connection::on_response_written>(shared_from_this()));
 }
 
 void Connection::on_response_written(error_code ec, std::size_t n) {
@@ -389,7 +384,8 @@ std::shared_ptr<StreamSink> Connection::open_stream(std::string_view content_typ
 
 void Connection::watch_for_hangup() {
   // No read buffer is kept: wait for readability, then drain and discard what came.
-  transport_->async_wait_readable(completion<&Connection::on_hangup_readable>());
+  transport_->async_wait_readable(
+      completion_for<&Connection::on_hangup_readable>(shared_from_this()));
 }
 
 void Connection::on_hangup_readable(error_code ec, std::size_t) {
@@ -436,7 +432,7 @@ void Connection::flush() {
   inflight_.swap(queue_);
   queued_bytes_ = 0;
   writing_ = true;
-  transport_->async_write(iov_, completion<&Connection::on_stream_written>());
+  transport_->async_write(iov_, completion_for<&Connection::on_stream_written>(shared_from_this()));
 }
 
 void Connection::on_stream_written(error_code ec, std::size_t n) {

@@ -73,10 +73,6 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   std::shared_ptr<StreamSink> open_stream(std::string_view content_type,
                                           std::vector<Header> headers) override;
 
-  // A Completion that calls `method` on this connection and keeps it alive until then.
-  template <void (Connection::*method)(boost::system::error_code, std::size_t)>
-  Completion completion();
-
   RequestLimits limits() const;
   void on_handshake(boost::system::error_code ec, std::size_t);
   void read_next_request();

@@ -77,13 +77,6 @@ std::size_t H2Connection::shard_index() const {
   return shard_.index();
 }
 
-template <void (H2Connection::*method)(error_code, std::size_t)>
-Completion H2Connection::completion() {
-  return {shared_from_this(), [](void* self, error_code ec, std::size_t n) {
-            (static_cast<H2Connection*>(self)->*method)(ec, n);
-          }};
-}
-
 void H2Connection::start(std::string_view received) {
   started_ = idle_since_ = last_read_ = clock::now();
   log::debug("connection speaks HTTP/2",
@@ -100,7 +93,7 @@ void H2Connection::start(std::string_view received) {
 void H2Connection::wait_readable() {
   if (closed_ || reading_ || !session_.want_read()) return;
   reading_ = true;
-  transport_->async_wait_readable(completion<&H2Connection::on_readable>());
+  transport_->async_wait_readable(completion_for<&H2Connection::on_readable>(shared_from_this()));
 }
 
 void H2Connection::on_readable(error_code ec, std::size_t) {
@@ -221,7 +214,7 @@ void H2Connection::write_out() {
   for (const SharedBytes& piece : out_)
     iov_.emplace_back(piece.bytes.data(), piece.bytes.size());
   writing_ = true;
-  transport_->async_write(iov_, completion<&H2Connection::on_written>());
+  transport_->async_write(iov_, completion_for<&H2Connection::on_written>(shared_from_this()));
 }
 
 void H2Connection::on_written(error_code ec, std::size_t n) {

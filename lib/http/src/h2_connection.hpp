@@ -55,9 +55,6 @@ class H2Connection final : public std::enable_shared_from_this<H2Connection>,
   class StreamExchange;
   friend class StreamExchange;
 
-  template <void (H2Connection::*method)(boost::system::error_code, std::size_t)>
-  Completion completion();
-
   H2Limits limits() const;
   void on_request(std::int32_t stream_id, Request request);
   std::shared_ptr<StreamSink> open_stream(std::int32_t stream_id, std::string_view content_type,

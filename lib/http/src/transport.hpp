@@ -24,6 +24,15 @@ struct Completion {
   }
 };
 
+// A Completion that calls `method` on `self`, keeping it alive until then (both the
+// HTTP/1.1 and the HTTP/2 connection make theirs this way).
+template <auto method, class T>
+Completion completion_for(std::shared_ptr<T> self) {
+  return {std::move(self), [](void* owner, boost::system::error_code ec, std::size_t bytes) {
+            (static_cast<T*>(owner)->*method)(ec, bytes);
+          }};
+}
+
 // Every completion runs from the io_context, never from inside the call that started it.
 class Transport {
  public:
