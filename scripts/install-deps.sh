@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what herald needs to build and test, from Debian's packages and npm only.
-# Idempotent: a package already present is not installed again.
+# Idempotent: a package already present is not installed again, and no service starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,23 +15,15 @@ debian_packages=(
   help2man dpkg-dev pkgconf curl
   # HTTP/2 tests and benchmarks: h2load
   nghttp2-client
+  # the proxy setups of docs/HUB-CONTRACT.md, run by tests/integration/proxies.test.mjs
+  nginx caddy
 )
 # Node.js and npm: the machine's own when present (Debian's npm package conflicts with a
 # Node.js installed from elsewhere), else Debian's.
 command -v node >/dev/null 2>&1 || debian_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || debian_packages+=(npm)
 
-missing=()
-for p in "${debian_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "install-deps: installing ${missing[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+scripts/apt-install.sh "${debian_packages[@]}"
 
 # npm packages for the browser and real-client tests live in tests/node_modules.
 if [ ! -d tests/node_modules/playwright-core ]; then

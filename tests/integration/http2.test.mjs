@@ -5,57 +5,14 @@
 // the connection. Certificates are made with the `openssl` command.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http2 from 'node:http2';
 import os from 'node:os';
 import path from 'node:path';
 import { startHerald } from '../lib/herald.mjs';
 import { DEV_KEY, mercureToken } from '../lib/jwt.mjs';
-import { waitUntil, withTimeout } from '../lib/http_util.mjs';
-
-function makeCert(dir) {
-  const cert = path.join(dir, 'cert.pem');
-  const key = path.join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
-    '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
-  return { cert, key };
-}
-
-// Runs a client command to its end (killed after 30 s): { code, stdout, stderr }.
-function run(cmd, args) {
-  return withTimeout(new Promise((resolve, reject) => {
-    const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d) => { stdout += d; });
-    proc.stderr.on('data', (d) => { stderr += d; });
-    proc.on('error', reject);
-    proc.on('close', (code) => resolve({ code, stdout, stderr }));
-    setTimeout(() => proc.kill('SIGKILL'), 30000).unref();
-  }), 32000, `${cmd} ${args.join(' ')}`);
-}
-
-// A long-running `curl -N` whose output is read as it comes.
-function curlStream(args) {
-  const proc = spawn('curl', ['-sN', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (d) => { out += d; });
-  proc.stderr.on('data', (d) => { err += d; });
-  return {
-    out: () => out,
-    err: () => err,
-    close: () => proc.kill('SIGTERM'),
-  };
-}
-
-function httpsUrl(hub) {
-  const m = hub.out().match(/listening on (https:\/\/[^\s]+)/);
-  assert.ok(m, `no https listener printed:\n${hub.out()}`);
-  return m[1];
-}
+import { waitUntil } from '../lib/http_util.mjs';
+import { curlStream, httpsUrl, makeCert, run } from '../lib/tools.mjs';
 
 // Publishes with curl over `flags` until `done()` holds (a stream is open once a publish
 // reaches it); bounded.
@@ -76,7 +33,7 @@ describe('HTTP/2', () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-h2-test-'));
-    cert = makeCert(dir);
+    cert = makeCert(dir, 'localhost');
     hub = await startHerald(['--dev', '--no-ticker', '--tls-listen', '127.0.0.1:0',
       '--tls-cert', cert.cert, '--tls-key', cert.key]);
     https = httpsUrl(hub);

@@ -5,63 +5,19 @@
 // `openssl s_client`, as an operator would check a deployment.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { heraldBin, startHerald } from '../lib/herald.mjs';
-import { publishOk, waitUntil, withTimeout } from '../lib/http_util.mjs';
-
-// A self-signed certificate for localhost and 127.0.0.1 with this common name.
-function makeCert(dir, name) {
-  const cert = path.join(dir, `${name}.cert.pem`);
-  const key = path.join(dir, `${name}.key.pem`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
-    '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${name}`,
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
-  return { cert, key };
-}
-
-// Runs a client command to its end (killed after 15 s): { code, stdout, stderr }.
-function run(cmd, args, { input = '' } = {}) {
-  return withTimeout(new Promise((resolve, reject) => {
-    const proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d) => { stdout += d; });
-    proc.stderr.on('data', (d) => { stderr += d; });
-    proc.on('error', reject);
-    proc.on('close', (code) => resolve({ code, stdout, stderr }));
-    proc.stdin.end(input);
-    setTimeout(() => proc.kill('SIGKILL'), 15000).unref();
-  }), 17000, `${cmd} ${args.join(' ')}`);
-}
-
-// A long-running `curl -N` whose output is read as it comes.
-function curlStream(args) {
-  const proc = spawn('curl', ['-sN', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.on('data', (d) => { out += d; });
-  return {
-    out: () => out,
-    waitFor: (text, timeoutMs = 5000) => waitUntil(() => out.includes(text), { timeoutMs, what: `${text} in the stream` }),
-    close: () => proc.kill('SIGTERM'),
-    exited: () => proc.exitCode !== null || proc.signalCode !== null,
-  };
-}
+import { publishOk, waitUntil } from '../lib/http_util.mjs';
+import { curlStream, httpsUrl, makeCert, run } from '../lib/tools.mjs';
 
 async function tlsFailures(hub) {
   const r = await run('curl', ['-s', `${hub.url}/metrics`]);
   const m = r.stdout.match(/^herald_tls_handshake_failures_total (\d+)$/m);
   assert.ok(m, `no herald_tls_handshake_failures_total in /metrics:\n${r.stdout}`);
   return Number(m[1]);
-}
-
-// The https:// URL the hub printed ("herald listening on https://...").
-function httpsUrl(hub) {
-  const m = hub.out().match(/listening on (https:\/\/[^\s]+)/);
-  assert.ok(m, `no https listener printed:\n${hub.out()}`);
-  return m[1];
 }
 
 describe('TLS listener', () => {
