@@ -107,7 +107,7 @@ describe('private updates over HTTP/2', () => {
       await waitUntil(() => replayed.events.some((e) => e.id === sentinel), { what: 'the replayed sentinel' });
       assert.deepEqual(replayed.events.map((e) => e.id), [public1, sentinel]);
     } finally {
-      session.close();
+      session.destroy();
     }
   });
 });
