@@ -106,6 +106,7 @@ function validSnapshot(value) {
   value.publish_latency = Object.fromEntries(['count', 'p50_ms', 'p90_ms', 'p99_ms']
     .map((key) => [key, Number.isFinite(latency[key]) ? latency[key] : 0]));
   if (!Array.isArray(value.shards)) value.shards = [];
+  if (!Array.isArray(value.protocols)) value.protocols = [];
   return value;
 }
 
@@ -195,6 +196,8 @@ function updateFacts() {
   $('fact-written').textContent = `${formatBytes(snap.bytes_written)}`
     + (last.written == null ? '' : ` \u00b7 ${formatBytes(last.written)}/s`);
 
+  updateProtocols(snap.protocols);
+
   const list = $('shards');
   const shards = snap.shards;
   const most = Math.max(1, ...shards.map((s) => s.subscribers ?? 0));
@@ -223,6 +226,43 @@ function updateFacts() {
     items.push(li);
   }
   list.replaceChildren(...items);
+}
+
+// Connections and streams by protocol: HTTP/1.1 holds one stream per connection, HTTP/2
+// multiplexes many on one. Meters are relative to the protocol with the most streams.
+const PROTOCOL_NAMES = { 'http/1.1': 'HTTP/1.1', h2: 'HTTP/2' };
+
+function updateProtocols(protocols) {
+  const most = Math.max(1, ...protocols.map((p) => p.streams ?? 0));
+  const items = protocols.map((p) => {
+    const li = document.createElement('li');
+    li.dataset.testid = 'protocol';
+    li.dataset.protocol = p.protocol;
+    li.dataset.tls = String(Boolean(p.tls));
+    li.dataset.connections = String(p.connections ?? 0);
+    li.dataset.streams = String(p.streams ?? 0);
+    const connections = p.connections ?? 0;
+    const streams = p.streams ?? 0;
+    const label = document.createElement('span');
+    const name = document.createElement('b');
+    name.textContent = `${PROTOCOL_NAMES[p.protocol] ?? p.protocol}${p.tls ? ' over TLS' : ''}`;
+    label.append(name, ` \u00b7 ${formatCount(connections)} connection${connections === 1 ? '' : 's'}`,
+      ` \u00b7 ${formatCount(streams)} stream${streams === 1 ? '' : 's'}`);
+    const meter = document.createElement('span');
+    meter.className = 'meter';
+    const fill = document.createElement('span');
+    fill.style.width = `${(streams / most) * 100}%`;
+    meter.append(fill);
+    li.append(label, meter);
+    return li;
+  });
+  if (!items.length) {
+    const li = document.createElement('li');
+    li.className = 'muted';
+    li.textContent = 'no protocol reported';
+    items.push(li);
+  }
+  $('protocols').replaceChildren(...items);
 }
 
 // Once a second: how long the page has watched, how fresh the last snapshot is.

@@ -1,7 +1,7 @@
 // The chat demo against the real hub: two browsers in one room.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hubAndBrowser, newPage, publish } from './helpers.mjs';
+import { gotoHub, hubAndBrowser, newPage, publish } from './helpers.mjs';
 
 const env = hubAndBrowser(['--dev']);
 
@@ -13,10 +13,10 @@ test('a message and a join sent from one page reach the other', { timeout: 60000
   // Two browser contexts: two users who share nothing but the hub.
   const bob = await newPage(env.browser);
   const alice = await newPage(env.browser);
-  await bob.goto(`${env.herald.url}/chat.html`);
+  await gotoHub(bob, env.herald.origin, '/chat.html');
   await bob.waitForSelector('[data-testid="status"][data-state="open"]');
 
-  await alice.goto(`${env.herald.url}/chat.html`);
+  await gotoHub(alice, env.herald.origin, '/chat.html');
   await alice.waitForSelector('[data-testid="status"][data-state="open"]');
   await alice.getByTestId('chat-name').fill('alice');
   await alice.getByTestId('chat-join').click();
@@ -46,7 +46,7 @@ test('a newcomer sees the room\'s recent messages (history replayed on open)', {
     topic: 'urn:herald:demo:chat', type: 'message', data: JSON.stringify({ user: 'carol', text: 'before you came' }),
   });
   const dave = await newPage(env.browser);
-  await dave.goto(`${env.herald.url}/chat.html`);
+  await gotoHub(dave, env.herald.origin, '/chat.html');
   await dave.waitForSelector('[data-testid="chat-messages"] li[data-kind="message"][data-user="carol"]');
   const seen = await room(dave);
   assert.deepEqual(seen.at(-1), ['message', 'carol', 'before you came']);

@@ -1,7 +1,7 @@
 // The clock demo against the real hub: /demo/clock reaches the page and the page can close it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hubAndBrowser, newPage } from './helpers.mjs';
+import { gotoHub, hubAndBrowser, newPage } from './helpers.mjs';
 
 const env = hubAndBrowser(['--dev']);
 
@@ -10,7 +10,7 @@ const lines = (page, kind) =>
 
 test('clock page shows the start time and a ping every second', { timeout: 60000 }, async () => {
   const page = await newPage(env.browser);
-  await page.goto(`${env.herald.url}/clock.html`);
+  await gotoHub(page, env.herald.origin, '/clock.html');
 
   await page.waitForSelector('[data-testid="status"][data-state="open"]');
   assert.deepEqual(await lines(page, 'open'), ['Connection open']);
@@ -29,7 +29,7 @@ test('clock page shows the start time and a ping every second', { timeout: 60000
 
 test('the close button ends the stream', { timeout: 60000 }, async () => {
   const page = await newPage(env.browser);
-  await page.goto(`${env.herald.url}/clock.html`);
+  await gotoHub(page, env.herald.origin, '/clock.html');
   await page.waitForSelector('[data-testid="clock-log"] li[data-kind="ping"]');
 
   await page.getByTestId('close-stream').click();

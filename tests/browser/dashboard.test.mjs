@@ -4,9 +4,9 @@
 // cut for being slow shows up in the cut figure and chart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHerald } from '../lib/herald.mjs';
 import { subscribeOk } from '../lib/sse_reader.mjs';
-import { launchBrowser, newPage, publish } from './helpers.mjs';
+import { connectH2, openSseOk } from '../lib/h2_sse.mjs';
+import { gotoHub, launchBrowser, newPage, OVER_H2, PROTOCOL, publish, startHub } from './helpers.mjs';
 
 // A small subscriber buffer, so that the cut test needs a few MiB of events, not 4 MiB
 // more than the kernel buffers hold. The other clients here read all they get.
@@ -17,7 +17,7 @@ let browser;
 const streams = [];
 
 before(async () => {
-  herald = await startHerald(['--dev', '--subscriber-buffer', String(SUBSCRIBER_BUFFER)]);
+  herald = await startHub(['--dev', '--subscriber-buffer', String(SUBSCRIBER_BUFFER)]);
   browser = await launchBrowser();
 });
 
@@ -61,7 +61,7 @@ const chart = (page, name) => page.$eval(`[data-testid="chart-${name}"]`, (canva
 
 async function openDashboard() {
   const page = await newPage(browser);
-  await page.goto(`${herald.url}/dashboard`);
+  await gotoHub(page, herald.origin, '/dashboard');
   await page.waitForSelector('[data-testid="status"][data-state="open"]');
   // Two snapshots: the first rates (differences between snapshots) are known.
   await page.waitForFunction(() => window.__dashboard?.samples.length >= 2);
@@ -70,9 +70,9 @@ async function openDashboard() {
 
 test('the landing page links to the dashboard', { timeout: 30000 }, async () => {
   const page = await newPage(browser);
-  await page.goto(`${herald.url}/`);
+  await gotoHub(page, herald.origin, '/');
   await page.click('a[href="/dashboard"]');
-  await page.waitForURL(`${herald.url}/dashboard`);
+  await page.waitForURL(`${herald.origin}/dashboard`);
   assert.equal(await page.textContent('h1'), 'Dashboard');
   await page.waitForSelector('[data-testid="status"][data-state="open"]');
   assert.deepEqual(page.errors, []);
@@ -124,6 +124,35 @@ test('figures and charts follow subscribers and events', { timeout: 60000 }, asy
   // The subscribers leave: the figure comes back down.
   for (const s of subs) s.close();
   await waitForFigure(page, 'subscribers', { atMost: subscribers });
+  assert.deepEqual(page.errors, []);
+});
+
+test('the protocols list counts connections and streams by protocol', { timeout: 60000 }, async () => {
+  const page = await openDashboard();
+  const row = (protocol, tls) => `[data-testid="protocol"][data-protocol="${protocol}"][data-tls="${tls}"]`;
+  assert.equal(await page.locator('[data-testid="protocol"]').count(), 4);
+  // The page's own snapshot stream, under the protocol this run's page came over.
+  await page.waitForFunction((selector) => {
+    const li = document.querySelector(selector);
+    return li && Number(li.dataset.connections) >= 1 && Number(li.dataset.streams) >= 1;
+  }, row(PROTOCOL, OVER_H2));
+  assert.match(await page.textContent(row(PROTOCOL, OVER_H2)),
+    OVER_H2 ? /^HTTP\/2 over TLS · \d+ connections? · \d+ streams?$/ : /^HTTP\/1\.1 · \d+ connections? · \d+ streams?$/);
+
+  // Three SSE streams on one h2c connection: one connection, three streams on the list.
+  const session = await connectH2(herald.url);
+  try {
+    for (let i = 0; i < 3; i += 1) await openSseOk(session, { topics: [`urn:test:dashboard:h2c:${i}`] });
+    await page.waitForFunction((selector) => {
+      const li = document.querySelector(selector);
+      return Number(li.dataset.connections) === 1 && Number(li.dataset.streams) === 3;
+    }, row('h2', false));
+    assert.match(await page.textContent(row('h2', false)), /^HTTP\/2 · 1 connection · 3 streams$/);
+  } finally {
+    session.destroy();  // close() would wait for the streams, which never end by themselves
+  }
+  await page.waitForFunction((selector) => Number(document.querySelector(selector).dataset.streams) === 0,
+    row('h2', false));
   assert.deepEqual(page.errors, []);
 });
 

@@ -5,9 +5,8 @@
 // arrive; the publish answer is 200 text/plain with the id, and a given id is kept.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHerald } from '../lib/herald.mjs';
 import { DEV_KEY, mercureToken } from '../lib/jwt.mjs';
-import { launchBrowser, newPage, WAIT_MS } from './helpers.mjs';
+import { gotoHub, launchBrowser, newPage, startHub, WAIT_MS } from './helpers.mjs';
 
 const PUBLISHER = mercureToken({ publish: ['*'] });
 
@@ -16,7 +15,7 @@ let browser;
 
 before(async () => {
   // Not --anonymous: a browser without a token is refused.
-  herald = await startHerald(['--jwt-key', DEV_KEY, '--no-ticker']);
+  herald = await startHub(['--jwt-key', DEV_KEY, '--no-ticker']);
   browser = await launchBrowser();
 });
 
@@ -51,9 +50,9 @@ async function subscribedPage({ topics, token, via = 'cookie' }) {
   if (token && via === 'cookie') {
     // As an application would set it: HttpOnly, SameSite=Strict, scoped to the hub.
     await page.context().addCookies([{ name: 'mercureAuthorization', value: token,
-      url: `${herald.url}/.well-known/mercure`, httpOnly: true, sameSite: 'Strict' }]);
+      url: `${herald.origin}/.well-known/mercure`, httpOnly: true, sameSite: 'Strict' }]);
   }
-  await page.goto(`${herald.url}/`);
+  await gotoHub(page, herald.origin, '/');
   const query = new URLSearchParams();
   for (const t of topics) query.append('topic', t);
   if (token && via === 'query') query.append('authorization', token);
@@ -134,7 +133,7 @@ for (const via of ['cookie', 'query']) {
 
 test('without a token the browser is refused', { timeout: 60000 }, async () => {
   const page = await newPage(browser);
-  await page.goto(`${herald.url}/`);
+  await gotoHub(page, herald.origin, '/');
   const state = await page.evaluate((waitMs) => new Promise((resolve) => {
     setTimeout(() => resolve('timeout'), waitMs);
     const source = new EventSource('/.well-known/mercure?topic=urn%3Aany');

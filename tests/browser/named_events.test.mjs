@@ -2,7 +2,7 @@
 // only there; untyped events reach onmessage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hubAndBrowser, newPage, publish, WAIT_MS } from './helpers.mjs';
+import { gotoHub, hubAndBrowser, newPage, publish, WAIT_MS } from './helpers.mjs';
 
 const env = hubAndBrowser(['--dev']);
 
@@ -10,7 +10,7 @@ test('a typed event goes to its listener, not to onmessage', { timeout: 60000 },
   // A topic that needs percent-encoding in the query, as Mercure topic URLs do.
   const topic = 'https://example.com/books/1?lang=fr';
   const page = await newPage(env.browser);
-  await page.goto(`${env.herald.url}/`);
+  await gotoHub(page, env.herald.origin, '/');
   await page.evaluate(({ topic, waitMs }) => new Promise((resolve, reject) => {
     setTimeout(() => reject(new Error('EventSource did not open')), waitMs);
     const source = new EventSource(`/.well-known/mercure?topic=${encodeURIComponent(topic)}`);

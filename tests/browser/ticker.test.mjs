@@ -1,7 +1,7 @@
 // The ticker demo against the real hub: the --dev publisher's prices fill and update the board.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hubAndBrowser, newPage } from './helpers.mjs';
+import { gotoHub, hubAndBrowser, newPage } from './helpers.mjs';
 
 // The symbols HUB-CONTRACT.md promises for the --dev ticker.
 const SYMBOLS = ['ACME', 'GLBX', 'HRLD', 'INTC', 'NOVA'];
@@ -13,7 +13,7 @@ const rowUpdates = (page) => page.$$eval('[data-testid="ticker-row"]', (rows) =>
 
 test('ticker rows appear for every symbol and keep updating', { timeout: 60000 }, async () => {
   const page = await newPage(env.browser);
-  await page.goto(`${env.herald.url}/ticker.html`);
+  await gotoHub(page, env.herald.origin, '/ticker.html');
   await page.waitForSelector('[data-testid="status"][data-state="open"]');
 
   await page.waitForFunction((n) =>

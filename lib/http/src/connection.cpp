@@ -163,6 +163,7 @@ void Connection::hand_over_to_h2(std::string_view received) {
   state_ = State::closed;
   read_.reset();
   if (linked) shard_.unlink(*this);
+  shard_.count_turned_h2(transport_->encrypted());
   auto h2 = std::make_shared<H2Connection>(shard_, std::move(transport_), id_);
   shard_.link(*h2);
   h2->start(received);
@@ -374,6 +375,7 @@ std::shared_ptr<StreamSink> Connection::open_stream(std::string_view content_typ
     return std::make_shared<EndedStream>(shard_.io(), shard_.index(), id_);
   }
   state_ = State::streaming;
+  shard_.count_stream(Protocol::http1, transport_->encrypted(), +1);
   out_ = serialize_head(200, content_type, headers, Framing::chunked, 0, true);
   read_.reset();  // pipelined requests after a stream are not served
   head_pending_ = true;
@@ -570,6 +572,7 @@ void Connection::close_gracefully(std::string_view reason) {
 
 void Connection::close_now(std::string_view reason) {
   if (state_ == State::closed) return;
+  if (state_ == State::streaming) shard_.count_stream(Protocol::http1, transport_->encrypted(), -1);
   state_ = State::closed;
   log::debug("connection closed", {{"conn", std::to_string(id_)}, {"reason", std::string(reason)}});
   error_code ec;
@@ -579,6 +582,7 @@ void Connection::close_now(std::string_view reason) {
   read_.reset();
   if (linked) shard_.unlink(*this);
   shard_.shared().connections.fetch_sub(1, std::memory_order_relaxed);
+  shard_.count_connection(Protocol::http1, transport_->encrypted(), -1);
   on_proceed_ = nullptr;  // it may reference what on_close_ is about to release
   if (auto callback = std::move(on_close_)) {
     on_close_ = nullptr;

@@ -160,6 +160,7 @@ std::shared_ptr<StreamSink> H2Connection::open_stream(std::int32_t stream_id,
     return std::make_shared<EndedStream>(shard_.io(), shard_.index(), id);
   auto stream = std::make_shared<H2Stream>(shared_from_this(), stream_id, id, shard_.index());
   streams_[stream_id] = stream;
+  shard_.count_stream(Protocol::h2, transport_->encrypted(), +1);
   return stream;
 }
 
@@ -169,6 +170,7 @@ void H2Connection::on_stream_closed(std::int32_t stream_id) {
   if (it == streams_.end()) return;  // a plain response, or a stream aborted already
   std::shared_ptr<H2Stream> stream = std::move(it->second);
   streams_.erase(it);
+  shard_.count_stream(Protocol::h2, transport_->encrypted(), -1);
   stream->detach();
 }
 
@@ -188,7 +190,8 @@ void H2Connection::stream_end(std::int32_t stream_id) {
 
 void H2Connection::stream_reset(std::int32_t stream_id) {
   session_.reset_stream(stream_id);
-  streams_.erase(stream_id);  // aborted: the session's close of it finds nothing to do
+  // Aborted: the session's close of it finds nothing to do.
+  if (streams_.erase(stream_id) > 0) shard_.count_stream(Protocol::h2, transport_->encrypted(), -1);
 }
 
 void H2Connection::schedule_write() {
@@ -357,9 +360,11 @@ void H2Connection::close_now(std::string_view reason) {
   transport_->socket().close(ec);
   if (linked) shard_.unlink(*this);
   shard_.shared().connections.fetch_sub(1, std::memory_order_relaxed);
+  shard_.count_connection(Protocol::h2, transport_->encrypted(), -1);
   // The streams close with their connection; each close callback runs once.
   auto streams = std::move(streams_);
   streams_.clear();
+  shard_.count_stream(Protocol::h2, transport_->encrypted(), -static_cast<int>(streams.size()));
   for (auto& [stream_id, stream] : streams)
     stream->detach();
 }

@@ -195,4 +195,11 @@ std::size_t Server::connections() const {
   return impl_->shared.connections.load(std::memory_order_relaxed);
 }
 
+ProtocolCounts Server::by_protocol() const {
+  ProtocolCounts total;
+  for (const auto& shard : impl_->shards)
+    shard->add_counts(total);
+  return total;
+}
+
 }  // namespace herald::http

@@ -139,6 +139,7 @@ void Shard::admit(asio::ip::tcp::socket socket, bool tls) {
     }
   }
   shared_.connections.fetch_add(1, std::memory_order_relaxed);
+  count_connection(Protocol::http1, tls, +1);  // until it turns to HTTP/2
   auto connection = std::make_shared<Connection>(*this, std::move(transport), id);
   link(*connection);
   connection->start();
@@ -154,6 +155,18 @@ void Shard::note_handshake_failure(std::uint64_t connection, std::string_view re
               {{"conn", std::to_string(connection)},
                {"reason", std::string(reason)},
                {"suppressed", std::to_string(suppressed)}});
+  }
+}
+
+void Shard::add_counts(ProtocolCounts& total) const {
+  for (std::size_t protocol = 0; protocol < 2; ++protocol) {
+    for (std::size_t tls = 0; tls < 2; ++tls) {
+      const std::size_t i = protocol * 2 + tls;
+      total.connections[protocol][tls] +=
+          static_cast<std::size_t>(connections_by_[i].load(std::memory_order_relaxed));
+      total.streams[protocol][tls] +=
+          static_cast<std::size_t>(streams_by_[i].load(std::memory_order_relaxed));
+    }
   }
 }
 

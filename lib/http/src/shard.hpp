@@ -2,8 +2,10 @@
 // One worker shard: a thread, its io_context, its acceptor, its connections, and the one
 // timer that sweeps them (header timeouts, idle timeouts, stream keep-alives, shutdown).
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -46,6 +48,21 @@ class Shard {
   // period as a warning (a scanner must not fill the log).
   void note_handshake_failure(std::uint64_t connection, std::string_view reason);
 
+  // The gauges behind Server::by_protocol(). Only this shard's thread changes them, so a
+  // relaxed load and store is enough (no read-modify-write); other threads only read.
+  void count_connection(Protocol protocol, bool tls, int delta) {
+    bump(connections_by_[slot(protocol, tls)], delta);
+  }
+  void count_stream(Protocol protocol, bool tls, int delta) {
+    bump(streams_by_[slot(protocol, tls)], delta);
+  }
+  // A connection that was counted as HTTP/1.1 now speaks HTTP/2.
+  void count_turned_h2(bool tls) {
+    count_connection(Protocol::http1, tls, -1);
+    count_connection(Protocol::h2, tls, +1);
+  }
+  void add_counts(ProtocolCounts& total) const;
+
   // Intrusive list of live connections (for sweeps and shutdown).
   void link(LiveConnection& c);
   void unlink(LiveConnection& c);
@@ -55,6 +72,13 @@ class Shard {
     std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
     bool tls;
   };
+
+  static std::size_t slot(Protocol protocol, bool tls) {
+    return static_cast<std::size_t>(protocol) * 2 + (tls ? 1 : 0);
+  }
+  static void bump(std::atomic<std::int64_t>& gauge, int delta) {
+    gauge.store(gauge.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+  }
 
   void accept(Listener& listener);
   void admit(boost::asio::ip::tcp::socket socket, bool tls);
@@ -70,6 +94,8 @@ class Shard {
   boost::asio::steady_timer sweep_timer_;
   std::thread thread_;
   LiveConnection* head_ = nullptr;
+  std::array<std::atomic<std::int64_t>, 4> connections_by_{};  // [slot(protocol, tls)]
+  std::array<std::atomic<std::int64_t>, 4> streams_by_{};
   bool shutting_down_ = false;
   std::chrono::steady_clock::time_point shutdown_deadline_;
   std::chrono::steady_clock::time_point next_keepalive_;

@@ -1,5 +1,6 @@
 #include "metrics.hpp"
 
+#include <array>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +29,32 @@ void metric(std::string& out, const char* name, const char* type, const char* he
   out += '\n';
 }
 
+constexpr const char* protocol_label[2] = {"http/1.1", "h2"};
+
+// One labelled sample per protocol and TLS, in the order of ProtocolCounts.
+void by_protocol(std::string& out, const char* name, const char* help,
+                 const std::array<std::array<std::size_t, 2>, 2>& values) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += " gauge\n";
+  for (std::size_t protocol = 0; protocol < 2; ++protocol) {
+    for (std::size_t tls = 0; tls < 2; ++tls) {
+      out += name;
+      out += "{protocol=\"";
+      out += protocol_label[protocol];
+      out += "\",tls=\"";
+      out += tls ? "true" : "false";
+      out += "\"} ";
+      out += std::to_string(values[protocol][tls]);
+      out += '\n';
+    }
+  }
+}
+
 struct Totals {
   std::uint64_t delivered = 0;
   std::size_t subscribers = 0;
@@ -52,6 +79,17 @@ std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http:
   out.reserve(4096);
   Totals t = totals(hub);
   metric(out, "herald_connections", "gauge", "Open client connections.", http.connections());
+  // The total stays unlabelled (what existing dashboards read); the split is a family of
+  // its own, so that summing it gives the total instead of twice the total.
+  const http::ProtocolCounts counts = http.by_protocol();
+  by_protocol(out, "herald_connections_by_protocol",
+              "Open client connections by protocol (a TLS one counts as http/1.1 until ALPN "
+              "chose h2).",
+              counts.connections);
+  by_protocol(out, "herald_streams",
+              "Open streamed responses (SSE streams): streaming HTTP/1.1 connections, open "
+              "HTTP/2 streams.",
+              counts.streams);
   metric(out, "herald_subscribers", "gauge", "Open subscriptions.", t.subscribers);
   metric(out, "herald_topics", "gauge", "Distinct topic selectors subscribed (summed over shards).",
          t.selectors);
@@ -95,6 +133,16 @@ std::string snapshot_json(const Metrics& m, const hub::Hub& hub, const http::Ser
     auto s = hub.stats(i);
     shards.push_back({{"queue", s.queue_depth}, {"subscribers", s.subscribers}});
   }
+  const http::ProtocolCounts counts = http.by_protocol();
+  nlohmann::json protocols = nlohmann::json::array();
+  for (std::size_t protocol = 0; protocol < 2; ++protocol) {
+    for (std::size_t tls = 0; tls < 2; ++tls) {
+      protocols.push_back({{"protocol", protocol_label[protocol]},
+                           {"tls", tls == 1},
+                           {"connections", counts.connections[protocol][tls]},
+                           {"streams", counts.streams[protocol][tls]}});
+    }
+  }
   nlohmann::json j = {
       {"t", std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::system_clock::now().time_since_epoch())
@@ -115,6 +163,7 @@ std::string snapshot_json(const Metrics& m, const hub::Hub& hub, const http::Ser
         {"p90_ms", LatencyHistogram::quantile_ms(now, previous, 0.90)},
         {"p99_ms", LatencyHistogram::quantile_ms(now, previous, 0.99)}}},
       {"shards", shards},
+      {"protocols", protocols},
   };
   previous = now;
   return j.dump();

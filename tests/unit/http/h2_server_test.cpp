@@ -353,6 +353,34 @@ TEST_F(H2Fixture, AStreamTheClientResetsClosesOnce) {
   EXPECT_EQ(streams_closed, 1);
 }
 
+TEST_F(H2Fixture, CountsH2StreamsThroughResetAbortAndClose) {
+  start();
+  auto counts = [&] { return server->by_protocol(); };
+  auto h2_connections = [&] { return counts().connections[1][0]; };
+  auto h2_streams = [&] { return counts().streams[1][0]; };
+  {
+    H2Client c(server->port());
+    c.request("GET", "/stream");
+    auto reset = c.request("GET", "/stream");
+    c.request("GET", "/stream");
+    auto plain = c.request("GET", "/plain");
+    ASSERT_TRUE(c.pump([&] { return sink_count() == 3 && c.streams[plain].closed; }));
+    EXPECT_EQ(h2_connections(), 1u);
+    EXPECT_EQ(counts().connections[0][0], 0u);  // no longer counted as HTTP/1.1
+    EXPECT_EQ(h2_streams(), 3u);                // the plain answer is no stream
+    c.reset(reset);                             // the client resets one
+    ASSERT_TRUE(c.pump([&] { return streams_closed == 1; }));
+    EXPECT_EQ(h2_streams(), 2u);
+    on_shard([&] { sinks[2]->abort(); });  // the server resets another
+    EXPECT_EQ(h2_streams(), 1u);
+  }  // the connection goes with one stream open
+  for (int i = 0; i < 300 && (h2_connections() != 0 || h2_streams() != 0); ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(h2_connections(), 0u);
+  EXPECT_EQ(h2_streams(), 0u);
+  EXPECT_EQ(streams_closed, 3);
+}
+
 TEST_F(H2Fixture, AbortResetsOnlyThatStream) {
   start();
   H2Client c(server->port());

@@ -337,6 +337,36 @@ bool connections_drop_to(Server& server, std::size_t n, std::chrono::millisecond
   return server.connections() == n;
 }
 
+// Polls `done` for up to `timeout` (the counts change on the shard's thread).
+template <typename Pred>
+bool eventually(Pred done, std::chrono::milliseconds timeout = 3s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  return done();
+}
+
+TEST_F(Fixture, CountsHttp11ConnectionsAndStreamsByProtocol) {
+  start();
+  auto h1 = [&] { return server->by_protocol().connections[0][0]; };
+  auto h1_streams = [&] { return server->by_protocol().streams[0][0]; };
+  {
+    Client idle(server->port());
+    Client streaming(server->port());
+    streaming.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+    streaming.read_until("\r\n\r\n");
+    ASSERT_TRUE(wait_stream());
+    EXPECT_TRUE(eventually([&] { return h1() == 2; })) << h1();
+    EXPECT_EQ(h1_streams(), 1u);
+    const ProtocolCounts counts = server->by_protocol();
+    EXPECT_EQ(counts.connections[1][0] + counts.connections[0][1] + counts.connections[1][1], 0u);
+    EXPECT_EQ(counts.streams[1][0] + counts.streams[0][1] + counts.streams[1][1], 0u);
+  }
+  EXPECT_TRUE(eventually([&] { return h1() == 0 && h1_streams() == 0; }))
+      << h1() << " connections, " << h1_streams() << " streams";
+  EXPECT_EQ(streams_closed.load(), 1);
+}
+
 TEST_F(Fixture, RefusesANeverEndingChunkExtensionQuickly) {
   ServerOptions o;
   o.max_header_bytes = 1024;

@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP server: one io_context and thread per worker shard, one SO_REUSEPORT acceptor
 // per shard, every connection on one shard for life.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -52,6 +53,19 @@ struct ServerOptions {
   std::uint32_t h2_max_streams = 256;
 };
 
+// What a connection speaks, for the counts by protocol.
+enum class Protocol : std::uint8_t { http1 = 0, h2 = 1 };
+
+// Open connections and open streamed responses, by protocol and TLS, each indexed
+// [protocol][tls]. A connection counts as HTTP/1.1 until it turns to HTTP/2 (so a TLS one
+// whose handshake is still choosing counts as HTTP/1.1). A stream is a streamed response
+// (open_stream, i.e. an SSE subscriber): one per streaming HTTP/1.1 connection, one per
+// streaming HTTP/2 stream; plain responses are not counted.
+struct ProtocolCounts {
+  std::array<std::array<std::size_t, 2>, 2> connections{};
+  std::array<std::array<std::size_t, 2>, 2> streams{};
+};
+
 // Given to a handler with each request: answer with exactly one of these, before
 // returning.
 class Exchange {
@@ -95,6 +109,8 @@ class Server {
   std::size_t shard_count() const;
   boost::asio::io_context& context(std::size_t shard);
   std::size_t connections() const;
+  // Summed over the shards (each counts its own, relaxed): a snapshot, not a transaction.
+  ProtocolCounts by_protocol() const;
   std::uint64_t bytes_written() const;
   // TLS handshakes that failed or timed out, clients that left in the middle included.
   std::uint64_t tls_handshake_failures() const;
