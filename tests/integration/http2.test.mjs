@@ -12,7 +12,8 @@ import path from 'node:path';
 import { startHerald } from '../lib/herald.mjs';
 import { DEV_KEY, mercureToken } from '../lib/jwt.mjs';
 import { waitUntil } from '../lib/http_util.mjs';
-import { curlStream, httpsUrl, makeCert, run } from '../lib/tools.mjs';
+import { makeCert, httpsUrlOf } from '../lib/tls_cert.mjs';
+import { curlStream, run } from '../lib/tools.mjs';
 
 // Publishes with curl over `flags` until `done()` holds (a stream is open once a publish
 // reaches it); bounded.
@@ -33,10 +34,10 @@ describe('HTTP/2', () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-h2-test-'));
-    cert = makeCert(dir, 'localhost');
+    cert = makeCert('localhost', { dir });
     hub = await startHerald(['--dev', '--no-ticker', '--tls-listen', '127.0.0.1:0',
       '--tls-cert', cert.cert, '--tls-key', cert.key]);
-    https = httpsUrl(hub);
+    https = httpsUrlOf(hub);
   });
   after(async () => {
     assert.equal(await hub.stop(), 0);

@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startHerald } from '../lib/herald.mjs';
 import { publishOk, waitUntil } from '../lib/http_util.mjs';
-import { curlStream, makeCert, run } from '../lib/tools.mjs';
+import { makeCert } from '../lib/tls_cert.mjs';
+import { curlStream, run } from '../lib/tools.mjs';
 
 // A loopback port free now (the proxies' configurations need a number).
 function freePort() {
@@ -64,7 +65,7 @@ describe('behind nginx: TLS and HTTP/2 at the proxy, HTTP/1.1 to the hub', () =>
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-nginx-'));
     fs.chmodSync(dir, 0o755);  // nginx's workers run as nobody
-    cert = makeCert(dir);
+    cert = makeCert('localhost', { dir });
     hub = await startHerald(['--dev', '--no-ticker']);
     const port = await freePort();
     front = `https://127.0.0.1:${port}`;

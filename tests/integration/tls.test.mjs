@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { heraldBin, startHerald } from '../lib/herald.mjs';
 import { publishOk, waitUntil } from '../lib/http_util.mjs';
-import { curlStream, httpsUrl, makeCert, run } from '../lib/tools.mjs';
+import { makeCert, httpsUrlOf } from '../lib/tls_cert.mjs';
+import { curlStream, run } from '../lib/tools.mjs';
 
 async function tlsFailures(hub) {
   const r = await run('curl', ['-s', `${hub.url}/metrics`]);
@@ -28,7 +29,7 @@ describe('TLS listener', () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-tls-test-'));
-    first = makeCert(dir, 'first');
+    first = makeCert('first', { dir });
     // The files the hub serves: replaced in place by the SIGHUP test.
     fs.copyFileSync(first.cert, path.join(dir, 'served.cert.pem'));
     fs.copyFileSync(first.key, path.join(dir, 'served.key.pem'));
@@ -36,7 +37,7 @@ describe('TLS listener', () => {
       '--tls-cert', path.join(dir, 'served.cert.pem'), '--tls-key', path.join(dir, 'served.key.pem')]);
     // The TLS line comes after the plain one that startHerald waited for.
     await waitUntil(() => /listening on https:/.test(hub.out()), { what: 'the https listener line' });
-    https = httpsUrl(hub);
+    https = httpsUrlOf(hub);
   });
   after(async () => {
     if (hub) assert.equal(await hub.stop(), 0);
@@ -114,7 +115,7 @@ describe('TLS listener', () => {
   });
 
   it('SIGHUP: an open stream goes on, new connections get the new certificate', async () => {
-    const second = makeCert(dir, 'second');
+    const second = makeCert('second', { dir });
     const topic = 'urn:test:reload';
     const stream = curlStream(['--cacert', first.cert, `${https}/.well-known/mercure?topic=${encodeURIComponent(topic)}`]);
     try {
@@ -161,7 +162,7 @@ describe('--tls-self-signed', () => {
       await waitUntil(() => /curl --cacert [^)\s]+/.test(hub.out()), { what: 'the certificate path' });
       certPath = hub.out().match(/curl --cacert ([^)\s]+)/)[1];
       assert.equal(fs.statSync(path.dirname(certPath)).mode & 0o777, 0o700);
-      const port = new URL(httpsUrl(hub)).port;
+      const port = new URL(httpsUrlOf(hub)).port;
       for (const host of ['localhost', '127.0.0.1']) {
         const r = await run('curl', ['-s', '--cacert', certPath, `https://${host}:${port}/healthz`]);
         assert.equal(r.code, 0, `${host}: ${r.stderr}`);
@@ -186,8 +187,8 @@ describe('TLS configuration errors', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('names the file that cannot be used and exits 2', async () => {
-    const a = makeCert(dir, 'a');
-    const b = makeCert(dir, 'b');
+    const a = makeCert('a', { dir });
+    const b = makeCert('b', { dir });
     const serve = (cert, key) => run(heraldBin, ['serve', '--listen', '127.0.0.1:0', '--tls-listen', '127.0.0.1:0',
       '--tls-cert', cert, '--tls-key', key]);
     const missing = await serve(path.join(dir, 'missing.pem'), a.key);

@@ -5,18 +5,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-// Returns { dir, cert, key, ca (the certificate's PEM, for clients), remove() }.
-export function makeCert(name = 'localhost') {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-cert-'));
-  const cert = path.join(dir, 'cert.pem');
-  const key = path.join(dir, 'key.pem');
+// Returns { dir, cert, key, ca (the certificate's PEM, for clients), remove() }. The files
+// go to a new temporary directory, or to `dir` (as NAME.cert.pem and NAME.key.pem) when
+// given; remove() deletes what was made.
+export function makeCert(name = 'localhost', { dir } = {}) {
+  const own = dir === undefined;
+  const where = own ? fs.mkdtempSync(path.join(os.tmpdir(), 'herald-cert-')) : dir;
+  const cert = path.join(where, own ? 'cert.pem' : `${name}.cert.pem`);
+  const key = path.join(where, own ? 'key.pem' : `${name}.key.pem`);
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
     '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${name}`,
     '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
   return {
-    dir, cert, key,
+    dir: where, cert, key,
     ca: fs.readFileSync(cert),
-    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+    remove: () => (own ? fs.rmSync(where, { recursive: true, force: true }) : [cert, key].forEach((f) => fs.rmSync(f, { force: true }))),
   };
 }
 

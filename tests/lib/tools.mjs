@@ -1,20 +1,7 @@
-// The command-line tools the integration tests drive as an operator would: openssl for
-// certificates, curl for requests and streams.
-import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import path from 'node:path';
+// The command-line tools the integration tests drive as an operator would: curl for
+// requests and streams (tls_cert.mjs makes certificates with openssl).
+import { spawn } from 'node:child_process';
 import { waitUntil, withTimeout } from './http_util.mjs';
-
-// A self-signed certificate for localhost and 127.0.0.1 in `dir`, named `name`:
-// { cert, key } (PEM paths).
-export function makeCert(dir, name = 'localhost') {
-  const cert = path.join(dir, `${name}.cert.pem`);
-  const key = path.join(dir, `${name}.key.pem`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
-    '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${name}`,
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
-  return { cert, key };
-}
 
 // Runs a command to its end, `input` on its standard input (killed after `timeoutMs`):
 // { code, stdout, stderr }.
@@ -46,11 +33,4 @@ export function curlStream(args) {
     close: () => proc.kill('SIGTERM'),
     exited: () => proc.exitCode !== null || proc.signalCode !== null,
   };
-}
-
-// The https:// URL a hub printed ("herald listening on https://...").
-export function httpsUrl(hub) {
-  const m = hub.out().match(/listening on (https:\/\/[^\s]+)/);
-  assert.ok(m, `no https listener printed:\n${hub.out()}`);
-  return m[1];
 }
