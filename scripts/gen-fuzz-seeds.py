@@ -130,3 +130,37 @@ h2_seeds = {
 for i, (name, data) in enumerate(h2_seeds.items()):
     piece = bytes([(13 * i) % 128])  # a spread of piece sizes
     (h2_out / name).write_bytes(piece + data)
+
+# fuzz/corpus/h2_client_session/: the first byte picks the piece size (see
+# fuzz_h2_client_session.cpp), then a server's HTTP/2 bytes answering streams 1, 3 and 5.
+h2c_out = repo / "fuzz" / "corpus" / "h2_client_session"
+h2c_out.mkdir(parents=True, exist_ok=True)
+RESPONSE_HEAD = literal(b":status", b"200") + literal(b"content-type", b"text/event-stream")
+server_start = settings((3, 100), (4, 65535)) + h2_frame(SETTINGS, ACK, 0)
+h2c_seeds = {
+    "streams": server_start + h2_frame(HEADERS, END_HEADERS, 1, RESPONSE_HEAD) +
+               h2_frame(HEADERS, END_HEADERS, 3, RESPONSE_HEAD) +
+               h2_frame(DATA, 0, 1, b"id: 1\ndata: a\n\n") +
+               h2_frame(DATA, 0, 3, b"id: 1\ndata: b\n\n") + h2_frame(DATA, END_STREAM, 1),
+    "interim-then-final": server_start +
+                          h2_frame(HEADERS, END_HEADERS, 1, literal(b":status", b"103")) +
+                          h2_frame(HEADERS, END_HEADERS, 1, RESPONSE_HEAD) +
+                          h2_frame(DATA, END_STREAM, 1, b"data: x\n\n"),
+    "errors-and-reset": server_start + h2_frame(HEADERS, END_HEADERS | END_STREAM, 1,
+                                                literal(b":status", b"404")) +
+                        h2_frame(RST_STREAM, 0, 3, (8).to_bytes(4, "big")) +
+                        h2_frame(WINDOW_UPDATE, 0, 5, (4096).to_bytes(4, "big")) +
+                        h2_frame(HEADERS, END_HEADERS | END_STREAM, 5, RESPONSE_HEAD),
+    "continuation-big-head": server_start + h2_frame(HEADERS, 0, 1, RESPONSE_HEAD) +
+                             h2_frame(CONTINUATION, 0, 1, literal(b"x-a", b"v" * 120)) * 9 +
+                             h2_frame(CONTINUATION, END_HEADERS, 1, literal(b"x-b", b"2")),
+    "ping-goaway": server_start + h2_frame(PING, 0, 0, b"12345678") +
+                   h2_frame(HEADERS, END_HEADERS, 1, RESPONSE_HEAD) +
+                   h2_frame(GOAWAY, 0, 0, (1).to_bytes(4, "big") + (0).to_bytes(4, "big")) +
+                   h2_frame(DATA, END_STREAM, 1, b"data: last\n\n"),
+    "push-promise": server_start + h2_frame(5, END_HEADERS, 1, (2).to_bytes(4, "big") +
+                                            request_block(b"GET", b"/pushed")),
+}
+for i, (name, data) in enumerate(h2c_seeds.items()):
+    piece = bytes([(29 * i) % 128])
+    (h2c_out / name).write_bytes(piece + data)
