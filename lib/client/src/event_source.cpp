@@ -139,7 +139,8 @@ class EventSource::Impl : public std::enable_shared_from_this<EventSource::Impl>
         url, machine_.method(), event_stream_headers(parser_.last_event_id(), options_.cookies),
         options_.headers, machine_.body_dropped() ? std::string() : options_.body};
     attempt_ = std::make_shared<detail::Attempt>(
-        detail::AttemptSettings{executor_, tls_context_},
+        detail::AttemptSettings{executor_, tls_context_, options_.tls, options_.http2,
+                                options_.pool},
         std::move(request), std::move(events));
     attempt_->start();
   }
