@@ -3,8 +3,9 @@
 // reconnects over streams, and many sources sharing one pooled connection.
 #include <gtest/gtest.h>
 
-#include <atomic>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -254,6 +255,32 @@ TEST(Http2Pool, TwentySourcesShareOneConnectionAndEachGetsItsEvents) {
     EXPECT_EQ(e, (std::vector<std::string>{"0", "1", "2"}));
   sources.close_all();
   EXPECT_EQ(proxy.accepted(), 1u);
+}
+
+TEST(Http2Pool, HttpsSourcesNegotiateH2ByDefaultAndShareOneConnection) {
+  std::mutex mutex;
+  std::vector<std::shared_ptr<http::StreamSink>> sinks;
+  H2TestServer s(
+      [&](H2TestServer&, const http::Request&, http::Exchange& e, std::size_t) {
+        std::lock_guard lock(mutex);
+        sinks.push_back(open_sse(e));
+      },
+      {.tls = true});
+  auto pool = std::make_shared<ConnectionPool>(100ms);
+  Sources sources;
+  for (int i = 0; i < 3; ++i) {
+    Options o = quick_options(s.url());  // Http2::negotiate
+    o.tls.ca_file = s.ca_file();
+    o.pool = pool;
+    sources.add(o);
+  }
+  ASSERT_TRUE(sources.run_until([&] {
+    std::lock_guard lock(mutex);
+    return sinks.size() == 3;
+  }));
+  EXPECT_EQ(s.connections(), 1u) << "only HTTP/2 connections are shared";
+  EXPECT_EQ(pool->connections(), 1u);
+  sources.close_all();
 }
 
 TEST(Http2Pool, GoawayMakesTheSourcesReconnectOnANewConnection) {
