@@ -29,6 +29,7 @@ struct SubFlags {
   std::size_t count = 0;
   std::string read_timeout = "45s";
   std::string ca_file;
+  bool http2 = false;
 };
 
 int usage_error(const std::string& message) {
@@ -104,6 +105,7 @@ int run_sub(const SubFlags& f) {
   options.policy.read_timeout = *read_timeout;
   options.policy.retry_server_errors = true;  // a hub at its connection limit answers 503
   options.tls.ca_file = f.ca_file;
+  if (f.http2) options.http2 = client::Http2::required;
 
   boost::asio::io_context io;
   std::unique_ptr<client::EventSource> source;
@@ -169,6 +171,11 @@ void add_sub_command(CLI::App& app) {
       "           with --topic: the hub's base URL or its /.well-known/mercure URL,\n"
       "           one topic= query parameter added per --topic. A /.well-known/mercure\n"
       "           URL whose query names the topics needs no --topic.\n"
+      "Several --topic share one subscription: one request, one stream.\n"
+      "HTTP version: https offers h2 and http/1.1 (ALPN) and takes what the server picks;\n"
+      "http is HTTP/1.1. --http2 insists on HTTP/2: h2c with prior knowledge on http://\n"
+      "(as `herald serve` speaks on its --listen port), h2 on https:// (a server that does\n"
+      "not agree is an error).\n"
       "Prints each event's data on a line (or, with --json, one JSON object per line:\n"
       "id, type, data). Reconnects by itself and resumes with Last-Event-ID.\n"
       "Exit codes: 0 after --count events or on SIGINT/SIGTERM; 1 when the server refuses\n"
@@ -189,6 +196,9 @@ void add_sub_command(CLI::App& app) {
        "Reconnect when nothing (not even a heartbeat) came for this long (0: never)")
       ->capture_default_str();
   flag(*cmd, "ca-file", f->ca_file, "PEM file of CA certificates to trust for https");
+  cmd->add_flag("--http2", f->http2,
+                "HTTP/2 only: h2c with prior knowledge on http://, h2 required on https://")
+      ->envname("HERALD_HTTP2");
   cmd->callback([f] { throw CLI::RuntimeError(run_sub(*f)); });
 }
 

@@ -82,23 +82,35 @@ describe('TLS listener', () => {
     }
   });
 
-  it('our own client: herald sub --ca-file reads a stream over https', async () => {
-    const topic = 'urn:test:tls-sub';
-    const sub = spawn(heraldBin, ['sub', https, '--topic', topic, '--count', '1', '--ca-file', first.cert],
+  // Runs `herald sub <args> --topic <topic> --count 1` and publishes until it printed the
+  // event and exited 0.
+  async function subReceives(args, topic) {
+    const sub = spawn(heraldBin, ['sub', ...args, '--topic', topic, '--count', '1'],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     sub.stdout.on('data', (d) => { out += d; });
+    sub.stderr.on('data', (d) => { err += d; });
     const exited = new Promise((resolve) => sub.on('exit', (code) => resolve(code)));
     setTimeout(() => sub.kill('SIGKILL'), 10000).unref();
     try {
       await waitUntil(async () => {
         await publishOk(hub.url, { topic, data: 'to herald sub' });
         return out.includes('to herald sub');
-      }, { timeoutMs: 8000, everyMs: 300, what: 'the event in herald sub' });
-      assert.equal(await exited, 0);
+      }, { timeoutMs: 8000, everyMs: 300, what: `the event in herald sub ${args.join(' ')}` });
+      assert.equal(await exited, 0, err);
     } finally {
       sub.kill('SIGTERM');
     }
+  }
+
+  it('our own client: herald sub --ca-file reads a stream over https', async () => {
+    await subReceives([https, '--ca-file', first.cert], 'urn:test:tls-sub');
+  });
+
+  it('herald sub --http2: h2 (ALPN) over https, h2c with prior knowledge over http', async () => {
+    await subReceives([https, '--ca-file', first.cert, '--http2'], 'urn:test:tls-sub-h2');
+    await subReceives([hub.url, '--http2'], 'urn:test:sub-h2c');
   });
 
   it('refuses TLS 1.1 and counts the failed handshake in /metrics', async () => {

@@ -1,6 +1,5 @@
 #include "herald/client/event_source.hpp"
 
-#include <array>
 #include <stdexcept>
 #include <unordered_map>
 #include <vector>
@@ -8,13 +7,12 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "attempt.hpp"
 #include "herald/base/strings.hpp"
 #include "herald/client/request.hpp"
-#include "herald/client/response_reader.hpp"
 #include "herald/client/response_rules.hpp"
 #include "herald/wire/parser.hpp"
 #include "tls_context.hpp"
-#include "transport.hpp"
 
 namespace herald::client {
 
@@ -23,22 +21,7 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr std::size_t read_buffer_bytes = 16 * 1024;
 constexpr std::size_t error_body_bytes = 1024;  // of a failed response, for the message
-
-// One connection attempt: its socket, the request, and the response as it is read.
-struct Connection {
-  enum class Mode { head, stream, error_body };
-
-  Connection(const asio::any_io_executor& ex, asio::ssl::context* tls) : transport(ex, tls) {}
-
-  detail::Transport transport;
-  ResponseReader reader;
-  std::string request;
-  std::array<char, read_buffer_bytes> buffer;
-  Mode mode = Mode::head;
-  std::string error_body;
-};
 
 Url checked_url(const Options& options) {
   std::string why;
@@ -113,129 +96,87 @@ class EventSource::Impl : public std::enable_shared_from_this<EventSource::Impl>
   void apply(Step step) {
     if (step.drop) drop();
     if (step.error && on_error) on_error(*step.error);
-    if (step.opened && on_open && conn_) on_open();
+    if (step.opened && on_open && attempt_) on_open();
     if (step.connect && machine_.ready_state() != ReadyState::closed) connect(*step.connect);
     arm_timer();
   }
 
   void drop() {
     delivering_ = false;
-    if (conn_) {
-      conn_->transport.close();
-      conn_.reset();
+    if (attempt_) {
+      attempt_->cancel();
+      attempt_.reset();
     }
   }
 
-  void fail_connection(const std::shared_ptr<Connection>& conn, ErrorKind kind, std::string message,
-                       bool fatal = false) {
-    if (conn != conn_) return;
+  void fail(ErrorKind kind, std::string message, bool fatal = false) {
     apply(machine_.connection_failed(now(), Error{kind, std::move(message)}, fatal));
   }
 
   void connect(const Url& url) {
-    asio::ssl::context* tls = nullptr;
     if (url.tls()) {
       std::string why;
       if (!ensure_tls_context(why)) {  // only after a redirect from http to https
         apply(machine_.connection_failed(now(), {ErrorKind::bad_options, why}, /*fatal=*/true));
         return;
       }
-      tls = tls_context_.get();
     }
-    auto conn = std::make_shared<Connection>(executor_, tls);
-    conn_ = conn;
-    conn->request = build_request(
+    mode_ = Mode::head;
+    error_body_.clear();
+    const auto id = ++attempt_id_;
+    // Every event names its attempt: one that was dropped reports nothing more.
+    auto self = shared_from_this();
+    detail::ExchangeEvents events{[self, id](const detail::ExchangeHead& head) {
+                                    if (self->current(id)) self->on_head(head);
+                                  },
+                                  [self, id](std::string_view bytes) {
+                                    if (self->current(id)) self->on_body(bytes);
+                                  },
+                                  [self, id](const detail::ExchangeEnd& end) {
+                                    if (self->current(id)) self->on_end(end);
+                                  }};
+    detail::ExchangeRequest request{
         url, machine_.method(), event_stream_headers(parser_.last_event_id(), options_.cookies),
-        options_.headers, machine_.body_dropped() ? std::string_view{} : options_.body);
-    conn->transport.connect(url, [self = shared_from_this(), conn](
-                                     const std::optional<detail::Transport::ConnectError>& error) {
-      self->on_connected(conn, error);
-    });
+        options_.headers, machine_.body_dropped() ? std::string() : options_.body};
+    attempt_ = std::make_shared<detail::Attempt>(
+        detail::AttemptSettings{executor_, tls_context_, options_.tls, options_.http2,
+                                options_.pool},
+        std::move(request), std::move(events));
+    attempt_->start();
   }
 
-  void on_connected(const std::shared_ptr<Connection>& conn,
-                    const std::optional<detail::Transport::ConnectError>& error) {
-    if (conn != conn_) return;
-    if (error) {
-      fail_connection(conn, error->tls ? ErrorKind::tls : ErrorKind::network, error->message,
-                      error->fatal);
-      return;
-    }
-    conn->transport.write(conn->request, [self = shared_from_this(), conn](const error_code& ec,
-                                                                           std::size_t) {
-      if (ec) {
-        self->fail_connection(conn, ErrorKind::network, "cannot send the request: " + ec.message());
-        return;
-      }
-      self->read_more(conn);
-    });
-  }
+  bool current(std::uint64_t attempt_id) const { return attempt_ && attempt_id == attempt_id_; }
 
-  void read_more(const std::shared_ptr<Connection>& conn) {
-    conn->transport.read_some(asio::buffer(conn->buffer), [self = shared_from_this(), conn](
-                                                              const error_code& ec, std::size_t n) {
-      self->on_read(conn, ec, n);
-    });
-  }
-
-  void on_read(const std::shared_ptr<Connection>& conn, const error_code& ec, std::size_t n) {
-    if (conn != conn_) return;
-    if (n > 0) {
-      machine_.bytes_received(now());
-      if (!consume(conn, conn->reader.feed(std::string_view(conn->buffer.data(), n)))) return;
-    }
-    if (ec) {
-      end_of_input(conn, ec);
-      return;
-    }
-    read_more(conn);
-  }
-
-  // Acts on what the reader made of the bytes. Returns false when this connection is over.
-  bool consume(const std::shared_ptr<Connection>& conn, ResponseReader::Progress progress) {
-    for (;;) {
-      if (conn != conn_) return false;
-      switch (progress) {
-        case ResponseReader::Progress::need_more:
-          if (conn->mode == Connection::Mode::error_body &&
-              conn->error_body.size() >= error_body_bytes) {
-            finish_error_body(conn);
-            return false;
-          }
-          return true;
-        case ResponseReader::Progress::head_ready:
-          on_head(conn);
-          if (conn != conn_) return false;
-          progress = conn->reader.feed({});
-          break;
-        case ResponseReader::Progress::done:
-          end_of_body(conn, {});
-          return false;
-        case ResponseReader::Progress::failed:
-          fail_connection(conn, ErrorKind::network, "bad HTTP response: " + conn->reader.error());
-          return false;
-      }
-    }
-  }
-
-  void on_head(const std::shared_ptr<Connection>& conn) {
-    const auto& head = conn->reader.head();
+  void on_head(const detail::ExchangeHead& head) {
+    machine_.bytes_received(now());
+    head_ = head;
     const Verdict verdict =
         classify(head.status, head.content_type, options_.policy.retry_server_errors);
     if ((verdict == Verdict::fail && head.status != 200) || verdict == Verdict::retry_later) {
-      // Wait for (the start of) the body: servers explain a 4xx or 5xx there.
-      conn->mode = Connection::Mode::error_body;
-      conn->reader.set_sink([c = conn.get()](std::string_view bytes) {
-        if (c->error_body.size() < error_body_bytes) c->error_body.append(bytes);
-      });
+      mode_ = Mode::error_body;  // wait for (the start of) it: servers explain a 4xx there
       return;
     }
     if (verdict == Verdict::open) {
-      conn->mode = Connection::Mode::stream;
+      mode_ = Mode::stream;
       parser_.reset_stream();  // a new stream: BOM and line state start over
       origin_ = machine_.current_url().origin();
       delivering_ = true;
-      conn->reader.set_sink([this](std::string_view bytes) {
+    }
+    apply(machine_.response(now(), {head.status, head.content_type, head.location, {}}));
+  }
+
+  void on_body(std::string_view bytes) {
+    // Bytes of this stream only (heartbeats included) keep it alive: on a shared HTTP/2
+    // connection, another stream's bytes or a PING say nothing about this one.
+    machine_.bytes_received(now());
+    switch (mode_) {
+      case Mode::head:
+        return;
+      case Mode::error_body:
+        error_body_.append(bytes.substr(0, error_body_bytes - error_body_.size()));
+        if (error_body_.size() >= error_body_bytes) finish_error_body();
+        return;
+      case Mode::stream:
         // Reported once the parser is done with the bytes (its callbacks must not re-enter
         // it); the handler may close the source, which only stops further delivery.
         if (delivering_ && parser_.feed(bytes) == wire::ParseError::event_too_large && on_error) {
@@ -243,47 +184,41 @@ class EventSource::Impl : public std::enable_shared_from_this<EventSource::Impl>
                                                          std::to_string(options_.max_event_bytes) +
                                                          " bytes and was skipped"});
         }
-      });
+        return;
     }
-    apply(machine_.response(now(), {head.status, head.content_type, head.location, {}}));
   }
 
-  void finish_error_body(const std::shared_ptr<Connection>& conn) {
-    const auto& head = conn->reader.head();
-    std::string message = one_line(conn->error_body.substr(0, 300));
-    apply(machine_.response(now(), {head.status, head.content_type, head.location, message}));
+  void finish_error_body() {
+    std::string message = one_line(error_body_.substr(0, 300));
+    apply(machine_.response(now(), {head_.status, head_.content_type, head_.location, message}));
   }
 
-  // The response is over: complete (`why` empty), or cut short for the reason given.
-  void end_of_body(const std::shared_ptr<Connection>& conn, const std::string& why) {
-    switch (conn->mode) {
-      case Connection::Mode::head:
-        fail_connection(conn, ErrorKind::network, "connection closed before the response");
+  void on_end(const detail::ExchangeEnd& end) {
+    using How = detail::ExchangeEnd::How;
+    switch (mode_) {
+      case Mode::head:
+        if (end.how == How::failed) {
+          fail(end.kind, end.message, end.fatal);
+        } else {
+          fail(ErrorKind::network, "connection closed before the response");
+        }
         return;
-      case Connection::Mode::error_body:
-        finish_error_body(conn);
+      case Mode::error_body:
+        finish_error_body();
         return;
-      case Connection::Mode::stream:
+      case Mode::stream:
         parser_.finish();  // an unfinished event is discarded (SSE-SPEC.md rule 14)
-        fail_connection(conn, ErrorKind::stream_ended,
-                        why.empty() ? "the server ended the stream" : "stream cut: " + why);
-        return;
-    }
-  }
-
-  void end_of_input(const std::shared_ptr<Connection>& conn, const error_code& ec) {
-    const bool clean = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
-    if (!clean) {
-      if (conn->mode == Connection::Mode::error_body) return finish_error_body(conn);
-      if (conn->mode == Connection::Mode::stream) parser_.finish();
-      fail_connection(conn, ErrorKind::network, "connection lost: " + ec.message());
-      return;
-    }
-    // A peer that closes ends a read-until-close body; a chunked or sized one is cut.
-    if (conn->reader.finish() == ResponseReader::Progress::done) {
-      end_of_body(conn, {});
-    } else {
-      end_of_body(conn, conn->reader.error());
+        switch (end.how) {
+          case How::complete:
+            fail(ErrorKind::stream_ended, "the server ended the stream");
+            return;
+          case How::cut:
+            fail(ErrorKind::stream_ended, "stream cut: " + end.message);
+            return;
+          case How::failed:
+            fail(end.kind, end.message);
+            return;
+        }
     }
   }
 
@@ -335,7 +270,13 @@ class EventSource::Impl : public std::enable_shared_from_this<EventSource::Impl>
   std::optional<TimePoint> armed_;
   std::uint64_t timer_generation_ = 0;
   std::shared_ptr<asio::ssl::context> tls_context_;
-  std::shared_ptr<Connection> conn_;
+  // The current connection attempt (null between attempts), and what its response is.
+  enum class Mode { head, stream, error_body };
+  std::shared_ptr<detail::Attempt> attempt_;
+  std::uint64_t attempt_id_ = 0;
+  Mode mode_ = Mode::head;
+  detail::ExchangeHead head_;
+  std::string error_body_;
   std::string origin_;
   bool delivering_ = false;  // events of the current stream reach the handlers
 };

@@ -46,6 +46,26 @@ bool valid_header(std::string_view name, std::string_view value, std::string* er
   return true;
 }
 
+std::vector<Header> request_fields(std::string_view method, const std::vector<Header>& defaults,
+                                   const std::vector<Header>& headers, std::string_view body) {
+  std::vector<Header> out;
+  out.reserve(defaults.size() + headers.size() + 2);
+  for (const auto& h : defaults) {
+    if (!has(headers, h.name)) out.push_back(h);
+  }
+  for (const auto& h : headers) {
+    if (!iequals(h.name, "Host") && !iequals(h.name, "Content-Length")) out.push_back(h);
+  }
+  const bool body_expected = method == "POST" || method == "PUT" || method == "PATCH";
+  if (!body.empty() || body_expected) {
+    if (!body.empty() && !has(headers, "Content-Type")) {
+      out.push_back({"Content-Type", "text/plain; charset=utf-8"});
+    }
+    out.push_back({"Content-Length", std::to_string(body.size())});
+  }
+  return out;
+}
+
 std::string build_request(const Url& url, std::string_view method,
                           const std::vector<Header>& defaults, const std::vector<Header>& headers,
                           std::string_view body) {
@@ -56,20 +76,8 @@ std::string build_request(const Url& url, std::string_view method,
   out.append(url.target);
   out.append(" HTTP/1.1\r\n");
   append_header(out, "Host", url.authority());
-  for (const auto& h : defaults) {
-    if (!has(headers, h.name)) append_header(out, h.name, h.value);
-  }
-  for (const auto& h : headers) {
-    if (!iequals(h.name, "Host") && !iequals(h.name, "Content-Length")) {
-      append_header(out, h.name, h.value);
-    }
-  }
-  const bool body_expected = method == "POST" || method == "PUT" || method == "PATCH";
-  if (!body.empty() || body_expected) {
-    if (!body.empty() && !has(headers, "Content-Type")) {
-      append_header(out, "Content-Type", "text/plain; charset=utf-8");
-    }
-    append_header(out, "Content-Length", std::to_string(body.size()));
+  for (const auto& h : request_fields(method, defaults, headers, body)) {
+    append_header(out, h.name, h.value);
   }
   out.append("\r\n");
   out.append(body);

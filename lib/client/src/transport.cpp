@@ -3,6 +3,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <string_view>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
 
@@ -13,8 +15,9 @@ namespace ssl = boost::asio::ssl;
 Transport::Transport(const boost::asio::any_io_executor& executor, ssl::context* tls)
     : resolver_(executor), plain_(executor), tls_context_(tls) {}
 
-void Transport::connect(const Url& url, ConnectHandler done) {
+void Transport::connect(const Url& url, ConnectHandler done, bool offer_h2) {
   url_ = url;
+  offer_h2_ = offer_h2;
   done_ = std::move(done);
   resolver_.async_resolve(
       url_.host, std::to_string(url_.port),
@@ -58,6 +61,10 @@ void Transport::on_connected(const error_code& ec) {
   } else {
     X509_VERIFY_PARAM_set1_ip_asc(param, url_.host.c_str());
   }
+  if (offer_h2_) {
+    static constexpr unsigned char h2_then_http1[] = "\x02h2\x08http/1.1";
+    SSL_set_alpn_protos(native, h2_then_http1, sizeof h2_then_http1 - 1);
+  }
   tls_->async_handshake(ssl::stream_base::client, [this](const error_code& e) { on_handshake(e); });
 }
 
@@ -74,6 +81,14 @@ void Transport::on_handshake(const error_code& ec) {
     return;
   }
   finish(ConnectError{"TLS handshake with " + url_.authority() + " failed: " + ec.message(), true});
+}
+
+bool Transport::alpn_h2() {
+  if (!tls_) return false;
+  const unsigned char* protocol = nullptr;
+  unsigned int size = 0;
+  SSL_get0_alpn_selected(tls_->native_handle(), &protocol, &size);
+  return std::string_view(reinterpret_cast<const char*>(protocol), size) == "h2";
 }
 
 void Transport::finish(std::optional<ConnectError> error) {

@@ -1,6 +1,6 @@
 #pragma once
-// One client connection, plain TCP or TLS: resolve, connect, handshake (with SNI and host
-// name verification), write, read. Closing it cancels whatever is pending.
+// One client connection, plain TCP or TLS: resolve, connect, handshake (with SNI, host
+// name verification and ALPN), write, read. Closing it cancels whatever is pending.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,7 +31,11 @@ class Transport {
   // `tls` must outlive the transport when the URL is https; null for http.
   Transport(const boost::asio::any_io_executor& executor, boost::asio::ssl::context* tls);
 
-  void connect(const Url& url, ConnectHandler done);
+  // With `offer_h2`, a TLS handshake offers h2 and http/1.1 by ALPN, as a browser does;
+  // without, it offers nothing (HTTP/1.1).
+  void connect(const Url& url, ConnectHandler done, bool offer_h2 = false);
+  // After a TLS handshake: whether the server chose h2.
+  bool alpn_h2();
 
   template <class Handler>
   void write(const std::string& bytes, Handler&& handler);
@@ -44,6 +48,8 @@ class Transport {
       plain_.async_read_some(buffer, std::forward<Handler>(handler));
     }
   }
+
+  boost::asio::any_io_executor executor() { return plain_.get_executor(); }
 
   // Abrupt on purpose: an event stream has nothing to flush and no TLS close_notify to wait
   // for.
@@ -60,6 +66,7 @@ class Transport {
   std::optional<boost::asio::ssl::stream<tcp::socket&>> tls_;
   boost::asio::ssl::context* tls_context_;
   Url url_;
+  bool offer_h2_ = false;
   ConnectHandler done_;
 };
 

@@ -3,6 +3,8 @@
 // per HTTP chunk, and in the vector's own chunks when it has them), then ends the stream.
 // The client must dispatch exactly the expected events, keep the expected `retry:`, and
 // send the expected Last-Event-ID on its reconnect, which the server answers with 204.
+// Every case runs over HTTP/1.1 (the scripted server) and over HTTP/2 (the hub's own
+// server, h2c; a chunk is a DATA frame, the end of the stream END_STREAM).
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -14,6 +16,7 @@
 
 #include "../common/sse_vectors.hpp"
 #include "client_run.hpp"
+#include "h2_test_server.hpp"
 #include "test_server.hpp"
 
 namespace herald::client::test {
@@ -28,25 +31,31 @@ const std::vector<Vector>& vectors() {
 }
 
 enum class Framing { whole, byte_chunks, own_chunks };
+enum class Protocol { http1, h2c };
 
 struct Case {
   std::size_t index;
   Framing framing;
+  Protocol protocol;
 };
 
 std::vector<Case> cases() {
   std::vector<Case> out;
-  for (std::size_t i = 0; i < vectors().size(); ++i) {
-    out.push_back({i, Framing::whole});
-    out.push_back({i, Framing::byte_chunks});
-    if (!vectors()[i].chunks.empty()) out.push_back({i, Framing::own_chunks});
+  for (const Protocol p : {Protocol::http1, Protocol::h2c}) {
+    for (std::size_t i = 0; i < vectors().size(); ++i) {
+      out.push_back({i, Framing::whole, p});
+      out.push_back({i, Framing::byte_chunks, p});
+      if (!vectors()[i].chunks.empty()) out.push_back({i, Framing::own_chunks, p});
+    }
   }
   return out;
 }
 
 std::string case_name(const testing::TestParamInfo<Case>& info) {
   static const char* framing[] = {"whole", "byte_chunks", "own_chunks"};
-  std::string name = "v" + std::to_string(info.param.index) + "_" +
+  static const char* protocol[] = {"http1", "h2c"};
+  std::string name = std::string(protocol[static_cast<int>(info.param.protocol)]) + "_v" +
+                     std::to_string(info.param.index) + "_" +
                      framing[static_cast<int>(info.param.framing)] + "_";
   for (const char c : vectors()[info.param.index].name)
     name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
@@ -84,6 +93,31 @@ void serve_vector(Conn& conn, std::size_t index, const Vector& v, Framing framin
   }
 }
 
+// The same over HTTP/2: the first request gets the vector's stream, the next one 204.
+void serve_vector_h2(H2TestServer& server, http::Exchange& exchange, std::size_t index,
+                     const Vector& v, Framing framing) {
+  if (index > 0) {
+    exchange.respond({204, "", "", {}});
+    return;
+  }
+  std::vector<std::string> pieces;
+  std::chrono::milliseconds pause{0};
+  switch (framing) {
+    case Framing::whole:
+      pieces.push_back(v.bytes);
+      break;
+    case Framing::byte_chunks:
+      for (const char c : v.bytes)
+        pieces.emplace_back(1, c);
+      break;
+    case Framing::own_chunks:
+      pieces = v.chunks;
+      pause = 3ms;  // each chunk its own read, as the vector intends
+      break;
+  }
+  server.feed(open_sse(exchange), std::move(pieces), pause);
+}
+
 class ClientVectors : public testing::TestWithParam<Case> {};
 
 TEST(ClientVectorFile, HasAllVectors) {
@@ -94,9 +128,23 @@ TEST_P(ClientVectors, ThroughTheWholeClient) {
   const Vector& v = vectors()[GetParam().index];
   const Framing framing = GetParam().framing;
   SCOPED_TRACE(v.name);
-  TestServer server([&](Conn& conn, std::size_t i) { serve_vector(conn, i, v, framing); });
-
-  Options options = quick_options(server.url("/vector"));
+  std::unique_ptr<TestServer> http1;
+  std::unique_ptr<H2TestServer> h2;
+  std::string origin;
+  Options options;
+  if (GetParam().protocol == Protocol::http1) {
+    http1 = std::make_unique<TestServer>(
+        [&](Conn& conn, std::size_t i) { serve_vector(conn, i, v, framing); });
+    origin = http1->origin();
+  } else {
+    h2 = std::make_unique<H2TestServer>(
+        [&](H2TestServer& server, const http::Request&, http::Exchange& e, std::size_t i) {
+          serve_vector_h2(server, e, i, v, framing);
+        });
+    origin = h2->origin();
+  }
+  options = quick_options(origin + "/vector");
+  if (h2) options.http2 = Http2::required;
   options.policy.backoff.max_delay = 0ms;  // whatever `retry:` says, come back at once
   if (v.initial_last_event_id) options.last_event_id = *v.initial_last_event_id;
   ClientRun run(options);
@@ -104,7 +152,7 @@ TEST_P(ClientVectors, ThroughTheWholeClient) {
 
   std::vector<OwnedEvent> expected;
   for (const auto& e : v.expected) {
-    expected.push_back({e.type, e.data, e.last_event_id, server.origin()});
+    expected.push_back({e.type, e.data, e.last_event_id, origin});
   }
   ASSERT_EQ(run.events.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -118,7 +166,7 @@ TEST_P(ClientVectors, ThroughTheWholeClient) {
                              : quick_options("").policy.reconnection_time.count());
   EXPECT_EQ(run.source().last_event_id(), v.expected_last_event_id);
 
-  const auto requests = server.requests();
+  const auto requests = http1 ? http1->requests() : h2->requests();
   ASSERT_EQ(requests.size(), 2u) << "one stream, one reconnect";
   if (v.initial_last_event_id && !v.initial_last_event_id->empty()) {
     EXPECT_EQ(requests[0].header("Last-Event-ID"), *v.initial_last_event_id);

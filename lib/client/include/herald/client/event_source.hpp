@@ -1,7 +1,7 @@
 #pragma once
 // herald::client::EventSource: an SSE client on Asio, following the EventSource rules of
 // shared/conformance/SSE-SPEC.md, with the extras a program wants (headers, an initial
-// Last-Event-ID, backoff, timeouts, TLS).
+// Last-Event-ID, backoff, timeouts, TLS, HTTP/2).
 //
 //   boost::asio::io_context io;
 //   herald::client::Options options;
@@ -11,9 +11,15 @@
 //   source.start();
 //   io.run();  // returns once the source is closed for good
 //
+// HTTP version (Options::http2): https negotiates h2 or HTTP/1.1 by ALPN, plain http is
+// HTTP/1.1 unless h2c is required; each attempt is then one request on a connection of its
+// own, or one stream on an HTTP/2 connection that Options::pool may share with other
+// sources (connection_pool.hpp). The rules below are the same either way.
+//
 // Threading: callbacks run on the executor given. Run the io_context on one thread, or give
-// a strand. start(), close() and restart() may be called from any thread (they are
-// dispatched to the executor); the accessors only from the executor's thread.
+// a strand; sources sharing a pool share that executor. start(), close() and restart() may
+// be called from any thread (they are dispatched to the executor); the accessors only from
+// the executor's thread.
 #include <functional>
 #include <memory>
 #include <string>

@@ -2,12 +2,15 @@
 // Everything an EventSource is configured with. Boost-free.
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "herald/client/backoff.hpp"
 
 namespace herald::client {
+
+class ConnectionPool;  // herald/client/connection_pool.hpp
 
 struct Header {
   std::string name;
@@ -36,6 +39,17 @@ struct TlsOptions {
   std::string ca_file;      // PEM bundle to trust instead of the system's
 };
 
+// Which HTTP version an EventSource speaks.
+enum class Http2 {
+  // As a browser does: https offers h2 and http/1.1 by ALPN and takes what the server
+  // picks; plain http is HTTP/1.1.
+  negotiate,
+  off,  // HTTP/1.1 only (https offers only http/1.1)
+  // HTTP/2 always: h2c with prior knowledge on http (the server must speak it), h2 by ALPN
+  // on https; a server that does not agree is a fatal TLS error.
+  required,
+};
+
 struct Options {
   std::string url;  // http:// or https://
   // GET is what EventSource sends; another method (e.g. POST or REPORT with a body) is
@@ -49,6 +63,12 @@ struct Options {
   std::size_t max_event_bytes = 1 << 20;  // larger events are skipped and reported
   ConnectionPolicy policy;
   TlsOptions tls;
+  Http2 http2 = Http2::negotiate;
+  // Shared: sources with the same pool and the same origin (scheme, host, port, TLS
+  // options) open their streams on one HTTP/2 connection instead of one connection each.
+  // Null: this source owns its connection. Every source of a pool must run on the same
+  // executor (one thread, or one strand).
+  std::shared_ptr<ConnectionPool> pool;
 };
 
 }  // namespace herald::client

@@ -13,9 +13,14 @@ namespace herald::client {
 // (which would let it inject other headers). Sets `error` when not.
 bool valid_header(std::string_view name, std::string_view value, std::string* error = nullptr);
 
-// The request: `defaults` first unless `headers` has one of the same name (case
-// insensitive), then `headers`. Host comes from the URL; Content-Length (and a text/plain
-// Content-Type unless one is given) when there is a body or the method usually has one.
+// The fields of a request, for HTTP/1.1 and HTTP/2 alike: `defaults` first unless
+// `headers` has one of the same name (case insensitive), then `headers` (but Host and
+// Content-Length); Content-Length (and a text/plain Content-Type unless one is given) when
+// there is a body or the method usually has one. Host is not among them.
+std::vector<Header> request_fields(std::string_view method, const std::vector<Header>& defaults,
+                                   const std::vector<Header>& headers, std::string_view body);
+
+// The HTTP/1.1 request: the request line, Host from the URL, request_fields(), the body.
 std::string build_request(const Url& url, std::string_view method,
                           const std::vector<Header>& defaults, const std::vector<Header>& headers,
                           std::string_view body);
