@@ -21,6 +21,7 @@ struct SubscriberPoolConfig {
   std::string last_event_id;         // sent as Last-Event-ID when not empty
   std::size_t connect_concurrency = 256;
   std::uint64_t connect_timeout_ns = 10'000'000'000;
+  std::size_t streams_per_connection = 100;  // H2SubscriberPool: subscribers per connection
 };
 
 class SubscriberPool {
