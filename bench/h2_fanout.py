@@ -43,6 +43,7 @@ def run(binary, args, protocol_flags, label):
         cmd = [binary, "bench", "--url", url, "--label", label, "--quiet", "--compact",
                "--timeout", "120s", "--scenario", "fanout", "--subscribers", str(args.subscribers),
                "--events", str(args.events), "--window", str(args.window),
+               "--per-topic", str(args.per_topic),
                "--server-pid", str(hub.pid)] + protocol_flags
         res = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, timeout=180)
         if res.returncode not in (0, 3):
@@ -61,9 +62,9 @@ def summary(reports):
         "events_per_s": median(lambda r: r["delivery"]["events_per_s"]),
         "server_cpu_s_per_million": median(
             lambda r: r["server"]["cpu_s"] / max(r["events"]["delivered"], 1) * 1e6),
-        "p50_ms": median(lambda r: r["delivery"]["latency_ms"]["p50"]),
-        "p99_ms": median(lambda r: r["delivery"]["latency_ms"]["p99"]),
-        "loadgen_cpu_s": median(lambda r: r["loadgen"]["cpu_s"]),
+        "p50_ms": round(median(lambda r: r["delivery"]["latency_ms"]["p50"]), 1),
+        "p99_ms": round(median(lambda r: r["delivery"]["latency_ms"]["p99"]), 1),
+        "loadgen_cpu_s": round(median(lambda r: r["loadgen"]["cpu_s"]), 2),
         "all_ok": all(r["ok"] for r in reports),
         "rounds": [r["delivery"]["events_per_s"] for r in reports],
     }
@@ -79,8 +80,11 @@ def main():
     ap.add_argument("--streams-per-connection", type=int, default=100)
     ap.add_argument("--events", type=int, default=400)
     ap.add_argument("--window", type=int, default=8)
+    ap.add_argument("--per-topic", type=int, default=1,
+                    help="publishes in flight on the topic (1: strict order, checked)")
     args = ap.parse_args()
     binary = os.path.abspath(args.herald)
+    load_at_start = os.getloadavg()[0]
     os.makedirs(args.out, exist_ok=True)
 
     protocols = {
@@ -101,7 +105,8 @@ def main():
     connections = -(-args.subscribers // args.streams_per_connection)
     md = [
         f"Fan-out, {args.subscribers} subscribers, {args.events} events, --window "
-        f"{args.window}, hub --threads {args.threads}; {args.rounds} alternating rounds, medians. "
+        f"{args.window} --per-topic {args.per_topic}, hub --threads {args.threads}; "
+        f"{args.rounds} alternating rounds, medians; load average {load_at_start:.1f} at the start. "
         f"HTTP/2: {connections} h2c connections x {args.streams_per_connection} streams. "
         "Machine: {cpu}, {cores} cores.".format(**machine()),
         "",
