@@ -85,7 +85,8 @@ void add_bench_command(CLI::App& app) {
       "reconnect (publish, then clients resume with Last-Event-ID --resume-behind events back).\n"
       "--http2: subscribers are HTTP/2 streams, --streams-per-connection of them on each h2c\n"
       "connection (prior knowledge on http://); publishers, and the reconnect scenario's\n"
-      "recording subscriber, stay on HTTP/1.1.\n"
+      "recording subscriber, stay on HTTP/1.1. A hub runs --h2-max-streams streams at once\n"
+      "per connection (256 by default): streams past it wait for a slot, and time out.\n"
       "Templates take {topic} and {data}. Loopback targets only. Prints one JSON report;\n"
       "exit 0 when every expected event arrived once and in order, 3 when not, 2 on errors.\n"
       "Every flag can also be set as an environment variable HERALD_<FLAG>.");
