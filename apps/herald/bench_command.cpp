@@ -83,6 +83,10 @@ void add_bench_command(CLI::App& app) {
       "Scenarios: fanout (one topic, every subscriber), topics (one topic per subscriber),\n"
       "idle (hold subscribers: memory per connection), publish (no subscribers: requests/s),\n"
       "reconnect (publish, then clients resume with Last-Event-ID --resume-behind events back).\n"
+      "--http2: subscribers are HTTP/2 streams, --streams-per-connection of them on each h2c\n"
+      "connection (prior knowledge on http://); publishers, and the reconnect scenario's\n"
+      "recording subscriber, stay on HTTP/1.1. A hub runs --h2-max-streams streams at once\n"
+      "per connection (256 by default): streams past it wait for a slot, and time out.\n"
       "Templates take {topic} and {data}. Loopback targets only. Prints one JSON report;\n"
       "exit 0 when every expected event arrived once and in order, 3 when not, 2 on errors.\n"
       "Every flag can also be set as an environment variable HERALD_<FLAG>.");
@@ -91,6 +95,10 @@ void add_bench_command(CLI::App& app) {
       ->check(CLI::IsMember({"fanout", "topics", "idle", "publish", "reconnect"}));
   flag(*cmd, "label", o.label, "A name copied into the report");
   flag(*cmd, "subscribers", o.subscribers, "Subscribers (reconnect: clients resuming)");
+  cmd->add_flag("--http2", o.http2, "Subscribe over HTTP/2 (h2c): one stream per subscriber")
+      ->envname("HERALD_HTTP2");
+  flag(*cmd, "streams-per-connection", o.streams_per_connection,
+       "--http2: subscribers (streams) per connection");
   flag(*cmd, "topics", o.topics, "Topics (0: 1, or one per subscriber for 'topics')");
   flag(*cmd, "events", o.events, "Events to publish");
   flag(*cmd, "rate", o.rate, "Events per second (0: as fast as the window allows)");

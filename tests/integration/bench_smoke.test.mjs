@@ -154,7 +154,56 @@ describe('herald bench smoke', () => {
     assert.equal(report.events.missing, 6);
   });
 
+  it('--http2: subscribers as streams on shared h2c connections, every event once, in order', async () => {
+    // 12 subscribers, 5 streams per connection: connections of 5, 5 and 2 streams.
+    const { code, report } = await bench(hub.url, ['--scenario', 'fanout', '--subscribers', '12',
+      '--http2', '--streams-per-connection', '5', '--events', '40', '--window', '4',
+      '--server-pid', pid]);
+    assert.equal(code, 0);
+    assert.equal(report.config.protocol, 'h2c');
+    assert.equal(report.config.streams_per_connection, 5);
+    assertClean(report, { subscribers: 12, expected: 12 * 40, published: 40 });
+  });
+
+  it('--http2 over several processes and source addresses', async () => {
+    const { code, report } = await bench(hub.url, ['--scenario', 'fanout', '--subscribers', '10',
+      '--http2', '--streams-per-connection', '3', '--per-process', '6', '--source-addresses', '2',
+      '--events', '15']);
+    assert.equal(code, 0);
+    assert.equal(report.config.processes, 2);
+    assertClean(report, { subscribers: 10, expected: 150, published: 15 });
+  });
+
+  it('--http2 reconnect: streams resume with Last-Event-ID', async () => {
+    const { code, report } = await bench(hub.url, ['--scenario', 'reconnect', '--subscribers', '6',
+      '--http2', '--streams-per-connection', '4', '--events', '30', '--resume-behind', '10']);
+    assert.equal(code, 0);
+    assertClean(report, { subscribers: 6, expected: 6 * 10, published: 30 });
+  });
+
   it('refuses targets off loopback', async () => {
     await assert.rejects(bench('http://192.0.2.1:80', []), /no JSON report \(exit 2\)/);
+  });
+});
+
+describe('herald bench --http2 against a hub that speaks only HTTP/1.1', () => {
+  let hub;
+  before(async () => {
+    hub = await startHerald(['--dev', '--threads', '1', '--log-level', 'warn',
+      '--h2-max-streams', '0']);
+  });
+  after(async () => { assert.equal(await hub.stop(), 0); });
+
+  it('every stream fails, counted under the reason', async () => {
+    const { code, report } = await bench(hub.url, ['--scenario', 'fanout', '--subscribers', '7',
+      '--http2', '--streams-per-connection', '3', '--events', '2', '--drain', '200ms']);
+    assert.equal(code, 3, 'exit 3: the run completed but its accounting is not clean');
+    assert.equal(report.ok, false);
+    assert.equal(report.subscribers.connected, 0);
+    assert.equal(report.subscribers.failed, 7);
+    assert.deepEqual(report.subscribers.failures, { h2_protocol: 7 });
+    assert.equal(report.events.delivered, 0);
+    assert.equal(report.events.missing, report.events.expected);
+    assert.equal(report.events.published, 2, 'publishing over HTTP/1.1 still works');
   });
 });

@@ -19,6 +19,15 @@ void SubscriberTotals::add(const SubscriberTotals& o) {
   malformed += o.malformed;
 }
 
+void SubscriberTotals::add_stream(const SequenceTracker& t) {
+  expected += t.expected();
+  delivered += t.delivered();
+  missing += t.missing();
+  duplicates += t.duplicates();
+  reordered += t.reordered();
+  unexpected += t.unexpected();
+}
+
 void to_json(nlohmann::json& j, const SubscriberTotals& t) {
   j = nlohmann::json{
       {"requested", t.requested}, {"connected", t.connected},   {"failed", t.failed},

@@ -254,7 +254,9 @@ nlohmann::ordered_json Coordinator::report() {
   j["label"] = o_.label;
   j["url"] = o_.url;
   j["ok"] = ok;
-  j["config"] = {{"subscribers", plan_.subscribers()},
+  j["config"] = {{"protocol", o_.http2 ? "h2c" : "http/1.1"},
+                 {"streams_per_connection", plan_.subscribers_per_connection()},
+                 {"subscribers", plan_.subscribers()},
                  {"topics", plan_.topics()},
                  {"events", plan_.events()},
                  {"event_bytes", o_.event_bytes},

@@ -38,6 +38,9 @@ std::optional<std::string> validate(const Options& o) {
   if (o.event_bytes > 1024 * 1024) return "--event-bytes: at most 1 MiB";
   if (o.per_process < 1 || o.per_process > 19900) return "--per-process: 1..19900";
   if (o.source_addresses > 250) return "--source-addresses: at most 250";
+  if (o.streams_per_connection < 1 || o.streams_per_connection > 100'000) {
+    return "--streams-per-connection: 1..100000";
+  }
   if (o.connect_concurrency < 1) return "--connect-concurrency: at least 1";
   if (o.subscribers > 1'000'000) return "--subscribers: at most 1,000,000";
   if (o.events > 100'000'000) return "--events: at most 100,000,000";
@@ -62,6 +65,8 @@ void to_json(nlohmann::json& j, const Options& o) {
       {"scenario", scenario_name(o.scenario)},
       {"label", o.label},
       {"subscribers", o.subscribers},
+      {"http2", o.http2},
+      {"streams_per_connection", o.streams_per_connection},
       {"topics", o.topics},
       {"events", o.events},
       {"rate", o.rate},
@@ -93,6 +98,8 @@ void from_json(const nlohmann::json& j, Options& o) {
   o.scenario = parse_scenario(j.at("scenario").get<std::string>()).value_or(Scenario::fanout);
   j.at("label").get_to(o.label);
   j.at("subscribers").get_to(o.subscribers);
+  j.at("http2").get_to(o.http2);
+  j.at("streams_per_connection").get_to(o.streams_per_connection);
   j.at("topics").get_to(o.topics);
   j.at("events").get_to(o.events);
   j.at("rate").get_to(o.rate);

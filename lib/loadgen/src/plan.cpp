@@ -8,7 +8,8 @@ std::size_t ceil_div(std::size_t a, std::size_t b) {
 }
 }  // namespace
 
-Plan::Plan(const Options& o) : prefix_(o.topic_prefix) {
+Plan::Plan(const Options& o)
+    : per_connection_(o.http2 ? o.streams_per_connection : 1), prefix_(o.topic_prefix) {
   subscribers_ = o.scenario == Scenario::publish ? 0 : o.subscribers;
   events_ = o.scenario == Scenario::idle ? 0 : o.events;
   std::size_t default_topics = o.scenario == Scenario::topics ? subscribers_ : 1;

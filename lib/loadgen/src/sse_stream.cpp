@@ -33,6 +33,12 @@ SseStream::State SseStream::feed(std::string_view bytes) {
   return state_;
 }
 
+SseStream::State SseStream::head_decoded(int status) {
+  if (state_ != State::head) return state_;
+  status_ = status;
+  return state_ = status == 200 ? State::streaming : State::rejected;
+}
+
 void SseStream::body(std::string_view bytes) {
   if (chunked_) {
     auto s = chunks_.feed(bytes, [this](std::string_view data) { parser_.feed(data); });

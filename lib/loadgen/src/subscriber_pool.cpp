@@ -14,13 +14,13 @@ namespace {
 constexpr std::size_t receive_buffer_bytes = 256 * 1024;
 }  // namespace
 
-class SubscriberPool::Subscription final : public Pollable {
+class SubscriberPool::Subscription final : public Subscriber, public Pollable {
  public:
   enum class Phase : std::uint8_t { queued, connecting, head, streaming, closed, failed };
 
   Subscription(SubscriberPool& pool, std::string target, std::uint32_t source,
                StreamContext& context)
-      : pool(pool), target(std::move(target)), source(source), stream(context) {}
+      : Subscriber(context), pool(pool), target(std::move(target)), source(source) {}
 
   void on_events(std::uint32_t events) override { pool.handle(*this, events); }
   bool in_progress() const { return phase == Phase::connecting || phase == Phase::head; }
@@ -30,10 +30,6 @@ class SubscriberPool::Subscription final : public Pollable {
   std::uint32_t source;
   int fd = -1;
   Phase phase = Phase::queued;
-  bool finished = false;   // counted in finished_
-  bool connected = false;  // got its 200 stream (its accounting counts)
-  std::uint64_t started_ns = 0;
-  SseStream stream;
 };
 
 SubscriberPool::SubscriberPool(Loop& loop, StreamContext& context, SubscriberPoolConfig config)
@@ -140,21 +136,13 @@ void SubscriberPool::handle(Subscription& s, std::uint32_t events) {
     case SseStream::State::streaming:
       if (s.phase == Phase::head) {
         s.phase = Phase::streaming;
-        s.connected = true;
         --in_progress_;
-        ++connected_;
+        ledger_.connected(s);
         fill(context_.now_ns);
       }
       if (state == SseStream::State::ended) return closed(s);
-      check_finished(s);
+      ledger_.progressed(s);
       return;
-  }
-}
-
-void SubscriberPool::check_finished(Subscription& s) {
-  if (!s.finished && s.stream.complete()) {
-    s.finished = true;
-    ++finished_;
   }
 }
 
@@ -166,12 +154,7 @@ void SubscriberPool::fail(Subscription& s, const std::string& reason) {
   }
   if (s.in_progress()) --in_progress_;
   s.phase = Subscription::Phase::failed;
-  ++failed_;
-  ++failures_[reason];
-  if (!s.finished) {
-    s.finished = true;
-    ++finished_;
-  }
+  ledger_.failed(s, reason);
 }
 
 void SubscriberPool::closed(Subscription& s) {
@@ -179,11 +162,7 @@ void SubscriberPool::closed(Subscription& s) {
   ::close(s.fd);
   s.fd = -1;
   s.phase = Subscription::Phase::closed;
-  if (!s.finished) {
-    if (!s.stream.complete()) ++dropped_;
-    s.finished = true;
-    ++finished_;
-  }
+  ledger_.ended(s);
 }
 
 void SubscriberPool::close_all() {
@@ -196,22 +175,9 @@ void SubscriberPool::close_all() {
 }
 
 SubscriberTotals SubscriberPool::totals() const {
-  SubscriberTotals st;
-  st.requested = subs_.size();
-  st.connected = connected_;
-  st.failed = failed_;
-  st.failures = failures_;
-  st.dropped = dropped_;
-  // Over every subscriber: one that never connected missed all it should have received.
-  for (const auto& s : subs_) {
-    const SequenceTracker& t = s->stream.tracker();
-    st.expected += t.expected();
-    st.delivered += t.delivered();
-    st.missing += t.missing();
-    st.duplicates += t.duplicates();
-    st.reordered += t.reordered();
-    st.unexpected += t.unexpected();
-  }
+  SubscriberTotals st = ledger_.totals(subs_.size());
+  for (const auto& s : subs_)
+    st.add_stream(s->stream.tracker());
   return st;
 }
 

@@ -9,6 +9,7 @@
 
 #include "herald/loadgen/accounting.hpp"
 #include "herald/loadgen/sse_stream.hpp"
+#include "herald/loadgen/subscriber_ledger.hpp"
 #include "herald/loadgen/target.hpp"
 #include "loop.hpp"
 
@@ -20,6 +21,7 @@ struct SubscriberPoolConfig {
   std::string last_event_id;         // sent as Last-Event-ID when not empty
   std::size_t connect_concurrency = 256;
   std::uint64_t connect_timeout_ns = 10'000'000'000;
+  std::size_t streams_per_connection = 100;  // H2SubscriberPool: subscribers per connection
 };
 
 class SubscriberPool {
@@ -36,9 +38,9 @@ class SubscriberPool {
 
   bool settled() const { return next_ == subs_.size() && in_progress_ == 0; }
   // Every subscriber has failed, dropped, or received all it expected.
-  bool finished() const { return settled() && finished_ == subs_.size(); }
-  std::uint64_t connected() const { return connected_; }
-  std::uint64_t failed() const { return failed_; }
+  bool finished() const { return settled() && ledger_.finished() == subs_.size(); }
+  std::uint64_t connected() const { return ledger_.connected(); }
+  std::uint64_t failed() const { return ledger_.failed(); }
   SubscriberTotals totals() const;  // malformed is the StreamContext's
   const SseStream& stream(std::size_t i) const;
   void close_all();
@@ -50,7 +52,6 @@ class SubscriberPool {
   void handle(Subscription& s, std::uint32_t events);
   void fail(Subscription& s, const std::string& reason);
   void closed(Subscription& s);
-  void check_finished(Subscription& s);
   std::string request_for(const Subscription& s) const;
 
   Loop& loop_;
@@ -60,11 +61,7 @@ class SubscriberPool {
   std::size_t next_ = 0;         // the next subscriber to connect
   std::size_t scan_from_ = 0;    // subscribers before it have all settled
   std::size_t in_progress_ = 0;  // connecting or waiting for the response head
-  std::uint64_t connected_ = 0;
-  std::uint64_t failed_ = 0;
-  std::uint64_t dropped_ = 0;
-  std::size_t finished_ = 0;
-  ReasonCounts failures_;
+  SubscriberLedger ledger_;
   std::vector<char> buffer_;  // one receive buffer for every subscriber of the process
 };
 

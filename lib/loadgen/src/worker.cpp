@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 
+#include "h2_subscriber_pool.hpp"
 #include "herald/loadgen/accounting.hpp"
 #include "herald/loadgen/bench.hpp"
 #include "herald/loadgen/event_payload.hpp"
@@ -73,31 +74,13 @@ void raise_descriptor_limit() {
   }
 }
 
-}  // namespace
-
-int run_worker(const std::string& spec_json) {
-  std::signal(SIGPIPE, SIG_IGN);
-  raise_descriptor_limit();
-  nlohmann::json spec = nlohmann::json::parse(spec_json);
-  Options o = spec.at("options").get<Options>();
-  auto process = spec.at("process").get<std::size_t>();
-  auto resume_id = spec.value("resume_id", std::string());
-  Plan plan(o);
-  auto target = parse_target(o.url, nullptr);
-  if (!target) return 2;
-
-  const std::uint64_t started = now_ns();
+// The worker's life with either pool: add its share of the subscribers, say when they
+// are settled, drain after the publish, report.
+template <typename Pool>
+int serve(const Options& o, std::size_t process, Pool& pool, Loop& loop, StreamContext& context,
+          std::uint64_t started) {
   const std::uint64_t deadline = started + static_cast<std::uint64_t>(o.timeout_s * 1e9);
-  Loop loop;
-  StreamContext context;
-  SubscriberPoolConfig config;
-  config.target = *target;
-  config.headers = o.subscribe_headers;
-  config.last_event_id = resume_id;
-  config.connect_concurrency = o.connect_concurrency;
-  config.connect_timeout_ns = static_cast<std::uint64_t>(o.connect_timeout_s * 1e9);
-  SubscriberPool pool(loop, context, config);
-
+  Plan plan(o);
   Template subscribe(o.subscribe_target);
   auto [first, end] = plan.range_of_process(process);
   for (std::size_t s = first; s < end; ++s) {
@@ -152,6 +135,35 @@ int run_worker(const std::string& spec_json) {
   pool.close_all();
   write_line(std::string(protocol::result) + result.dump());
   return 0;
+}
+
+}  // namespace
+
+int run_worker(const std::string& spec_json) {
+  std::signal(SIGPIPE, SIG_IGN);
+  raise_descriptor_limit();
+  nlohmann::json spec = nlohmann::json::parse(spec_json);
+  Options o = spec.at("options").get<Options>();
+  auto process = spec.at("process").get<std::size_t>();
+  auto target = parse_target(o.url, nullptr);
+  if (!target) return 2;
+
+  const std::uint64_t started = now_ns();
+  Loop loop;
+  StreamContext context;
+  SubscriberPoolConfig config;
+  config.target = *target;
+  config.headers = o.subscribe_headers;
+  config.last_event_id = spec.value("resume_id", std::string());
+  config.connect_concurrency = o.connect_concurrency;
+  config.connect_timeout_ns = static_cast<std::uint64_t>(o.connect_timeout_s * 1e9);
+  config.streams_per_connection = o.streams_per_connection;
+  if (o.http2) {
+    H2SubscriberPool pool(loop, context, config);
+    return serve(o, process, pool, loop, context, started);
+  }
+  SubscriberPool pool(loop, context, config);
+  return serve(o, process, pool, loop, context, started);
 }
 
 }  // namespace herald::loadgen

@@ -2,6 +2,8 @@
 // and the JSON a worker gets.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "herald/loadgen/options.hpp"
@@ -66,6 +68,23 @@ TEST(LoadgenPlan, IdlePublishAndReconnect) {
   EXPECT_EQ(Plan(o).resume_first_seq(), 71u);
 }
 
+TEST(LoadgenPlan, Http2StreamsOfAConnectionShareItsSourceAddress) {
+  Options o;
+  o.subscribers = 10;
+  o.source_addresses = 2;
+  EXPECT_EQ(Plan(o).subscribers_per_connection(), 1u);
+  EXPECT_EQ(Plan(o).source_of_subscriber(3), 1u);  // HTTP/1.1: round-robin per subscriber
+  o.http2 = true;
+  o.streams_per_connection = 3;
+  Plan p(o);
+  EXPECT_EQ(p.subscribers_per_connection(), 3u);
+  std::vector<std::size_t> sources;
+  for (std::size_t s = 0; s < o.subscribers; ++s)
+    sources.push_back(p.source_of_subscriber(s));
+  // Connections of 3 consecutive subscribers, round-robin over the addresses.
+  EXPECT_EQ(sources, (std::vector<std::size_t>{0, 0, 0, 1, 1, 1, 0, 0, 0, 1}));
+}
+
 TEST(LoadgenOptions, LoopbackOnly) {
   Options o;
   EXPECT_FALSE(validate(o));
@@ -99,6 +118,9 @@ TEST(LoadgenOptions, RejectsOutOfRange) {
   o = Options{};
   o.publish_headers = {"no colon"};
   EXPECT_TRUE(validate(o));
+  o = Options{};
+  o.streams_per_connection = 0;
+  EXPECT_TRUE(validate(o));
 }
 
 TEST(LoadgenOptions, JsonRoundTrip) {
@@ -109,6 +131,8 @@ TEST(LoadgenOptions, JsonRoundTrip) {
   o.publish_headers = {"Authorization: Bearer x"};
   o.server_pids = {1, 2};
   o.topic_prefix = "t-";
+  o.http2 = true;
+  o.streams_per_connection = 7;
   nlohmann::json j = o;
   Options back = j.get<Options>();
   EXPECT_EQ(back.scenario, Scenario::reconnect);
@@ -116,6 +140,8 @@ TEST(LoadgenOptions, JsonRoundTrip) {
   EXPECT_EQ(back.rate, 12.5);
   EXPECT_EQ(back.publish_headers, o.publish_headers);
   EXPECT_EQ(back.server_pids, o.server_pids);
+  EXPECT_TRUE(back.http2);
+  EXPECT_EQ(back.streams_per_connection, 7u);
   EXPECT_EQ(nlohmann::json(back), j);
 }
 

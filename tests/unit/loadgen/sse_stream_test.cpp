@@ -109,6 +109,25 @@ TEST(LoadgenSseStream, IdentityBodyAndEndOfStream) {
   EXPECT_EQ(s.finish(), SseStream::State::ended);
 }
 
+TEST(LoadgenSseStream, DecodedHeadThenBareBody) {
+  // Over HTTP/2 the codec decodes the head: what comes after is body alone, even bytes that
+  // would read as an HTTP/1.1 head or a chunk size.
+  StreamContext ctx;
+  SseStream s(ctx);
+  s.expect(1, 2, 0);
+  EXPECT_EQ(s.head_decoded(200), SseStream::State::streaming);
+  EXPECT_EQ(s.status(), 200);
+  EXPECT_EQ(s.feed("HTTP/1.1 200 OK\r\n\r\n" + event(1, 0, "a")), SseStream::State::streaming);
+  EXPECT_EQ(s.feed("zz\r\n" + event(2, 0, "b")), SseStream::State::streaming);
+  EXPECT_TRUE(s.complete());
+  EXPECT_EQ(s.finish(), SseStream::State::ended);
+  SseStream rejected(ctx);
+  EXPECT_EQ(rejected.head_decoded(404), SseStream::State::rejected);
+  EXPECT_EQ(rejected.status(), 404);
+  EXPECT_EQ(rejected.feed(event(1, 0, "c")), SseStream::State::rejected);
+  EXPECT_EQ(rejected.tracker().delivered(), 0u);
+}
+
 TEST(LoadgenSseStream, RejectedAndBroken) {
   StreamContext ctx;
   SseStream rejected(ctx);

@@ -7,6 +7,7 @@
 
 #include "herald/loadgen/histogram.hpp"
 #include "herald/loadgen/reason_counts.hpp"
+#include "herald/loadgen/sequence_tracker.hpp"
 
 namespace herald::loadgen {
 
@@ -26,6 +27,9 @@ struct SubscriberTotals {
   std::uint64_t malformed = 0;   // events whose data is not a bench payload
 
   void add(const SubscriberTotals& other);
+  // One subscriber's deliveries (expected .. unexpected), connected or not: one that never
+  // connected missed all it should have received.
+  void add_stream(const SequenceTracker& t);
 };
 
 void to_json(nlohmann::json& j, const SubscriberTotals& t);

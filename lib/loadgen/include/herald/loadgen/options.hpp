@@ -28,6 +28,10 @@ struct Options {
   Scenario scenario = Scenario::fanout;
   std::string label;  // copied into the report (e.g. "herald-t1")
   std::size_t subscribers = 100;
+  // Subscribers as HTTP/2 streams (h2c, prior knowledge), this many per connection.
+  // Publishers stay on HTTP/1.1.
+  bool http2 = false;
+  std::size_t streams_per_connection = 100;
   std::size_t topics = 0;  // 0: as the scenario says
   std::uint64_t events = 100;
   double rate = 0;                   // events/s; 0: as fast as the window allows

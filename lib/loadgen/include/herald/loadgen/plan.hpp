@@ -19,6 +19,8 @@ class Plan {
   std::size_t topics() const { return topics_; }
   std::uint64_t events() const { return events_; }
   std::size_t processes() const { return processes_; }
+  // 1 over HTTP/1.1; streams per connection over HTTP/2.
+  std::size_t subscribers_per_connection() const { return per_connection_; }
   std::size_t source_addresses() const { return source_addresses_; }
 
   std::string topic(std::size_t t) const { return prefix_ + std::to_string(t); }
@@ -29,8 +31,11 @@ class Plan {
   std::uint64_t seq_of_event(std::uint64_t i) const { return i / topics_ + 1; }
   // How many events are published on topic t (its last sequence number).
   std::uint64_t events_on(std::size_t t) const;
-  // Source address index of subscriber s (spread round-robin).
-  std::size_t source_of_subscriber(std::size_t s) const { return s % source_addresses_; }
+  // Source address index of subscriber s: connections are spread round-robin, and the
+  // subscribers of one HTTP/2 connection (consecutive numbers) share its address.
+  std::size_t source_of_subscriber(std::size_t s) const {
+    return s / per_connection_ % source_addresses_;
+  }
   // Subscribers [first, second) of worker process p.
   std::pair<std::size_t, std::size_t> range_of_process(std::size_t p) const;
 
@@ -43,6 +48,7 @@ class Plan {
   std::uint64_t events_;
   std::size_t processes_;
   std::size_t source_addresses_;
+  std::size_t per_connection_;
   std::uint64_t resume_first_ = 1;
   std::string prefix_;
 };

@@ -1,7 +1,8 @@
 #pragma once
 // One subscriber's response, sans-I/O: the response head, then the body (chunked or not)
 // through herald::wire::Parser, each event's data read as a bench payload, then order
-// accounting and latency. Bytes go in as they come off the socket, split anywhere.
+// accounting and latency. Bytes go in as they come off the socket, split anywhere; over
+// HTTP/2 the codec decodes the head and frames, and only the body's bytes come here.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -41,6 +42,9 @@ class SseStream {
   void capture_id_of(std::uint64_t seq) { capture_seq_ = seq; }
 
   State feed(std::string_view bytes);
+  // The response head came decoded (an HTTP/2 HEADERS frame): take its status; feed() then
+  // gets the body alone, which ends with the stream, not with a length or a last chunk.
+  State head_decoded(int status);
   State finish();  // the connection ended
 
   State state() const { return state_; }
