@@ -1,5 +1,6 @@
 #include "canonicalize.hpp"
 
+#include "ascii.hpp"
 #include "host.hpp"
 #include "pattern_error.hpp"
 #include "percent_encode.hpp"
@@ -7,14 +8,6 @@
 
 namespace herald::match::canonicalize {
 namespace {
-
-// The URL parser drops tabs and newlines wherever they are.
-std::string without_tab_or_newline(std::string_view value) {
-  std::string out;
-  for (const char c : value)
-    if (c != '\t' && c != '\n' && c != '\r') out += c;
-  return out;
-}
 
 [[noreturn]] void invalid(const char* component, std::string_view value) {
   throw PatternError(std::string("invalid ") + component + " '" + std::string(value) + "'");
@@ -25,10 +18,8 @@ std::string without_tab_or_newline(std::string_view value) {
 std::string protocol(std::string_view value) {
   std::string out(value);
   for (char& c : out) {
-    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!alpha && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.')
-      invalid("protocol", value);
-    if (alpha) c = static_cast<char>(c | 0x20);
+    if (!is_scheme_char(c)) invalid("protocol", value);
+    c = to_ascii_lower(c);
   }
   return out;
 }
@@ -53,9 +44,8 @@ std::string hostname(std::string_view value) {
 std::string ipv6_hostname(std::string_view value) {
   std::string out(value);
   for (char& c : out) {
-    const bool hex = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-    if (!hex && c != '[' && c != ']' && c != ':') invalid("IPv6 hostname", value);
-    if (hex) c = static_cast<char>(c >= 'A' && c <= 'F' ? c | 0x20 : c);
+    if (!is_ascii_hex_digit(c) && c != '[' && c != ']' && c != ':') invalid("IPv6 hostname", value);
+    c = to_ascii_lower(c);
   }
   return out;
 }
@@ -77,7 +67,7 @@ std::string pathname(std::string_view value) {
   // so that it is not taken for a dot segment or lose its first character.
   const bool leading_slash = value[0] == '/';
   const std::string input =
-      without_tab_or_newline(leading_slash ? std::string(value) : "/-" + std::string(value));
+      remove_tab_and_newline(leading_slash ? std::string(value) : "/-" + std::string(value));
   std::string result = special_pathname(input);
   if (leading_slash) return result;
   return result.size() > 2 ? result.substr(2) : "";
@@ -94,11 +84,11 @@ std::string opaque_pathname(std::string_view value) {
 }
 
 std::string search(std::string_view value) {
-  return percent_encode(without_tab_or_newline(value), EncodeSet::special_query);
+  return percent_encode(remove_tab_and_newline(value), EncodeSet::special_query);
 }
 
 std::string hash(std::string_view value) {
-  return percent_encode(without_tab_or_newline(value), EncodeSet::fragment);
+  return percent_encode(remove_tab_and_newline(value), EncodeSet::fragment);
 }
 
 }  // namespace herald::match::canonicalize

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ascii.hpp"
 #include "herald/base/hex.hpp"
 #include "percent_encode.hpp"
 
@@ -211,7 +212,7 @@ std::optional<std::string> parse_special_host(std::string_view input) {
   for (char& c : domain) {
     if (static_cast<unsigned char>(c) >= 0x80 || is_forbidden_domain_code_point(c))
       return std::nullopt;
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    c = to_ascii_lower(c);
   }
   if (domain.empty()) return std::nullopt;
   if (ends_in_a_number(domain)) return parse_ipv4(domain);

@@ -1,5 +1,6 @@
 #include "pattern_tokenizer.hpp"
 
+#include "ascii.hpp"
 #include "pattern_error.hpp"
 
 namespace herald::match {
@@ -17,10 +18,10 @@ bool is_ascii(char c) {
 }
 
 bool is_name_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+  return is_ascii_alpha(c) || c == '_' || c == '$';
 }
 bool is_name_part(char c) {
-  return is_name_start(c) || (c >= '0' && c <= '9');
+  return is_name_start(c) || is_ascii_digit(c);
 }
 
 class Tokenizer {

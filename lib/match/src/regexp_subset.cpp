@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "ascii.hpp"
 #include "pattern_error.hpp"
 
 namespace herald::match {
@@ -10,10 +11,6 @@ namespace {
 // ECMAScript's SyntaxCharacter plus '/': the only identity escapes the u flag allows.
 bool is_syntax_character(char c) {
   return std::string_view("^$\\.*+?()[]{}|/").find(c) != std::string_view::npos;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
 }
 
 [[noreturn]] void refuse(std::string_view regexp, std::size_t at, const std::string& why) {
@@ -119,7 +116,7 @@ class SubsetChecker {
     std::size_t j = i_ + 1;
     const auto digits = [&] {
       const std::size_t from = j;
-      while (j < re_.size() && is_digit(re_[j]))
+      while (j < re_.size() && is_ascii_digit(re_[j]))
         ++j;
       return j > from;
     };

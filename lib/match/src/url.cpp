@@ -2,34 +2,23 @@
 
 #include <algorithm>
 
+#include "ascii.hpp"
+#include "herald/base/strings.hpp"
 #include "host.hpp"
 #include "percent_encode.hpp"
 
 namespace herald::match {
 namespace {
 
-bool is_alpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
 bool is_slash(char c, bool special) {
   return c == '/' || (special && c == '\\');
 }
 
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](char x, char y) { return (x | 0x20) == (y | 0x20); });
-}
-
 bool is_single_dot(std::string_view s) {
-  return s == "." || equals_ignore_case(s, "%2e");
+  return s == "." || iequals(s, "%2e");
 }
 bool is_double_dot(std::string_view s) {
-  return s == ".." || equals_ignore_case(s, ".%2e") || equals_ignore_case(s, "%2e.") ||
-         equals_ignore_case(s, "%2e%2e");
+  return s == ".." || iequals(s, ".%2e") || iequals(s, "%2e.") || iequals(s, "%2e%2e");
 }
 
 // Leading and trailing C0 controls and spaces are removed, and every tab and newline
@@ -39,25 +28,22 @@ std::string clean_input(std::string_view input) {
     input.remove_prefix(1);
   while (!input.empty() && static_cast<unsigned char>(input.back()) <= 0x20)
     input.remove_suffix(1);
-  std::string out;
-  for (const char c : input)
-    if (c != '\t' && c != '\n' && c != '\r') out += c;
-  return out;
+  return remove_tab_and_newline(input);
 }
 
 // The scheme ("scheme state"), lower-cased, and what follows its colon; nullopt when the
 // input does not start with one.
 std::optional<std::pair<std::string, std::string_view>> split_scheme(std::string_view input) {
-  if (input.empty() || !is_alpha(input[0])) return std::nullopt;
+  if (input.empty() || !is_ascii_alpha(input[0])) return std::nullopt;
   for (std::size_t i = 1; i < input.size(); ++i) {
     const char c = input[i];
     if (c == ':') {
       std::string scheme(input.substr(0, i));
       for (char& s : scheme)
-        s = static_cast<char>(s | (is_alpha(s) ? 0x20 : 0));
+        s = to_ascii_lower(s);
       return std::pair{scheme, input.substr(i + 1)};
     }
-    if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.') return std::nullopt;
+    if (!is_scheme_char(c)) return std::nullopt;
   }
   return std::nullopt;
 }
@@ -129,7 +115,7 @@ std::optional<Url> parse_authority(std::string_view rest, Url url) {
   if (colon != std::string_view::npos && colon + 1 < authority.size()) {
     unsigned long port = 0;
     for (const char c : authority.substr(colon + 1)) {
-      if (!is_digit(c)) return std::nullopt;
+      if (!is_ascii_digit(c)) return std::nullopt;
       port = port * 10 + static_cast<unsigned long>(c - '0');
       if (port > 65535) return std::nullopt;
     }

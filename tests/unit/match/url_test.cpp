@@ -63,6 +63,8 @@ TEST(Url, EncodesAndResolvesPaths) {
   EXPECT_EQ(href("https://h/a/./b/../c"), "https://h/a/c");
   EXPECT_EQ(href("https://h/a/%2e%2E/c"), "https://h/c");
   EXPECT_EQ(href("https://h/a\\b"), "https://h/a/b");
+  // Only '.' and %2e spell a dot segment: case folding must not turn \x0e into '.'.
+  EXPECT_EQ(href("https://h/a/\x0e./b"), "https://h/a/%0E./b");
   EXPECT_EQ(href("https://h/é x?é x#é x"), "https://h/%C3%A9%20x?%C3%A9%20x#%C3%A9%20x");
   EXPECT_EQ(href("https://h/?'"), "https://h/?%27");
   EXPECT_EQ(href("foo://h/?'"), "foo://h/?'");
