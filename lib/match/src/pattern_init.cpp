@@ -40,6 +40,11 @@ void inherit_from_base(PatternInit& init, const PatternInit& given, const Url& b
 }  // namespace
 
 PatternInit resolve_pattern_init(PatternInit init, const Url* base) {
+  // "Process protocol/search/hash for init": a component may still carry its delimiter
+  // (https://h/x??q: the search pattern "?q" is "q").
+  if (init.protocol && init.protocol->ends_with(':')) init.protocol->pop_back();
+  if (init.search && init.search->starts_with('?')) init.search->erase(0, 1);
+  if (init.hash && init.hash->starts_with('#')) init.hash->erase(0, 1);
   const PatternInit given = init;
   if (base) inherit_from_base(init, given, *base);
   if (base && given.pathname && !base->opaque_path && !is_absolute_pathname(*given.pathname)) {

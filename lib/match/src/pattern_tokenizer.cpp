@@ -85,13 +85,21 @@ class Tokenizer {
     add(TokenType::escaped_character, after, next, after);
   }
 
+  // The standard's names are Unicode identifiers, herald's ASCII ones: a non-ASCII code
+  // point is read as part of the name, so that the lenient constructor string parser splits
+  // where the standard does, and the name is then refused by the strict tokenizer.
   void name(std::size_t next) {
     std::size_t end = next;
-    while (end < input_.size() &&
-           (end == next ? is_name_start(input_[end]) : is_name_part(input_[end])))
-      ++end;
+    bool ascii = true;
+    for (; end < input_.size(); ++end) {
+      const char c = input_[end];
+      if (!is_ascii(c))
+        ascii = false;
+      else if (!(end == next ? is_name_start(c) : is_name_part(c)))
+        break;
+    }
     if (end == next) return error(next, "missing group name after ':'");
-    if (end < input_.size() && !is_ascii(input_[end]) && policy_ == TokenizePolicy::strict)
+    if (!ascii && policy_ == TokenizePolicy::strict)
       return error(next, "group names must be ASCII identifiers");
     add(TokenType::name, end, next, end);
   }

@@ -165,6 +165,8 @@ TEST(UrlPatternMatch, CanonicalizesPathsAndQueries) {
   EXPECT_TRUE(p.matches("https://example.com/x/../café/./1"));  // dot segments
   const UrlPattern spaces = must_compile("https://example.com/a b?q=a b#a b");
   EXPECT_TRUE(spaces.matches("https://example.com/a%20b?q=a%20b#a%20b"));
+  // A search pattern may repeat its '?': the constructor string's first one is the prefix.
+  EXPECT_TRUE(must_compile("https://example.com/x??q").matches("https://example.com/x?q"));
   const UrlPattern query = must_compile("https://example.com/?q=:value");
   EXPECT_TRUE(query.matches("https://example.com/?q=1"));
   // The search has no delimiter: a group there takes the rest of it.

@@ -74,7 +74,9 @@ TEST(Url, EncodesAndResolvesPaths) {
 TEST(Url, ParsesOpaquePaths) {
   EXPECT_EQ(href("urn:isbn:0451450523"), "urn:isbn:0451450523");
   EXPECT_EQ(href("mailto:a@example.com?subject=hi"), "mailto:a@example.com?subject=hi");
-  EXPECT_EQ(href("urn:a\x01" "b c"), "urn:a%01b c");
+  EXPECT_EQ(href("urn:a\x01"
+                 "b c"),
+            "urn:a%01b c");
 }
 
 TEST(Url, ResolvesRelativeReferences) {
