@@ -15,6 +15,19 @@ Component::Component(std::string_view pattern, const EncodingCallback& encode,
   const std::vector<Part> parts = parse_pattern_string(pattern, options, encode);
   group_count_ = static_cast<std::size_t>(std::count_if(
       parts.begin(), parts.end(), [](const Part& p) { return p.type != PartType::fixed_text; }));
+  // The commonest components need no program: "*" (username, password, search and hash of
+  // most patterns) accepts any value, since a URL component never holds the newline ".*"
+  // would refuse, and "" (the port of most patterns) only the empty value.
+  if (parts.empty()) {
+    shape_ = Shape::empty;
+    return;
+  }
+  const Part& first = parts.front();
+  if (parts.size() == 1 && first.type == PartType::full_wildcard &&
+      first.modifier == Modifier::none && first.prefix.empty() && first.suffix.empty()) {
+    shape_ = Shape::anything;
+    return;
+  }
   re2::RE2::Options re2_options;
   re2_options.set_max_mem(max_memory);
   re2_options.set_log_errors(false);
@@ -32,6 +45,14 @@ Component& Component::operator=(Component&&) noexcept = default;
 Component::~Component() = default;
 
 bool Component::matches(std::string_view value) const {
+  switch (shape_) {
+    case Shape::anything:
+      return true;
+    case Shape::empty:
+      return value.empty();
+    case Shape::regexp:
+      break;
+  }
   return re2::RE2::FullMatch(value, *regexp_);
 }
 

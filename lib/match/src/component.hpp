@@ -34,7 +34,9 @@ class Component {
   std::size_t group_count() const { return group_count_; }
 
  private:
-  std::unique_ptr<const re2::RE2> regexp_;
+  enum class Shape { regexp, anything, empty };
+  Shape shape_ = Shape::regexp;
+  std::unique_ptr<const re2::RE2> regexp_;  // for Shape::regexp only
   std::size_t group_count_ = 0;
 };
 

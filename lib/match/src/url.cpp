@@ -190,8 +190,10 @@ std::optional<Url> parse_with_scheme(std::string scheme, std::string_view rest, 
 std::string Url::pathname() const {
   if (opaque_path) return path.empty() ? std::string() : path[0];
   std::string out;
-  for (const std::string& segment : path)
-    out += '/' + segment;
+  for (const std::string& segment : path) {
+    out += '/';
+    out += segment;
+  }
   return out;
 }
 
