@@ -40,8 +40,6 @@ Component::Component(std::string_view pattern, const EncodingCallback& encode,
   regexp_ = std::move(regexp);
 }
 
-Component::Component(Component&&) noexcept = default;
-Component& Component::operator=(Component&&) noexcept = default;
 Component::~Component() = default;
 
 bool Component::matches(std::string_view value) const {

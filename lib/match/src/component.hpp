@@ -20,9 +20,7 @@ class Component {
   // than `max_memory` bytes).
   Component(std::string_view pattern, const EncodingCallback& encode, const PatternOptions& options,
             std::int64_t max_memory);
-  Component(Component&&) noexcept;
-  Component& operator=(Component&&) noexcept;
-  ~Component();
+  ~Component();  // out of line: re2::RE2 is incomplete here
 
   // RE2 full match of a canonical component value.
   bool matches(std::string_view value) const;
