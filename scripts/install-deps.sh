@@ -8,6 +8,8 @@ debian_packages=(
   cmake ninja-build g++ clang-14 libclang-rt-14-dev clang-format
   libboost1.74-dev libssl-dev libnghttp2-dev liblmdb-dev libhiredis-dev
   nlohmann-json3-dev libcli11-dev
+  # URL patterns (lib/match) compile to RE2: linear-time matching
+  libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server chromium
   # `make package` and the release tests: the man page, the .deb's library dependencies,
@@ -26,7 +28,7 @@ command -v npm >/dev/null 2>&1 || debian_packages+=(npm)
 scripts/apt-install.sh "${debian_packages[@]}"
 
 # npm packages for the browser and real-client tests live in tests/node_modules.
-if [ ! -d tests/node_modules/playwright-core ]; then
+if [ ! -d tests/node_modules/playwright-core ] || [ ! -d tests/node_modules/urlpattern-polyfill ]; then
   echo "install-deps: npm install in tests/"
   (cd tests && npm install --no-audit --no-fund --loglevel=error)
 fi
