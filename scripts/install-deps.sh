@@ -27,8 +27,13 @@ command -v npm >/dev/null 2>&1 || debian_packages+=(npm)
 
 scripts/apt-install.sh "${debian_packages[@]}"
 
-# npm packages for the browser and real-client tests live in tests/node_modules.
-if [ ! -d tests/node_modules/playwright-core ] || [ ! -d tests/node_modules/urlpattern-polyfill ]; then
-  echo "install-deps: npm install in tests/"
+# npm packages for the browser and real-client tests live in tests/node_modules; a package
+# tests/package.json gained since the last install is installed too.
+missing_npm=$(cd tests && node -e '
+  const fs = require("fs");
+  const deps = Object.keys(require("./package.json").dependencies || {});
+  console.log(deps.filter((d) => !fs.existsSync(`node_modules/${d}/package.json`)).join(" "));')
+if [ -n "$missing_npm" ]; then
+  echo "install-deps: npm install in tests/ ($missing_npm)"
   (cd tests && npm install --no-audit --no-fund --loglevel=error)
 fi
