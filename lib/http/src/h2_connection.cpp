@@ -1,5 +1,7 @@
 #include "h2_connection.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 #include "ended_stream.hpp"
@@ -159,17 +161,14 @@ std::shared_ptr<StreamSink> H2Connection::open_stream(std::int32_t stream_id,
   if (head_request || closed_)
     return std::make_shared<EndedStream>(shard_.io(), shard_.index(), id);
   auto stream = std::make_shared<H2Stream>(shared_from_this(), stream_id, id, shard_.index());
-  streams_[stream_id] = stream;
+  streams_.insert(stream_slot(stream_id), stream);
   return stream;
 }
 
 void H2Connection::on_stream_closed(std::int32_t stream_id) {
   --dispatched_open_;  // the session reports only streams that reached on_request
-  auto it = streams_.find(stream_id);
-  if (it == streams_.end()) return;  // a plain response, or a stream aborted already
-  std::shared_ptr<H2Stream> stream = std::move(it->second);
-  streams_.erase(it);
-  stream->detach();
+  // None for a plain response, or a stream aborted already.
+  if (std::shared_ptr<H2Stream> stream = take_stream(stream_id)) stream->detach();
 }
 
 void H2Connection::stream_write(std::int32_t stream_id, SharedBytes bytes) {
@@ -188,7 +187,22 @@ void H2Connection::stream_end(std::int32_t stream_id) {
 
 void H2Connection::stream_reset(std::int32_t stream_id) {
   session_.reset_stream(stream_id);
-  streams_.erase(stream_id);  // aborted: the session's close of it finds nothing to do
+  take_stream(stream_id);  // aborted: the session's close of it finds nothing to do
+}
+
+std::vector<std::shared_ptr<H2Stream>>::iterator H2Connection::stream_slot(std::int32_t stream_id) {
+  return std::lower_bound(streams_.begin(), streams_.end(), stream_id,
+                          [](const std::shared_ptr<H2Stream>& stream, std::int32_t id) {
+                            return stream->stream_id() < id;
+                          });
+}
+
+std::shared_ptr<H2Stream> H2Connection::take_stream(std::int32_t stream_id) {
+  auto it = stream_slot(stream_id);
+  if (it == streams_.end() || (*it)->stream_id() != stream_id) return nullptr;
+  std::shared_ptr<H2Stream> stream = std::move(*it);
+  streams_.erase(it);
+  return stream;
 }
 
 void H2Connection::schedule_write() {
@@ -235,10 +249,7 @@ void H2Connection::on_written(error_code ec, std::size_t n) {
 void H2Connection::proceed_streams() {
   if (streams_.empty()) return;
   // A producer may close its stream from the callback: walk a copy.
-  std::vector<std::shared_ptr<H2Stream>> streams;
-  streams.reserve(streams_.size());
-  for (const auto& [id, stream] : streams_)
-    streams.push_back(stream);
+  std::vector<std::shared_ptr<H2Stream>> streams = streams_;
   for (const auto& stream : streams) {
     if (!stream->closed()) stream->proceed();
   }
@@ -289,8 +300,8 @@ void H2Connection::sweep_timeouts(clock::time_point now) {
 
 std::uint64_t H2Connection::data_moved() const {
   std::uint64_t still_queued = 0;
-  for (const auto& [stream_id, stream] : streams_)
-    still_queued += session_.queued_bytes(stream_id);
+  for (const auto& stream : streams_)
+    still_queued += session_.queued_bytes(stream->stream_id());
   return data_queued_ - still_queued;
 }
 
@@ -326,10 +337,10 @@ void H2Connection::sweep_write_stall(clock::time_point now) {
 void H2Connection::send_keepalives() {
   const std::string& keepalive = shard_.shared().options.keepalive_bytes;
   bool wrote = false;
-  for (auto& [stream_id, stream] : streams_) {
+  for (const auto& stream : streams_) {
     // Only streams that were idle for a whole interval, as over HTTP/1.1.
     if (!stream->take_wrote_since_keepalive() && !keepalive.empty()) {
-      stream_write(stream_id, {nullptr, keepalive});
+      stream_write(stream->stream_id(), {nullptr, keepalive});
       wrote = true;
     }
   }
@@ -360,7 +371,7 @@ void H2Connection::close_now(std::string_view reason) {
   // The streams close with their connection; each close callback runs once.
   auto streams = std::move(streams_);
   streams_.clear();
-  for (auto& [stream_id, stream] : streams)
+  for (const auto& stream : streams)
     stream->detach();
 }
 

@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/buffer.hpp>
@@ -73,13 +72,19 @@ class H2Connection final : public std::enable_shared_from_this<H2Connection>,
   // reset stream): a stall is a sweep period in which this does not move.
   std::uint64_t data_moved() const;
   void close_gracefully(std::string_view reason);
+  // Where the streaming answer on HTTP/2 stream `stream_id` is, or would go, in streams_.
+  std::vector<std::shared_ptr<H2Stream>>::iterator stream_slot(std::int32_t stream_id);
+  // Removes that answer from streams_ and returns it; null when it is not there.
+  std::shared_ptr<H2Stream> take_stream(std::int32_t stream_id);
 
   Shard& shard_;
   std::unique_ptr<Transport> transport_;
   std::uint64_t id_;
-  // Open streaming answers, by HTTP/2 stream id. Declared before the session, so that it
-  // outlives it: nothing the session does while it is destroyed can reach a freed map.
-  std::unordered_map<std::int32_t, std::shared_ptr<H2Stream>> streams_;
+  // Open streaming answers, sorted by HTTP/2 stream id: a vector costs one pointer per
+  // stream where a hash map costs a node each (memory per subscriber), and a connection
+  // has at most a few hundred. Declared before the session, so that it outlives it:
+  // nothing the session does while it is destroyed can reach a freed vector.
+  std::vector<std::shared_ptr<H2Stream>> streams_;
   H2Session session_;
   bool closed_ = false;
   bool reading_ = false;        // a readability wait is pending

@@ -107,21 +107,31 @@ class H2Session {
   std::size_t open_streams() const { return streams_.size(); }
 
  private:
+  struct Arrival;
   struct Stream;
   struct Glue;  // nghttp2's C callbacks
+  enum class Body {
+    none,    // the headers end the stream
+    queued,  // DATA follows at once: the stream's queue holds the whole body
+    later,   // a streaming body: DATA follows as write() queues it
+  };
   struct OutPiece {
     SharedBytes payload;         // a queued payload, or
     std::size_t frame_offset{};  // bytes of frames_ from here
     std::size_t frame_size{};
   };
 
-  Stream* find(std::int32_t stream_id) const;
+  const Stream* find(std::int32_t stream_id) const;
+  Stream* find(std::int32_t stream_id);
   bool announced_body_too_large(const Stream& stream) const;
   void dispatch(Stream& stream);
   void refuse(Stream& stream, int status, std::string_view message);
   void submit(Stream& stream, int status, std::string_view content_type,
               const std::vector<Header>& headers, std::optional<std::size_t> content_length,
-              bool with_data);
+              Body body);
+  // Has nghttp2 send what the stream queued, or its END_STREAM: attaches a data provider
+  // unless one is attached already.
+  void provide(Stream& stream);
   void count_reset();
   void calm_down();  // a flood: GOAWAY ENHANCE_YOUR_CALM, the session ends
   void append_frame_bytes(const std::uint8_t* data, std::size_t size);
@@ -130,7 +140,7 @@ class H2Session {
   H2Limits limits_;
   Callbacks callbacks_;
   nghttp2_session* session_ = nullptr;
-  std::unordered_map<std::int32_t, std::unique_ptr<Stream>> streams_;
+  std::unordered_map<std::int32_t, Stream> streams_;  // nodes stay put: nghttp2 points at them
   bool failed_ = false;             // a defence or nghttp2 ended the session: nothing more is read
   bool broken_ = false;             // nghttp2 failed outright: nothing more is written either
   bool calm_down_pending_ = false;  // a GOAWAY ENHANCE_YOUR_CALM to submit after mem_recv
