@@ -19,6 +19,22 @@ StreamSubscriber::StreamSubscriber(std::vector<hub::Selector> selectors,
       io_(io),
       metrics_(metrics) {}
 
+hub::SubscribeResult StreamSubscriber::join(hub::Hub& hub, std::size_t shard,
+                                            std::string_view last_event_id) {
+  hub_ = &hub;
+  shard_ = shard;
+  return hub.subscribe(shard, *this, last_event_id);
+}
+
+void StreamSubscriber::leave() {
+  hub_->unsubscribe(shard_, *this);
+  sink_ = nullptr;  // the sink's close callback holds this subscriber: the cycle ends here
+  if (auto undo = std::move(on_leave_)) {
+    on_leave_ = nullptr;
+    undo();
+  }
+}
+
 static http::SharedBytes frame_of(const hub::UpdatePtr& update) {
   // Aliasing the update's own refcount: no copy of the bytes, no allocation.
   return {update, update->frame};

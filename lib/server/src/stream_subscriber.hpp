@@ -3,12 +3,15 @@
 // batch, and cuts the subscriber whose queue passes its byte budget (it reconnects with
 // Last-Event-ID and history replays what it missed, so memory stays bounded and nothing
 // is lost).
+#include <functional>
 #include <memory>
+#include <string_view>
 
 #include <boost/asio/io_context.hpp>
 
 #include "herald/auth/claims.hpp"
 #include "herald/http/stream_sink.hpp"
+#include "herald/hub/hub.hpp"
 #include "herald/hub/subscriber.hpp"
 #include "metrics.hpp"
 
@@ -22,6 +25,18 @@ class StreamSubscriber final : public hub::Subscriber {
                    std::size_t byte_budget, boost::asio::io_context& io, Metrics& metrics);
 
   void attach(std::shared_ptr<http::StreamSink> sink) { sink_ = std::move(sink); }
+  // Registers with `hub` on `shard`; resume() and leave() then speak to it.
+  hub::SubscribeResult join(hub::Hub& hub, std::size_t shard, std::string_view last_event_id);
+  // The stream wrote what it had queued: a replay waiting for room goes on (the sink's
+  // on_proceed).
+  void resume() { hub_->replay_room(shard_, *this); }
+  // The stream closed: leaves the hub, lets go of the stream, then runs what on_leave()
+  // was given. The sink's callbacks call these two through one pointer, so they need no
+  // allocation of their own (memory per idle subscriber).
+  void leave();
+  // What else to undo when the stream closes (the subscriptions API's entry, the token's
+  // expiry), for subscriptions that have any.
+  void on_leave(std::function<void()> undo) { on_leave_ = std::move(undo); }
   // Queues a replayed update; the replay's bytes do not count against the live budget.
   void replay(const hub::UpdatePtr& update) override;
   // Room while what waits to be written (behind the write in flight, or since the last
@@ -36,6 +51,9 @@ class StreamSubscriber final : public hub::Subscriber {
 
  private:
   std::shared_ptr<http::StreamSink> sink_;
+  hub::Hub* hub_ = nullptr;
+  std::size_t shard_ = 0;
+  std::function<void()> on_leave_;
   std::shared_ptr<const auth::Claims> claims_;
   std::size_t byte_budget_;
   std::size_t replay_bytes_ = 0;
