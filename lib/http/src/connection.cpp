@@ -405,14 +405,14 @@ void Connection::on_hangup_readable(error_code ec, std::size_t) {
 }
 
 void Connection::write(SharedBytes bytes) {
-  if (state_ != State::streaming || ending_) return;
+  if (state_ != State::streaming || ending_ || aborting_) return;
   queued_bytes_ += bytes.bytes.size();
   queue_.push_back(std::move(bytes));
   wrote_since_keepalive_ = true;
 }
 
 void Connection::flush() {
-  if (state_ != State::streaming || writing_) return;
+  if (state_ != State::streaming || writing_ || aborting_) return;
   bool terminate = ending_ && queue_.empty() && !terminator_sent_;
   if (!head_pending_ && queue_.empty() && !terminate) return;
 
@@ -455,6 +455,12 @@ void Connection::on_stream_written(error_code ec, std::size_t n) {
   }
   if (!queue_.empty() || ending_) flush();
   if (on_proceed_) on_proceed_();
+}
+
+void Connection::abort_later() {
+  if (state_ != State::streaming || aborting_) return;
+  aborting_ = true;
+  asio::post(shard_.io(), [self = shared_from_this()] { self->abort(); });
 }
 
 void Connection::end() {

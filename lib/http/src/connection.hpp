@@ -50,6 +50,7 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   std::size_t queued_bytes() const override { return writing_ ? queued_bytes_ : 0; }
   void end() override;
   void abort() override { close_now("aborted by the server"); }
+  void abort_later() override;
   bool closed() const override { return state_ == State::closed; }
   void on_close(std::function<void()> callback) override { on_close_ = std::move(callback); }
   void on_proceed(std::function<void()> callback) override { on_proceed_ = std::move(callback); }
@@ -132,6 +133,7 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   bool response_waiting_ = false;
   bool head_pending_ = false;
   bool ending_ = false;
+  bool aborting_ = false;  // abort_later() was called: the close is posted
   bool terminator_sent_ = false;
   bool wrote_since_keepalive_ = false;
   std::function<void()> on_close_;

@@ -190,6 +190,14 @@ void H2Connection::stream_reset(std::int32_t stream_id) {
   take_stream(stream_id);  // aborted: the session's close of it finds nothing to do
 }
 
+void H2Connection::stream_abort_later(std::int32_t stream_id) {
+  // By stream id, not by pointer: a stream that closed meanwhile is not found.
+  asio::post(shard_.io(), [self = shared_from_this(), stream_id] {
+    auto it = self->find_stream(stream_id);
+    if (it != self->streams_.end()) (*it)->abort();
+  });
+}
+
 std::vector<std::shared_ptr<H2Stream>>::iterator H2Connection::stream_slot(std::int32_t stream_id) {
   return std::lower_bound(streams_.begin(), streams_.end(), stream_id,
                           [](const std::shared_ptr<H2Stream>& stream, std::int32_t id) {
@@ -197,9 +205,14 @@ std::vector<std::shared_ptr<H2Stream>>::iterator H2Connection::stream_slot(std::
                           });
 }
 
-std::shared_ptr<H2Stream> H2Connection::take_stream(std::int32_t stream_id) {
+std::vector<std::shared_ptr<H2Stream>>::iterator H2Connection::find_stream(std::int32_t stream_id) {
   auto it = stream_slot(stream_id);
-  if (it == streams_.end() || (*it)->stream_id() != stream_id) return nullptr;
+  return it != streams_.end() && (*it)->stream_id() == stream_id ? it : streams_.end();
+}
+
+std::shared_ptr<H2Stream> H2Connection::take_stream(std::int32_t stream_id) {
+  auto it = find_stream(stream_id);
+  if (it == streams_.end()) return nullptr;
   std::shared_ptr<H2Stream> stream = std::move(*it);
   streams_.erase(it);
   return stream;

@@ -45,6 +45,8 @@ class H2Connection final : public std::enable_shared_from_this<H2Connection>,
   std::size_t stream_queued_bytes(std::int32_t stream_id) const;
   void stream_end(std::int32_t stream_id);
   void stream_reset(std::int32_t stream_id);
+  // Aborts that stream's answer once the current handler has returned.
+  void stream_abort_later(std::int32_t stream_id);
   // A flush: output will be produced and written once the current handler is done (or
   // once the write in flight completes), together with every other stream's.
   void schedule_write();
@@ -74,6 +76,8 @@ class H2Connection final : public std::enable_shared_from_this<H2Connection>,
   void close_gracefully(std::string_view reason);
   // Where the streaming answer on HTTP/2 stream `stream_id` is, or would go, in streams_.
   std::vector<std::shared_ptr<H2Stream>>::iterator stream_slot(std::int32_t stream_id);
+  // That answer in streams_, or streams_.end().
+  std::vector<std::shared_ptr<H2Stream>>::iterator find_stream(std::int32_t stream_id);
   // Removes that answer from streams_ and returns it; null when it is not there.
   std::shared_ptr<H2Stream> take_stream(std::int32_t stream_id);
 

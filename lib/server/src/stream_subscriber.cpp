@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <boost/asio/post.hpp>
-
 #include "herald/auth/authorize.hpp"
 #include "herald/base/log.hpp"
 
@@ -11,12 +9,10 @@ namespace herald::server {
 
 StreamSubscriber::StreamSubscriber(std::vector<hub::Selector> selectors,
                                    std::shared_ptr<const auth::Claims> claims,
-                                   std::size_t byte_budget, boost::asio::io_context& io,
-                                   Metrics& metrics)
+                                   std::size_t byte_budget, Metrics& metrics)
     : hub::Subscriber(std::move(selectors)),
       claims_(std::move(claims)),
       byte_budget_(byte_budget),
-      io_(io),
       metrics_(metrics) {}
 
 hub::SubscribeResult StreamSubscriber::join(hub::Hub& hub, std::size_t shard,
@@ -66,8 +62,9 @@ void StreamSubscriber::deliver(const hub::UpdatePtr& update) {
     log::warn("subscriber cut", {{"conn", std::to_string(id_)},
                                  {"queued", std::to_string(queued)},
                                  {"budget", std::to_string(byte_budget_)}});
-    // Not now: the fan-out is iterating its subscriber lists.
-    boost::asio::post(io_, [sink = sink_] { sink->abort(); });
+    // Not now: the fan-out is iterating its subscriber lists, and the close would
+    // unsubscribe from them.
+    sink_->abort_later();
     return;
   }
   sink_->write(frame_of(update));

@@ -7,8 +7,6 @@
 #include <memory>
 #include <string_view>
 
-#include <boost/asio/io_context.hpp>
-
 #include "herald/auth/claims.hpp"
 #include "herald/http/stream_sink.hpp"
 #include "herald/hub/hub.hpp"
@@ -22,7 +20,7 @@ class StreamSubscriber final : public hub::Subscriber {
   // `claims`: the verified token of the subscriber, null when anonymous; it decides which
   // private updates this subscriber receives, live and on replay alike.
   StreamSubscriber(std::vector<hub::Selector> selectors, std::shared_ptr<const auth::Claims> claims,
-                   std::size_t byte_budget, boost::asio::io_context& io, Metrics& metrics);
+                   std::size_t byte_budget, Metrics& metrics);
 
   void attach(std::shared_ptr<http::StreamSink> sink) { sink_ = std::move(sink); }
   // Registers with `hub` on `shard`; resume() and leave() then speak to it.
@@ -58,7 +56,6 @@ class StreamSubscriber final : public hub::Subscriber {
   std::size_t byte_budget_;
   std::size_t replay_bytes_ = 0;
   std::size_t replay_unflushed_ = 0;  // replayed since the last flush
-  boost::asio::io_context& io_;
   Metrics& metrics_;
   std::uint64_t id_ = 0;
   bool cut_ = false;

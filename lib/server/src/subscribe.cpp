@@ -113,9 +113,8 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
     for (const hub::Selector& s : selectors)
       topics.push_back(s.text());
   }
-  auto& io = ctx.http->context(request.shard);
-  auto subscriber = std::make_shared<StreamSubscriber>(
-      std::move(selectors), identity.claims, ctx.config.subscriber_buffer, io, *ctx.metrics);
+  auto subscriber = std::make_shared<StreamSubscriber>(std::move(selectors), identity.claims,
+                                                       ctx.config.subscriber_buffer, *ctx.metrics);
   subscriber->set_id(request.connection_id);
   hub::SubscribeResult result = subscriber->join(*ctx.hub, request.shard, last_event_id);
 
