@@ -270,15 +270,19 @@ void H2Connection::proceed_streams() {
 
 void H2Connection::sweep(clock::time_point now, bool keepalive_due) {
   if (closed_) return;
+  const bool wrote = write_progress_;  // since the last sweep (sweep_write_stall resets it)
   sweep_write_stall(now);
   if (closed_) return;
   sweep_timeouts(now);
-  if (closed_ || !keepalive_due) return;
-  send_keepalives();
-  if (!writing_) {
+  if (closed_) return;
+  if (!writing_ && !wrote) {
+    // Idle for a sweep period: the output buffers a burst grew (the answers to a hundred
+    // requests, say) go back (memory per connection, hence per idle subscriber).
     if (out_.capacity() > idle_output_capacity) std::vector<SharedBytes>().swap(out_);
     if (iov_.capacity() > idle_output_capacity) std::vector<asio::const_buffer>().swap(iov_);
+    session_.release_output_buffers();
   }
+  if (keepalive_due) send_keepalives();
 }
 
 void H2Connection::sweep_timeouts(clock::time_point now) {

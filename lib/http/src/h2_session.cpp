@@ -65,23 +65,31 @@ struct H2Session::Stream {
     answered,    // respond() or open_stream() was called
   };
 
-  explicit Stream(std::int32_t stream_id) : id(stream_id), arrival(std::make_unique<Arrival>()) {}
+  explicit Stream(std::int32_t stream_id) : id(stream_id), arrival(std::make_unique<Arrival>()) {
+    // 56 bytes, plus the map node's link and key: 72, malloc's 80-byte class with its header.
+    static_assert(sizeof(Stream) <= 56);
+  }
 
+  // on_request saw it: on_stream_closed will too (a refused stream never reaches either).
+  bool announced() const { return phase == Phase::dispatched || phase == Phase::answered; }
+
+  // The fields are ordered and sized so that a map node holding a Stream fits malloc's
+  // 80-byte size class (memory per idle subscriber).
   std::int32_t id;
   Phase phase = Phase::reading;
-  bool announced = false;  // on_request saw it: on_stream_closed will too
-  bool has_body = false;   // the answer has a body (DATA frames may follow its headers)
+  bool has_body = false;  // the answer has a body (DATA frames may follow its headers)
   // A data provider is attached in nghttp2 (from the first byte queued until the queue is
   // out): an idle stream holds none, which saves nghttp2's outbound item per subscriber.
   bool providing = false;
   bool ending = false;               // END_STREAM once the queue is out
   std::unique_ptr<Arrival> arrival;  // until dispatched or refused
   // The response body not yet given out: queue[head] onward, the first head_offset bytes of
-  // queue[head] already out.
+  // queue[head] already out (one payload is an event frame or an answer's body, far below
+  // 4 GiB).
   std::vector<SharedBytes> queue;
-  std::size_t head = 0;
-  std::size_t head_offset = 0;
   std::size_t queued = 0;
+  std::uint32_t head = 0;
+  std::uint32_t head_offset = 0;
 };
 
 // nghttp2's C callbacks: each finds the session in user_data and does its part.
@@ -203,7 +211,7 @@ struct H2Session::Glue {
     auto it = s.streams_.find(stream_id);
     if (it == s.streams_.end()) return 0;
     // Forgotten before the embedder hears of it, so what it does to the stream is ignored.
-    const bool announced = it->second.announced;
+    const bool announced = it->second.announced();
     s.streams_.erase(it);
     if (announced && s.callbacks_.on_stream_closed) s.callbacks_.on_stream_closed(stream_id);
     return 0;
@@ -329,7 +337,6 @@ bool H2Session::announced_body_too_large(const Stream& stream) const {
 
 void H2Session::dispatch(Stream& stream) {
   stream.phase = Stream::Phase::dispatched;
-  stream.announced = true;
   Request request = std::move(stream.arrival->request);
   stream.arrival.reset();
   if (callbacks_.on_request) callbacks_.on_request(stream.id, std::move(request));
@@ -495,7 +502,7 @@ void H2Session::send_data(Stream& stream, const std::uint8_t* frame_head, std::s
     const std::size_t take = std::min(length, front.bytes.size() - stream.head_offset);
     std::string_view part = front.bytes.substr(stream.head_offset, take);
     length -= take;
-    stream.head_offset += take;
+    stream.head_offset += static_cast<std::uint32_t>(take);
     if (stream.head_offset < front.bytes.size()) {
       pieces_.push_back({{front.owner, part}});  // the rest goes in a later frame
       break;
@@ -538,6 +545,11 @@ void H2Session::take_output(std::vector<SharedBytes>& out) {
     }
   }
   pieces_.clear();
+}
+
+void H2Session::release_output_buffers() {
+  std::string().swap(frames_);
+  std::vector<OutPiece>().swap(pieces_);
 }
 
 bool H2Session::want_read() const {

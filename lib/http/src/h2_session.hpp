@@ -98,6 +98,9 @@ class H2Session {
   // referenced (owner held), so every stream's DATA goes out in one gathered write.
   // Valid until the next call.
   void take_output(std::vector<SharedBytes>& out);
+  // Frees the buffers take_output() keeps between calls; only while none of what it gave
+  // out is still being written.
+  void release_output_buffers();
 
   bool want_read() const;   // both false: the connection is done, close it
   bool want_write() const;  // output is ready (not counting data held by flow control)

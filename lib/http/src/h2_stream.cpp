@@ -6,7 +6,10 @@ namespace herald::http {
 
 H2Stream::H2Stream(std::shared_ptr<H2Connection> connection, std::int32_t stream_id,
                    std::uint64_t id, std::size_t shard)
-    : connection_(std::move(connection)), stream_id_(stream_id), id_(id), shard_(shard) {}
+    : connection_(std::move(connection)),
+      id_(id),
+      stream_id_(stream_id),
+      shard_(static_cast<std::uint16_t>(shard)) {}
 
 void H2Stream::write(SharedBytes bytes) {
   if (!connection_ || aborting_) return;
