@@ -18,17 +18,15 @@ StreamSubscriber::StreamSubscriber(std::vector<hub::Selector> selectors,
 hub::SubscribeResult StreamSubscriber::join(hub::Hub& hub, std::size_t shard,
                                             std::string_view last_event_id) {
   hub_ = &hub;
-  shard_ = shard;
+  shard_ = static_cast<std::uint32_t>(shard);
   return hub.subscribe(shard, *this, last_event_id);
 }
 
 void StreamSubscriber::leave() {
+  std::shared_ptr<StreamSubscriber> keep = std::move(self_);  // freed when this returns
   hub_->unsubscribe(shard_, *this);
-  sink_ = nullptr;  // the sink's close callback holds this subscriber: the cycle ends here
-  if (auto undo = std::move(on_leave_)) {
-    on_leave_ = nullptr;
-    undo();
-  }
+  sink_ = nullptr;  // the sink and this subscriber held each other: the cycle ends here
+  if (std::unique_ptr<std::function<void()>> undo = std::move(on_leave_)) (*undo)();
 }
 
 static http::SharedBytes frame_of(const hub::UpdatePtr& update) {

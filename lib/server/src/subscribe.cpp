@@ -153,9 +153,9 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
       if (registry != nullptr) registry->remove(subscriber_id);
     });
   }
-  // The stream owns the subscriber until it closes, then the hub forgets it. The callback
-  // is cleared after it runs, which breaks the sink <-> subscriber cycle.
-  sink->on_close([subscriber] { subscriber->leave(); });
+  // The stream owns the subscriber until it closes, then the hub forgets it.
+  subscriber->attach_owner(subscriber);
+  sink->on_close([s = subscriber.get()] { s->leave(); });
 }
 
 }  // namespace herald::server
