@@ -80,7 +80,7 @@ std::size_t H2Connection::shard_index() const {
 }
 
 void H2Connection::start(std::string_view received) {
-  started_ = idle_since_ = last_read_ = clock::now();
+  started_ = idle_since_ = clock::now();
   log::debug("connection speaks HTTP/2",
              {{"conn", std::to_string(id_)}, {"tls", transport_->encrypted() ? "yes" : "no"}});
   // Our SETTINGS go out at once, whether or not the preface is here yet.
@@ -115,7 +115,6 @@ void H2Connection::on_readable(error_code ec, std::size_t) {
     close_now(ec == asio::error::eof ? "client closed" : "read error");
     return;
   }
-  read_progress_ = true;
   feed({scratch.data(), n});
 }
 
@@ -135,7 +134,6 @@ void H2Connection::feed(std::string_view bytes) {
 
 void H2Connection::on_request(std::int32_t stream_id, Request request) {
   got_request_ = true;
-  ++dispatched_open_;
   idle_since_ = clock::now();  // a request answered between two sweeps is activity too
   request.connection_id = id_;
   request.shard = shard_.index();
@@ -166,7 +164,6 @@ std::shared_ptr<StreamSink> H2Connection::open_stream(std::int32_t stream_id,
 }
 
 void H2Connection::on_stream_closed(std::int32_t stream_id) {
-  --dispatched_open_;  // the session reports only streams that reached on_request
   // None for a plain response, or a stream aborted already.
   if (std::shared_ptr<H2Stream> stream = take_stream(stream_id)) stream->detach();
 }
@@ -287,22 +284,20 @@ void H2Connection::sweep(clock::time_point now, bool keepalive_due) {
 
 void H2Connection::sweep_timeouts(clock::time_point now) {
   const ServerOptions& options = shard_.shared().options;
-  if (!got_request_) {
-    // The preface and a first request's headers must come within the header timeout
-    // (slowloris); for TLS the timeout started over after the handshake.
+  if (!got_request_ && session_.open_streams() == 0) {
+    // The preface and a first request must begin within the header timeout (slowloris);
+    // for TLS the timeout started over after the handshake.
     if (now - started_ > options.header_timeout) close_now("HTTP/2 request header timeout");
     return;
   }
-  if (read_progress_) {
-    read_progress_ = false;
-    last_read_ = now;
-  }
-  if (session_.open_streams() > dispatched_open_ && now - last_read_ > options.body_timeout) {
-    // A request whose headers or body stopped coming (slowloris on one stream): nothing
-    // was read for the body timeout, so the connection goes, as HTTP/1.1's would.
-    close_now("HTTP/2 request timeout: no byte for the body timeout");
+  got_request_ = true;  // from here on, each request is timed on its own stream
+  if (!session_.expire_requests(now, options.header_timeout, options.body_timeout)) {
+    close_now("HTTP/2 request header timeout: a header block left unfinished");
     return;
   }
+  // A request that stopped coming was answered 408 on its own stream: the answer goes
+  // out, its siblings go on.
+  if (session_.want_write()) write_out();
   if (session_.open_streams() > 0 || writing_) {
     idle_since_ = now;
     return;

@@ -95,14 +95,9 @@ class H2Connection final : public std::enable_shared_from_this<H2Connection>,
   bool writing_ = false;        // a transport write is in flight
   bool write_posted_ = false;   // a write_out() is posted
   bool shutting_down_ = false;  // GOAWAY sent: close once drained
-  bool got_request_ = false;    // a whole request came: the header timeout is over
+  bool got_request_ = false;    // a request began: each stream is timed on its own now
   clock::time_point started_;
   clock::time_point idle_since_;
-  // Requests given to the handler whose streams are still open: the session's other open
-  // streams are requests still arriving, held to the body timeout.
-  std::size_t dispatched_open_ = 0;
-  bool read_progress_ = false;  // bytes came since the last sweep
-  clock::time_point last_read_;
   // Set by write completions, read by the sweep (no clock read per write).
   bool write_progress_ = false;
   bool write_stall_sampled_ = false;

@@ -55,6 +55,9 @@ struct H2Session::Arrival {
   std::size_t header_list_bytes = 0;
   bool headers_too_large = false;
   bool has_authority = false;
+  bool headers_done = false;    // its header block is complete: the body is coming
+  Clock::time_point began;      // when its HEADERS frame began
+  Clock::time_point last_data;  // when a byte of its body last came
 };
 
 struct H2Session::Stream {
@@ -117,6 +120,7 @@ struct H2Session::Glue {
     const std::int32_t stream_id = frame->hd.stream_id;
     // The map's nodes do not move: nghttp2 keeps a pointer to the stream.
     Stream& stream = s.streams_.try_emplace(stream_id, stream_id).first->second;
+    stream.arrival->began = stream.arrival->last_data = s.callbacks_.now();
     nghttp2_session_set_stream_user_data(session, stream_id, &stream);
     return 0;
   }
@@ -162,6 +166,7 @@ struct H2Session::Glue {
     H2Session& s = self(user_data);
     Stream* stream = stream_of(session, stream_id);
     if (s.failed_ || !stream || stream->phase != Stream::Phase::reading) return 0;
+    stream->arrival->last_data = s.callbacks_.now();
     std::string& body = stream->arrival->request.body;
     if (size > s.limits_.max_body_bytes - body.size()) {
       s.refuse(*stream, 413, "request body too large");
@@ -200,6 +205,10 @@ struct H2Session::Glue {
     if (frame->hd.type == NGHTTP2_HEADERS && s.announced_body_too_large(*stream)) {
       s.refuse(*stream, 413, "request body too large");
       return 0;
+    }
+    if (frame->hd.type == NGHTTP2_HEADERS) {
+      stream->arrival->headers_done = true;
+      stream->arrival->last_data = s.callbacks_.now();  // the body timeout starts here
     }
     if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) s.dispatch(*stream);
     return 0;
@@ -462,6 +471,23 @@ void H2Session::shutdown() {
   for (auto& [id, stream] : streams_) {
     if (stream.phase == Stream::Phase::answered) end_stream(id);
   }
+}
+
+bool H2Session::expire_requests(Clock::time_point now, Clock::duration header_timeout,
+                                Clock::duration body_timeout) {
+  if (failed_) return true;
+  for (auto& [id, stream] : streams_) {
+    if (stream.phase != Stream::Phase::reading) continue;
+    const Arrival& arrival = *stream.arrival;
+    if (!arrival.headers_done) {
+      // A header block must be finished before any other frame can come (RFC 9113 6.10):
+      // one that is overdue holds the whole connection.
+      if (now - arrival.began > header_timeout) return false;
+    } else if (now - arrival.last_data > body_timeout) {
+      refuse(stream, 408, "request body timeout: no byte of it for the body timeout");
+    }
+  }
+  return true;
 }
 
 void H2Session::count_reset() {

@@ -63,7 +63,8 @@ class H2Session {
     // A stream on_request announced is gone (done, or reset by either side): the embedder
     // forgets its sink. Not called for streams that never reached on_request.
     std::function<void(std::int32_t stream_id)> on_stream_closed;
-    // The time for the reset rate; empty: Clock::now. Read once per RST_STREAM received.
+    // The time for the reset rate and the request timeouts; empty: Clock::now. Read once
+    // per RST_STREAM received, per request begun and per DATA chunk received.
     std::function<Clock::time_point()> now;
   };
 
@@ -93,6 +94,13 @@ class H2Session {
   // Graceful GOAWAY: no new stream is accepted, streaming responses end after what they
   // queued, requests in progress are answered; then the session wants neither read nor write.
   void shutdown();
+  // Requests that stopped arriving, checked per stream: one whose body has had no byte
+  // for `body_timeout` (counted from its headers) is answered 408 and the rest of it is
+  // refused, while its siblings go on; PINGs and other streams' frames do not count. False
+  // when a header block has been unfinished for `header_timeout`: no other frame can
+  // come on the connection before it is, so the connection must end.
+  bool expire_requests(Clock::time_point now, Clock::duration header_timeout,
+                       Clock::duration body_timeout);
 
   // Appends what to write now, in order: frame bytes the session owns and queued payloads
   // referenced (owner held), so every stream's DATA goes out in one gathered write.

@@ -430,17 +430,29 @@ TEST_F(H2Fixture, ZeroWindowGrowsTheQueueAndTheWriteStallCutsIt) {
   EXPECT_TRUE(c.streams[id].body.empty());
 }
 
-TEST_F(H2Fixture, ARequestWhoseBodyStopsComingTimesOut) {
+TEST_F(H2Fixture, ARequestWhoseBodyStopsComingGets408AndItsSiblingsGoOn) {
   ServerOptions o = options();
   o.body_timeout = 500ms;
   start(o);
   H2Client c(server->port());
-  auto done = c.request("GET", "/first");  // past the header timeout's phase
-  ASSERT_TRUE(c.pump([&] { return c.streams[done].closed; }));
-  c.request("POST", "/.well-known/mercure", std::nullopt, true);
+  auto kept = c.request("GET", "/stream");
+  ASSERT_TRUE(c.pump([&] { return sink_count() == 1; }));
   const auto started = std::chrono::steady_clock::now();
-  EXPECT_TRUE(c.pump([&] { return c.eof; }, 5s));
+  auto stalled = c.request("POST", "/.well-known/mercure", std::nullopt, true);
+  ASSERT_TRUE(c.pump([&] { return c.streams[stalled].status != 0; }, 5s));
+  EXPECT_EQ(c.streams[stalled].status, 408);
   EXPECT_GE(std::chrono::steady_clock::now() - started, 450ms);
+  on_shard([&] {
+    auto frame = std::make_shared<const std::string>("data: still\n\n");
+    sinks[0]->write({frame, *frame});
+    sinks[0]->flush();
+  });
+  ASSERT_TRUE(c.pump([&] { return c.streams[kept].body == "data: still\n\n"; }));
+  auto after = c.request("GET", "/after");
+  ASSERT_TRUE(c.pump([&] { return c.streams[after].closed; }));
+  EXPECT_EQ(c.streams[after].status, 200);
+  EXPECT_FALSE(c.eof);
+  EXPECT_EQ(streams_closed, 0);
 }
 
 TEST_F(H2Fixture, AClientThatStopsReadingTheSocketIsCutByTheWriteStall) {
