@@ -392,6 +392,26 @@ TEST(H2Session, StreamsDeliverWritesInOrderInterleaved) {
   EXPECT_EQ(p.closed.size(), 3u);
 }
 
+TEST(H2Session, AWriteBeforeTheStreamsHeadersWentOutFollowsThem) {
+  // An idle stream holds no data provider: the first write submits one, here while the
+  // HEADERS it must follow are still queued in nghttp2.
+  Pair p;
+  p.handler = [&](std::int32_t id, const Request&) {
+    p.server.open_stream(id, "text/event-stream", {});
+    p.server.write(id, shared("data: at once\n\n"));
+  };
+  const std::int32_t id = p.client.request("GET", "/events");
+  p.pump();
+  EXPECT_EQ(p.client.streams[id].status, 200);
+  EXPECT_EQ(p.client.streams[id].body, "data: at once\n\n");
+  EXPECT_FALSE(p.client.streams[id].ended);
+  p.server.write(id, shared("data: later\n\n"));  // a new provider: the first one is done
+  p.server.end_stream(id);
+  p.pump();
+  EXPECT_EQ(p.client.streams[id].body, "data: at once\n\ndata: later\n\n");
+  EXPECT_TRUE(p.client.streams[id].ended);
+}
+
 TEST(H2Session, OneSharedFrameGoesToEveryStreamWithoutACopyInOneOutput) {
   Pair p;
   p.handler = [&](std::int32_t id, const Request&) {
