@@ -1,11 +1,8 @@
 #include "connection.hpp"
 
-#include <cstdio>
-#include <cstring>
 #include <span>
 
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/status.hpp>
 
 #include "ended_stream.hpp"
 #include "h2_connection.hpp"
@@ -21,61 +18,11 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr std::string_view crlf = "\r\n";
-constexpr std::string_view last_chunk = "0\r\n\r\n";
-constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
 // RFC 9113 3.4: what a client with prior knowledge of HTTP/2 sends first. No HTTP/1.1
 // request starts with it ("PRI" is no method anyone serves).
 constexpr std::string_view h2_preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 // A stream's queue keeps at most this much capacity while idle (memory per subscriber).
 constexpr std::size_t idle_queue_capacity = 4;
-
-// How the head announces the body that follows it.
-enum class Framing {
-  chunked,         // a stream: Transfer-Encoding: chunked
-  content_length,  // Content-Length: the given size
-  none,            // a status that never has content (1xx, 204, 304): neither header
-};
-
-// RFC 9110 sections 15.2, 15.3.5 and 15.4.5: these answers end with their head, and a
-// 204 must not carry Content-Length (a client would wait for that many bytes).
-bool status_has_content(int status) {
-  return status >= 200 && status != 204 && status != 304;
-}
-
-std::string serialize_head(int status, std::string_view content_type,
-                           const std::vector<Header>& headers, Framing framing,
-                           std::size_t content_length, bool keep_alive) {
-  std::string head;
-  head.reserve(256);
-  head += "HTTP/1.1 ";
-  head += std::to_string(status);
-  head += ' ';
-  auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
-  head.append(reason.data(), reason.size());
-  head += "\r\nServer: herald\r\n";
-  if (!content_type.empty()) {
-    head += "Content-Type: ";
-    head += content_type;
-    head += crlf;
-  }
-  if (framing == Framing::chunked) {
-    head += "Transfer-Encoding: chunked\r\n";
-  } else if (framing == Framing::content_length) {
-    head += "Content-Length: ";
-    head += std::to_string(content_length);
-    head += crlf;
-  }
-  if (!keep_alive) head += "Connection: close\r\n";
-  for (const Header& h : headers) {
-    head += h.name;
-    head += ": ";
-    head += h.value;
-    head += crlf;
-  }
-  head += crlf;
-  return head;
-}
 
 }  // namespace
 
@@ -261,7 +208,7 @@ void Connection::take_request_bytes(std::string_view bytes) {
 void Connection::send_continue() {
   read_->continue_sent = true;
   writing_ = true;
-  iov_.assign(1, asio::buffer(continue_line));
+  iov_.assign(1, asio::buffer(ResponseWriter::continue_line));
   transport_->async_write(iov_,
                           completion_for<&Connection::on_continue_written>(shared_from_this()));
 }
@@ -299,8 +246,8 @@ void Connection::handle_request(RequestReader::Message message) {
   request.body = std::move(message.body());
   request.connection_id = id_;
   request.shard = shard_.index();
-  keep_alive_ = message.keep_alive() && !shutting_down_;
-  head_request_ = message.method() == bhttp::verb::head;
+  writer_.start(message.keep_alive(), message.method() == bhttp::verb::head);
+  if (shutting_down_) writer_.close_after_answer();
 
   state_ = State::responding;
   answered_ = false;
@@ -315,8 +262,7 @@ void Connection::fail_request(int status, std::string_view message) {
   log::info("bad request", {{"conn", std::to_string(id_)},
                             {"status", std::to_string(status)},
                             {"reason", std::string(message)}});
-  keep_alive_ = false;    // the byte stream can no longer be trusted
-  head_request_ = false;  // not known to be one: the reason goes out as content
+  writer_.start_failed();
   state_ = State::responding;
   answered_ = false;
   respond(Response::text(status, message));
@@ -325,12 +271,7 @@ void Connection::fail_request(int status, std::string_view message) {
 void Connection::respond(Response response) {
   if (answered_ || state_ == State::closed) return;
   answered_ = true;
-  const bool has_content = status_has_content(response.status);
-  out_ = serialize_head(response.status, response.content_type, response.headers,
-                        has_content ? Framing::content_length : Framing::none, response.body.size(),
-                        keep_alive_);
-  // A HEAD answer announces the GET's Content-Length but sends no content (RFC 9110 9.3.2).
-  if (has_content && !head_request_) out_ += response.body;
+  out_ = writer_.answer(response);
   write_out();
 }
 
@@ -355,7 +296,7 @@ void Connection::on_response_written(error_code ec, std::size_t n) {
     return;
   }
   out_.clear();
-  if (!keep_alive_ || shutting_down_) {
+  if (!writer_.keep_alive() || shutting_down_) {
     close_gracefully("response done, not keep-alive");
     return;
   }
@@ -367,16 +308,16 @@ std::shared_ptr<StreamSink> Connection::open_stream(std::string_view content_typ
   if (answered_ || state_ == State::closed)
     return std::make_shared<EndedStream>(shard_.io(), shard_.index(), id_);
   answered_ = true;
-  if (head_request_) {
+  if (writer_.head_request()) {
     // RFC 9110 9.3.2: the head a GET would get and nothing more; the connection goes on
     // with its next request, and the handler's stream is over before it starts.
-    out_ = serialize_head(200, content_type, headers, Framing::chunked, 0, keep_alive_);
+    out_ = writer_.stream_head(content_type, headers);
     write_out();
     return std::make_shared<EndedStream>(shard_.io(), shard_.index(), id_);
   }
   state_ = State::streaming;
   shard_.count_stream(Protocol::http1, transport_->encrypted(), +1);
-  out_ = serialize_head(200, content_type, headers, Framing::chunked, 0, true);
+  out_ = writer_.stream_head(content_type, headers);
   read_.reset();  // pipelined requests after a stream are not served
   head_pending_ = true;
   watch_for_hangup();
@@ -407,28 +348,28 @@ void Connection::on_hangup_readable(error_code ec, std::size_t) {
 }
 
 void Connection::write(SharedBytes bytes) {
-  if (state_ != State::streaming || ending_) return;
+  if (state_ != State::streaming || ending_ || aborting_) return;
   queued_bytes_ += bytes.bytes.size();
   queue_.push_back(std::move(bytes));
   wrote_since_keepalive_ = true;
 }
 
 void Connection::flush() {
-  if (state_ != State::streaming || writing_) return;
+  if (state_ != State::streaming || writing_ || aborting_) return;
   bool terminate = ending_ && queue_.empty() && !terminator_sent_;
   if (!head_pending_ && queue_.empty() && !terminate) return;
 
   iov_.clear();
   if (head_pending_) iov_.emplace_back(out_.data(), out_.size());
   if (!queue_.empty()) {
-    int len = std::snprintf(chunk_head_, sizeof chunk_head_, "%zx\r\n", queued_bytes_);
-    iov_.emplace_back(chunk_head_, static_cast<std::size_t>(len));
+    std::string_view chunk_head = ResponseWriter::chunk_head(queued_bytes_, chunk_head_);
+    iov_.emplace_back(chunk_head.data(), chunk_head.size());
     for (const SharedBytes& b : queue_)
       iov_.emplace_back(b.bytes.data(), b.bytes.size());
-    iov_.emplace_back(crlf.data(), crlf.size());
+    iov_.emplace_back(ResponseWriter::chunk_end.data(), ResponseWriter::chunk_end.size());
   }
   if (terminate) {
-    iov_.emplace_back(last_chunk.data(), last_chunk.size());
+    iov_.emplace_back(ResponseWriter::last_chunk.data(), ResponseWriter::last_chunk.size());
     terminator_sent_ = true;
   }
   inflight_.swap(queue_);
@@ -457,6 +398,12 @@ void Connection::on_stream_written(error_code ec, std::size_t n) {
   }
   if (!queue_.empty() || ending_) flush();
   if (on_proceed_) on_proceed_();
+}
+
+void Connection::abort_later() {
+  if (state_ != State::streaming || aborting_) return;
+  aborting_ = true;
+  asio::post(shard_.io(), [self = shared_from_this()] { self->abort(); });
 }
 
 void Connection::end() {
@@ -554,7 +501,7 @@ void Connection::sweep_write_stall(clock::time_point now) {
 
 void Connection::shutdown() {
   shutting_down_ = true;
-  keep_alive_ = false;
+  writer_.close_after_answer();
   if (state_ == State::streaming) {
     end();
   } else if (state_ == State::reading && (!request_in_progress_ || handshaking_)) {

@@ -6,6 +6,7 @@
 // accepted connection starts here: one whose TLS handshake chose ALPN h2, or whose first
 // bytes are HTTP/2's client preface (h2c with prior knowledge), is handed to an
 // H2Connection with its transport.
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -20,6 +21,7 @@
 #include "herald/http/stream_sink.hpp"
 #include "live_connection.hpp"
 #include "request_reader.hpp"
+#include "response_writer.hpp"
 #include "transport.hpp"
 
 namespace herald::http {
@@ -50,6 +52,7 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   std::size_t queued_bytes() const override { return writing_ ? queued_bytes_ : 0; }
   void end() override;
   void abort() override { close_now("aborted by the server"); }
+  void abort_later() override;
   bool closed() const override { return state_ == State::closed; }
   void on_close(std::function<void()> callback) override { on_close_ = std::move(callback); }
   void on_proceed(std::function<void()> callback) override { on_proceed_ = std::move(callback); }
@@ -114,24 +117,24 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   bool write_stall_sampled_ = false;
   clock::time_point write_stall_since_;
   std::uint64_t write_stall_acked_ = 0;  // bytes the peer had acknowledged then
-  bool keep_alive_ = true;
   bool answered_ = false;
-  bool head_request_ = false;  // the request being answered is a HEAD: no content goes out
   bool shutting_down_ = false;
-  std::string out_;  // a response being written, or a stream's response head
+  ResponseWriter writer_;  // the bytes of the answers, and whether the connection goes on
+  std::string out_;        // a response being written, or a stream's response head
 
   // Stream state.
   std::vector<SharedBytes> queue_;     // written with the next flush
   std::vector<SharedBytes> inflight_;  // held until the write completes
   std::vector<boost::asio::const_buffer> iov_;
   std::size_t queued_bytes_ = 0;
-  char chunk_head_[24];
+  std::array<char, ResponseWriter::chunk_head_capacity> chunk_head_;
   bool writing_ = false;  // a write (100 Continue, response or stream) is in flight
   // A response came while the 100 Continue was still being written: it follows it (a
   // transport takes one write at a time).
   bool response_waiting_ = false;
   bool head_pending_ = false;
   bool ending_ = false;
+  bool aborting_ = false;  // abort_later() was called: the close is posted
   bool terminator_sent_ = false;
   bool wrote_since_keepalive_ = false;
   std::function<void()> on_close_;

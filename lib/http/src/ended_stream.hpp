@@ -22,6 +22,7 @@ class EndedStream final : public StreamSink {
   std::size_t queued_bytes() const override { return 0; }
   void end() override {}
   void abort() override {}
+  void abort_later() override {}
   bool closed() const override { return true; }
   // Posted, not called here: a handler registers its close callback before it is done
   // setting the stream up, and the callback undoes that set-up.

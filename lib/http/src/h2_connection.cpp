@@ -1,5 +1,7 @@
 #include "h2_connection.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 #include "ended_stream.hpp"
@@ -78,7 +80,7 @@ std::size_t H2Connection::shard_index() const {
 }
 
 void H2Connection::start(std::string_view received) {
-  started_ = idle_since_ = last_read_ = clock::now();
+  started_ = idle_since_ = clock::now();
   log::debug("connection speaks HTTP/2",
              {{"conn", std::to_string(id_)}, {"tls", transport_->encrypted() ? "yes" : "no"}});
   // Our SETTINGS go out at once, whether or not the preface is here yet.
@@ -113,7 +115,6 @@ void H2Connection::on_readable(error_code ec, std::size_t) {
     close_now(ec == asio::error::eof ? "client closed" : "read error");
     return;
   }
-  read_progress_ = true;
   feed({scratch.data(), n});
 }
 
@@ -133,7 +134,6 @@ void H2Connection::feed(std::string_view bytes) {
 
 void H2Connection::on_request(std::int32_t stream_id, Request request) {
   got_request_ = true;
-  ++dispatched_open_;
   idle_since_ = clock::now();  // a request answered between two sweeps is activity too
   request.connection_id = id_;
   request.shard = shard_.index();
@@ -159,19 +159,14 @@ std::shared_ptr<StreamSink> H2Connection::open_stream(std::int32_t stream_id,
   if (head_request || closed_)
     return std::make_shared<EndedStream>(shard_.io(), shard_.index(), id);
   auto stream = std::make_shared<H2Stream>(shared_from_this(), stream_id, id, shard_.index());
-  streams_[stream_id] = stream;
+  streams_.insert(stream_slot(stream_id), stream);
   shard_.count_stream(Protocol::h2, transport_->encrypted(), +1);
   return stream;
 }
 
 void H2Connection::on_stream_closed(std::int32_t stream_id) {
-  --dispatched_open_;  // the session reports only streams that reached on_request
-  auto it = streams_.find(stream_id);
-  if (it == streams_.end()) return;  // a plain response, or a stream aborted already
-  std::shared_ptr<H2Stream> stream = std::move(it->second);
-  streams_.erase(it);
-  shard_.count_stream(Protocol::h2, transport_->encrypted(), -1);
-  stream->detach();
+  // None for a plain response, or a stream aborted already.
+  if (std::shared_ptr<H2Stream> stream = take_stream(stream_id)) stream->detach();
 }
 
 void H2Connection::stream_write(std::int32_t stream_id, SharedBytes bytes) {
@@ -190,8 +185,36 @@ void H2Connection::stream_end(std::int32_t stream_id) {
 
 void H2Connection::stream_reset(std::int32_t stream_id) {
   session_.reset_stream(stream_id);
-  // Aborted: the session's close of it finds nothing to do.
-  if (streams_.erase(stream_id) > 0) shard_.count_stream(Protocol::h2, transport_->encrypted(), -1);
+  take_stream(stream_id);  // aborted: the session's close of it finds nothing to do
+}
+
+void H2Connection::stream_abort_later(std::int32_t stream_id) {
+  // By stream id, not by pointer: a stream that closed meanwhile is not found.
+  asio::post(shard_.io(), [self = shared_from_this(), stream_id] {
+    auto it = self->find_stream(stream_id);
+    if (it != self->streams_.end()) (*it)->abort();
+  });
+}
+
+std::vector<std::shared_ptr<H2Stream>>::iterator H2Connection::stream_slot(std::int32_t stream_id) {
+  return std::lower_bound(streams_.begin(), streams_.end(), stream_id,
+                          [](const std::shared_ptr<H2Stream>& stream, std::int32_t id) {
+                            return stream->stream_id() < id;
+                          });
+}
+
+std::vector<std::shared_ptr<H2Stream>>::iterator H2Connection::find_stream(std::int32_t stream_id) {
+  auto it = stream_slot(stream_id);
+  return it != streams_.end() && (*it)->stream_id() == stream_id ? it : streams_.end();
+}
+
+std::shared_ptr<H2Stream> H2Connection::take_stream(std::int32_t stream_id) {
+  auto it = find_stream(stream_id);
+  if (it == streams_.end()) return nullptr;
+  std::shared_ptr<H2Stream> stream = std::move(*it);
+  streams_.erase(it);
+  shard_.count_stream(Protocol::h2, transport_->encrypted(), -1);
+  return stream;
 }
 
 void H2Connection::schedule_write() {
@@ -238,10 +261,7 @@ void H2Connection::on_written(error_code ec, std::size_t n) {
 void H2Connection::proceed_streams() {
   if (streams_.empty()) return;
   // A producer may close its stream from the callback: walk a copy.
-  std::vector<std::shared_ptr<H2Stream>> streams;
-  streams.reserve(streams_.size());
-  for (const auto& [id, stream] : streams_)
-    streams.push_back(stream);
+  std::vector<std::shared_ptr<H2Stream>> streams = streams_;
   for (const auto& stream : streams) {
     if (!stream->closed()) stream->proceed();
   }
@@ -249,35 +269,37 @@ void H2Connection::proceed_streams() {
 
 void H2Connection::sweep(clock::time_point now, bool keepalive_due) {
   if (closed_) return;
+  const bool wrote = write_progress_;  // since the last sweep (sweep_write_stall resets it)
   sweep_write_stall(now);
   if (closed_) return;
   sweep_timeouts(now);
-  if (closed_ || !keepalive_due) return;
-  send_keepalives();
-  if (!writing_) {
+  if (closed_) return;
+  if (!writing_ && !wrote) {
+    // Idle for a sweep period: the output buffers a burst grew (the answers to a hundred
+    // requests, say) go back (memory per connection, hence per idle subscriber).
     if (out_.capacity() > idle_output_capacity) std::vector<SharedBytes>().swap(out_);
     if (iov_.capacity() > idle_output_capacity) std::vector<asio::const_buffer>().swap(iov_);
+    session_.release_output_buffers();
   }
+  if (keepalive_due) send_keepalives();
 }
 
 void H2Connection::sweep_timeouts(clock::time_point now) {
   const ServerOptions& options = shard_.shared().options;
-  if (!got_request_) {
-    // The preface and a first request's headers must come within the header timeout
-    // (slowloris); for TLS the timeout started over after the handshake.
+  if (!got_request_ && session_.open_streams() == 0) {
+    // The preface and a first request must begin within the header timeout (slowloris);
+    // for TLS the timeout started over after the handshake.
     if (now - started_ > options.header_timeout) close_now("HTTP/2 request header timeout");
     return;
   }
-  if (read_progress_) {
-    read_progress_ = false;
-    last_read_ = now;
-  }
-  if (session_.open_streams() > dispatched_open_ && now - last_read_ > options.body_timeout) {
-    // A request whose headers or body stopped coming (slowloris on one stream): nothing
-    // was read for the body timeout, so the connection goes, as HTTP/1.1's would.
-    close_now("HTTP/2 request timeout: no byte for the body timeout");
+  got_request_ = true;  // from here on, each request is timed on its own stream
+  if (!session_.expire_requests(now, options.header_timeout, options.body_timeout)) {
+    close_now("HTTP/2 request header timeout: a header block left unfinished");
     return;
   }
+  // A request that stopped coming was answered 408 on its own stream: the answer goes
+  // out, its siblings go on.
+  if (session_.want_write()) write_out();
   if (session_.open_streams() > 0 || writing_) {
     idle_since_ = now;
     return;
@@ -292,8 +314,8 @@ void H2Connection::sweep_timeouts(clock::time_point now) {
 
 std::uint64_t H2Connection::data_moved() const {
   std::uint64_t still_queued = 0;
-  for (const auto& [stream_id, stream] : streams_)
-    still_queued += session_.queued_bytes(stream_id);
+  for (const auto& stream : streams_)
+    still_queued += session_.queued_bytes(stream->stream_id());
   return data_queued_ - still_queued;
 }
 
@@ -329,10 +351,10 @@ void H2Connection::sweep_write_stall(clock::time_point now) {
 void H2Connection::send_keepalives() {
   const std::string& keepalive = shard_.shared().options.keepalive_bytes;
   bool wrote = false;
-  for (auto& [stream_id, stream] : streams_) {
+  for (const auto& stream : streams_) {
     // Only streams that were idle for a whole interval, as over HTTP/1.1.
     if (!stream->take_wrote_since_keepalive() && !keepalive.empty()) {
-      stream_write(stream_id, {nullptr, keepalive});
+      stream_write(stream->stream_id(), {nullptr, keepalive});
       wrote = true;
     }
   }
@@ -365,7 +387,7 @@ void H2Connection::close_now(std::string_view reason) {
   auto streams = std::move(streams_);
   streams_.clear();
   shard_.count_stream(Protocol::h2, transport_->encrypted(), -static_cast<int>(streams.size()));
-  for (auto& [stream_id, stream] : streams)
+  for (const auto& stream : streams)
     stream->detach();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <new>
+#include <utility>
 
 #include <nghttp2/nghttp2.h>
 
@@ -47,32 +48,51 @@ bool status_has_content(int status) {
 
 }  // namespace
 
+// What a stream needs only while its request arrives: freed once it is dispatched or
+// refused, so an open streaming answer does not keep its request (memory per subscriber).
+struct H2Session::Arrival {
+  Request request;
+  std::size_t header_list_bytes = 0;
+  bool headers_too_large = false;
+  bool has_authority = false;
+  bool headers_done = false;    // its header block is complete: the body is coming
+  Clock::time_point began;      // when its HEADERS frame began
+  Clock::time_point last_data;  // when a byte of its body last came
+};
+
 struct H2Session::Stream {
-  enum class Phase {
+  enum class Phase : std::uint8_t {
     reading,     // the request is arriving
     refused,     // answered by the session (431, 413): the rest of the request is dropped
     dispatched,  // given to on_request, not answered yet
     answered,    // respond() or open_stream() was called
   };
 
-  explicit Stream(std::int32_t stream_id) : id(stream_id) {}
+  explicit Stream(std::int32_t stream_id) : id(stream_id), arrival(std::make_unique<Arrival>()) {
+    // 56 bytes, plus the map node's link and key: 72, malloc's 80-byte class with its header.
+    static_assert(sizeof(Stream) <= 56);
+  }
 
+  // on_request saw it: on_stream_closed will too (a refused stream never reaches either).
+  bool announced() const { return phase == Phase::dispatched || phase == Phase::answered; }
+
+  // The fields are ordered and sized so that a map node holding a Stream fits malloc's
+  // 80-byte size class (memory per idle subscriber).
   std::int32_t id;
   Phase phase = Phase::reading;
-  bool announced = false;  // on_request saw it: on_stream_closed will too
-  Request request;         // until dispatched
-  std::size_t header_list_bytes = 0;
-  bool headers_too_large = false;
-  bool has_authority = false;
+  bool has_body = false;  // the answer has a body (DATA frames may follow its headers)
+  // A data provider is attached in nghttp2 (from the first byte queued until the queue is
+  // out): an idle stream holds none, which saves nghttp2's outbound item per subscriber.
+  bool providing = false;
+  bool ending = false;               // END_STREAM once the queue is out
+  std::unique_ptr<Arrival> arrival;  // until dispatched or refused
   // The response body not yet given out: queue[head] onward, the first head_offset bytes of
-  // queue[head] already out.
+  // queue[head] already out (one payload is an event frame or an answer's body, far below
+  // 4 GiB).
   std::vector<SharedBytes> queue;
-  std::size_t head = 0;
-  std::size_t head_offset = 0;
   std::size_t queued = 0;
-  bool has_body = false;  // the response was submitted with a data provider
-  bool deferred = false;  // the data provider is waiting for write() or end_stream()
-  bool ending = false;    // END_STREAM once the queue is out
+  std::uint32_t head = 0;
+  std::uint32_t head_offset = 0;
 };
 
 // nghttp2's C callbacks: each finds the session in user_data and does its part.
@@ -97,9 +117,11 @@ struct H2Session::Glue {
                               void* user_data) {
     H2Session& s = self(user_data);
     if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
-    auto stream = std::make_unique<Stream>(frame->hd.stream_id);
-    nghttp2_session_set_stream_user_data(session, stream->id, stream.get());
-    s.streams_[stream->id] = std::move(stream);
+    const std::int32_t stream_id = frame->hd.stream_id;
+    // The map's nodes do not move: nghttp2 keeps a pointer to the stream.
+    Stream& stream = s.streams_.try_emplace(stream_id, stream_id).first->second;
+    stream.arrival->began = stream.arrival->last_data = s.callbacks_.now();
+    nghttp2_session_set_stream_user_data(session, stream_id, &stream);
     return 0;
   }
 
@@ -110,29 +132,30 @@ struct H2Session::Glue {
     H2Session& s = self(user_data);
     Stream* stream = stream_of(session, frame->hd.stream_id);
     if (s.failed_ || !stream || stream->phase != Stream::Phase::reading) return 0;
+    Arrival& arrival = *stream->arrival;
     // Counted even past the limit, stored only within it: the HPACK decoder has to go on
     // decoding the block to keep its table in step, but what it decodes costs no memory.
-    stream->header_list_bytes += name_size + value_size + header_field_overhead;
-    if (stream->header_list_bytes > s.limits_.max_header_bytes) {
-      stream->headers_too_large = true;
-      std::vector<Header>().swap(stream->request.headers);
+    arrival.header_list_bytes += name_size + value_size + header_field_overhead;
+    if (arrival.header_list_bytes > s.limits_.max_header_bytes) {
+      arrival.headers_too_large = true;
+      std::vector<Header>().swap(arrival.request.headers);
       return 0;
     }
-    if (stream->headers_too_large || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+    if (arrival.headers_too_large || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
     std::string_view name = view(name_data, name_size);
     std::string_view value = view(value_data, value_size);
-    Request& request = stream->request;
+    Request& request = arrival.request;
     if (name == ":method") {
       request.method = value;
     } else if (name == ":path") {
       request.target = value;
     } else if (name == ":authority") {
       // RFC 9113 8.3.1: :authority stands for Host, and a Host field beside it is ignored.
-      stream->has_authority = true;
+      arrival.has_authority = true;
       request.headers.push_back({"host", std::string(value)});
     } else if (name.starts_with(':')) {
       return 0;  // :scheme; nghttp2 has validated the set
-    } else if (!(name == "host" && stream->has_authority)) {
+    } else if (!(name == "host" && arrival.has_authority)) {
       request.headers.push_back({std::string(name), std::string(value)});
     }
     return 0;
@@ -143,7 +166,8 @@ struct H2Session::Glue {
     H2Session& s = self(user_data);
     Stream* stream = stream_of(session, stream_id);
     if (s.failed_ || !stream || stream->phase != Stream::Phase::reading) return 0;
-    std::string& body = stream->request.body;
+    stream->arrival->last_data = s.callbacks_.now();
+    std::string& body = stream->arrival->request.body;
     if (size > s.limits_.max_body_bytes - body.size()) {
       s.refuse(*stream, 413, "request body too large");
       return 0;
@@ -174,13 +198,17 @@ struct H2Session::Glue {
     }
     Stream* stream = stream_of(session, frame->hd.stream_id);
     if (!stream || stream->phase != Stream::Phase::reading) return 0;
-    if (stream->headers_too_large) {
+    if (stream->arrival->headers_too_large) {
       s.refuse(*stream, 431, "request header fields too large");
       return 0;
     }
     if (frame->hd.type == NGHTTP2_HEADERS && s.announced_body_too_large(*stream)) {
       s.refuse(*stream, 413, "request body too large");
       return 0;
+    }
+    if (frame->hd.type == NGHTTP2_HEADERS) {
+      stream->arrival->headers_done = true;
+      stream->arrival->last_data = s.callbacks_.now();  // the body timeout starts here
     }
     if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) s.dispatch(*stream);
     return 0;
@@ -192,7 +220,7 @@ struct H2Session::Glue {
     auto it = s.streams_.find(stream_id);
     if (it == s.streams_.end()) return 0;
     // Forgotten before the embedder hears of it, so what it does to the stream is ignored.
-    const bool announced = it->second->announced;
+    const bool announced = it->second.announced();
     s.streams_.erase(it);
     if (announced && s.callbacks_.on_stream_closed) s.callbacks_.on_stream_closed(stream_id);
     return 0;
@@ -201,15 +229,26 @@ struct H2Session::Glue {
   static ssize_t read_body(nghttp2_session*, std::int32_t, std::uint8_t*, std::size_t length,
                            std::uint32_t* flags, nghttp2_data_source* source, void*) {
     auto& stream = *static_cast<Stream*>(source->ptr);
+    // A provider is attached only while bytes are queued or the stream is ending, so a
+    // frame always carries data or the END_STREAM.
     const std::size_t size = std::min(length, stream.queued);
-    if (size == 0 && !stream.ending) {
-      stream.deferred = true;  // write() or end_stream() resumes it
-      return NGHTTP2_ERR_DEFERRED;
-    }
     // The payload is not copied into nghttp2's buffer: send_data() references it.
     if (size > 0) *flags |= NGHTTP2_DATA_FLAG_NO_COPY;
-    if (stream.ending && size == stream.queued) *flags |= NGHTTP2_DATA_FLAG_EOF;
+    if (size == stream.queued) {
+      // The queue is out with this frame: the provider is done with it (nghttp2 frees its
+      // outbound item once the frame is sent), and the next write() submits a new one.
+      *flags |= NGHTTP2_DATA_FLAG_EOF;
+      if (!stream.ending) *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+      stream.providing = false;
+    }
     return static_cast<ssize_t>(size);
+  }
+
+  static nghttp2_data_provider provider_for(Stream& stream) {
+    nghttp2_data_provider provider{};
+    provider.source.ptr = &stream;
+    provider.read_callback = &read_body;
+    return provider;
   }
 
   static int send_data(nghttp2_session*, nghttp2_frame* frame, const std::uint8_t* frame_head,
@@ -286,15 +325,19 @@ bool H2Session::feed(std::string_view bytes) {
   return !failed_ && nghttp2_session_want_read(session_) != 0;
 }
 
-H2Session::Stream* H2Session::find(std::int32_t stream_id) const {
+const H2Session::Stream* H2Session::find(std::int32_t stream_id) const {
   auto it = streams_.find(stream_id);
-  return it == streams_.end() ? nullptr : it->second.get();
+  return it == streams_.end() ? nullptr : &it->second;
+}
+
+H2Session::Stream* H2Session::find(std::int32_t stream_id) {
+  return const_cast<Stream*>(std::as_const(*this).find(stream_id));
 }
 
 bool H2Session::announced_body_too_large(const Stream& stream) const {
   // A Content-Length over the limit is refused at once, before any of the body is read.
   // nghttp2 has checked that it is a number and will check that the body matches it.
-  std::string_view length = stream.request.header("content-length");
+  std::string_view length = stream.arrival->request.header("content-length");
   std::size_t value = 0;
   auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), value);
   return ec == std::errc::result_out_of_range ||
@@ -303,27 +346,25 @@ bool H2Session::announced_body_too_large(const Stream& stream) const {
 
 void H2Session::dispatch(Stream& stream) {
   stream.phase = Stream::Phase::dispatched;
-  stream.announced = true;
-  Request request = std::move(stream.request);
-  stream.request = Request();
+  Request request = std::move(stream.arrival->request);
+  stream.arrival.reset();
   if (callbacks_.on_request) callbacks_.on_request(stream.id, std::move(request));
 }
 
 void H2Session::refuse(Stream& stream, int status, std::string_view message) {
-  std::vector<Header>().swap(stream.request.headers);
-  std::string().swap(stream.request.body);
+  stream.arrival.reset();
   Response response = Response::text(status, message);
   auto body = std::make_shared<const std::string>(std::move(response.body));
   stream.queue.push_back({body, *body});
   stream.queued = body->size();
   stream.ending = true;
-  submit(stream, status, response.content_type, response.headers, body->size(), true);
+  submit(stream, status, response.content_type, response.headers, body->size(), Body::queued);
   stream.phase = Stream::Phase::refused;
 }
 
 void H2Session::submit(Stream& stream, int status, std::string_view content_type,
                        const std::vector<Header>& headers,
-                       std::optional<std::size_t> content_length, bool with_data) {
+                       std::optional<std::size_t> content_length, Body body) {
   stream.phase = Stream::Phase::answered;
   if (status < 100 || status > 999) status = 500;  // :status is three digits
   char status_text[3];
@@ -346,12 +387,26 @@ void H2Session::submit(Stream& stream, int status, std::string_view content_type
     if (!connection_specific(h.name)) fields.push_back(field(h.name, h.value));
   }
 
-  nghttp2_data_provider provider{};
-  provider.source.ptr = &stream;
-  provider.read_callback = &Glue::read_body;
-  stream.has_body = with_data;
+  stream.has_body = body != Body::none;
+  if (body == Body::later) {
+    // No data provider yet: the first write() submits one (an idle stream holds none).
+    nghttp2_submit_headers(session_, NGHTTP2_FLAG_NONE, stream.id, nullptr, fields.data(),
+                           fields.size(), nullptr);
+    return;
+  }
+  nghttp2_data_provider provider = Glue::provider_for(stream);
+  stream.providing = body == Body::queued;
   nghttp2_submit_response(session_, stream.id, fields.data(), fields.size(),
-                          with_data ? &provider : nullptr);
+                          stream.providing ? &provider : nullptr);
+}
+
+void H2Session::provide(Stream& stream) {
+  if (stream.providing) return;  // the attached provider reads the queue as it grows
+  stream.providing = true;
+  nghttp2_data_provider provider = Glue::provider_for(stream);
+  // END_STREAM goes with the provider's last frame unless read_body() says
+  // NO_END_STREAM: a provider that takes the queue out while the stream goes on.
+  nghttp2_submit_data(session_, NGHTTP2_FLAG_END_STREAM, stream.id, &provider);
 }
 
 void H2Session::respond(std::int32_t stream_id, Response response, bool head_request) {
@@ -368,14 +423,16 @@ void H2Session::respond(std::int32_t stream_id, Response response, bool head_req
     stream->queue.push_back({body, *body});
     stream->ending = true;
   }
-  submit(*stream, response.status, response.content_type, response.headers, length, with_data);
+  submit(*stream, response.status, response.content_type, response.headers, length,
+         with_data ? Body::queued : Body::none);
 }
 
 void H2Session::open_stream(std::int32_t stream_id, std::string_view content_type,
                             const std::vector<Header>& headers, bool head_request) {
   Stream* stream = find(stream_id);
   if (!stream || stream->phase != Stream::Phase::dispatched) return;
-  submit(*stream, 200, content_type, headers, std::nullopt, !head_request);
+  submit(*stream, 200, content_type, headers, std::nullopt,
+         head_request ? Body::none : Body::later);
 }
 
 void H2Session::write(std::int32_t stream_id, SharedBytes bytes) {
@@ -383,10 +440,7 @@ void H2Session::write(std::int32_t stream_id, SharedBytes bytes) {
   if (!stream || !stream->has_body || stream->ending || bytes.bytes.empty()) return;
   stream->queued += bytes.bytes.size();
   stream->queue.push_back(std::move(bytes));
-  if (stream->deferred) {
-    stream->deferred = false;
-    nghttp2_session_resume_data(session_, stream_id);
-  }
+  provide(*stream);
 }
 
 std::size_t H2Session::queued_bytes(std::int32_t stream_id) const {
@@ -398,10 +452,7 @@ void H2Session::end_stream(std::int32_t stream_id) {
   Stream* stream = find(stream_id);
   if (!stream || !stream->has_body || stream->ending) return;
   stream->ending = true;
-  if (stream->deferred) {
-    stream->deferred = false;
-    nghttp2_session_resume_data(session_, stream_id);
-  }
+  provide(*stream);
 }
 
 void H2Session::reset_stream(std::int32_t stream_id) {
@@ -418,8 +469,25 @@ void H2Session::shutdown() {
                         nghttp2_session_get_last_proc_stream_id(session_), NGHTTP2_NO_ERROR,
                         nullptr, 0);
   for (auto& [id, stream] : streams_) {
-    if (stream->phase == Stream::Phase::answered) end_stream(id);
+    if (stream.phase == Stream::Phase::answered) end_stream(id);
   }
+}
+
+bool H2Session::expire_requests(Clock::time_point now, Clock::duration header_timeout,
+                                Clock::duration body_timeout) {
+  if (failed_) return true;
+  for (auto& [id, stream] : streams_) {
+    if (stream.phase != Stream::Phase::reading) continue;
+    const Arrival& arrival = *stream.arrival;
+    if (!arrival.headers_done) {
+      // A header block must be finished before any other frame can come (RFC 9113 6.10):
+      // one that is overdue holds the whole connection.
+      if (now - arrival.began > header_timeout) return false;
+    } else if (now - arrival.last_data > body_timeout) {
+      refuse(stream, 408, "request body timeout: no byte of it for the body timeout");
+    }
+  }
+  return true;
 }
 
 void H2Session::count_reset() {
@@ -460,7 +528,7 @@ void H2Session::send_data(Stream& stream, const std::uint8_t* frame_head, std::s
     const std::size_t take = std::min(length, front.bytes.size() - stream.head_offset);
     std::string_view part = front.bytes.substr(stream.head_offset, take);
     length -= take;
-    stream.head_offset += take;
+    stream.head_offset += static_cast<std::uint32_t>(take);
     if (stream.head_offset < front.bytes.size()) {
       pieces_.push_back({{front.owner, part}});  // the rest goes in a later frame
       break;
@@ -505,6 +573,11 @@ void H2Session::take_output(std::vector<SharedBytes>& out) {
   pieces_.clear();
 }
 
+void H2Session::release_output_buffers() {
+  std::string().swap(frames_);
+  std::vector<OutPiece>().swap(pieces_);
+}
+
 bool H2Session::want_read() const {
   return !failed_ && nghttp2_session_want_read(session_) != 0;
 }
@@ -516,12 +589,12 @@ bool H2Session::want_write() const {
 bool H2Session::blocked_by_window() const {
   if (nghttp2_session_get_remote_window_size(session_) <= 0) {
     for (const auto& [id, stream] : streams_) {
-      if (stream->queued > 0) return true;
+      if (stream.queued > 0) return true;
     }
     return false;
   }
   for (const auto& [id, stream] : streams_) {
-    if (stream->queued > 0 && nghttp2_session_get_stream_remote_window_size(session_, id) <= 0)
+    if (stream.queued > 0 && nghttp2_session_get_stream_remote_window_size(session_, id) <= 0)
       return true;
   }
   return false;

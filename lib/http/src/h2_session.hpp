@@ -63,7 +63,8 @@ class H2Session {
     // A stream on_request announced is gone (done, or reset by either side): the embedder
     // forgets its sink. Not called for streams that never reached on_request.
     std::function<void(std::int32_t stream_id)> on_stream_closed;
-    // The time for the reset rate; empty: Clock::now. Read once per RST_STREAM received.
+    // The time for the reset rate and the request timeouts; empty: Clock::now. Read once
+    // per RST_STREAM received, per request begun and per DATA chunk received.
     std::function<Clock::time_point()> now;
   };
 
@@ -93,11 +94,21 @@ class H2Session {
   // Graceful GOAWAY: no new stream is accepted, streaming responses end after what they
   // queued, requests in progress are answered; then the session wants neither read nor write.
   void shutdown();
+  // Requests that stopped arriving, checked per stream: one whose body has had no byte
+  // for `body_timeout` (counted from its headers) is answered 408 and the rest of it is
+  // refused, while its siblings go on; PINGs and other streams' frames do not count. False
+  // when a header block has been unfinished for `header_timeout`: no other frame can
+  // come on the connection before it is, so the connection must end.
+  bool expire_requests(Clock::time_point now, Clock::duration header_timeout,
+                       Clock::duration body_timeout);
 
   // Appends what to write now, in order: frame bytes the session owns and queued payloads
   // referenced (owner held), so every stream's DATA goes out in one gathered write.
   // Valid until the next call.
   void take_output(std::vector<SharedBytes>& out);
+  // Frees the buffers take_output() keeps between calls; only while none of what it gave
+  // out is still being written.
+  void release_output_buffers();
 
   bool want_read() const;   // both false: the connection is done, close it
   bool want_write() const;  // output is ready (not counting data held by flow control)
@@ -107,21 +118,31 @@ class H2Session {
   std::size_t open_streams() const { return streams_.size(); }
 
  private:
+  struct Arrival;
   struct Stream;
   struct Glue;  // nghttp2's C callbacks
+  enum class Body {
+    none,    // the headers end the stream
+    queued,  // DATA follows at once: the stream's queue holds the whole body
+    later,   // a streaming body: DATA follows as write() queues it
+  };
   struct OutPiece {
     SharedBytes payload;         // a queued payload, or
     std::size_t frame_offset{};  // bytes of frames_ from here
     std::size_t frame_size{};
   };
 
-  Stream* find(std::int32_t stream_id) const;
+  const Stream* find(std::int32_t stream_id) const;
+  Stream* find(std::int32_t stream_id);
   bool announced_body_too_large(const Stream& stream) const;
   void dispatch(Stream& stream);
   void refuse(Stream& stream, int status, std::string_view message);
   void submit(Stream& stream, int status, std::string_view content_type,
               const std::vector<Header>& headers, std::optional<std::size_t> content_length,
-              bool with_data);
+              Body body);
+  // Has nghttp2 send what the stream queued, or its END_STREAM: attaches a data provider
+  // unless one is attached already.
+  void provide(Stream& stream);
   void count_reset();
   void calm_down();  // a flood: GOAWAY ENHANCE_YOUR_CALM, the session ends
   void append_frame_bytes(const std::uint8_t* data, std::size_t size);
@@ -130,7 +151,7 @@ class H2Session {
   H2Limits limits_;
   Callbacks callbacks_;
   nghttp2_session* session_ = nullptr;
-  std::unordered_map<std::int32_t, std::unique_ptr<Stream>> streams_;
+  std::unordered_map<std::int32_t, Stream> streams_;  // nodes stay put: nghttp2 points at them
   bool failed_ = false;             // a defence or nghttp2 ended the session: nothing more is read
   bool broken_ = false;             // nghttp2 failed outright: nothing more is written either
   bool calm_down_pending_ = false;  // a GOAWAY ENHANCE_YOUR_CALM to submit after mem_recv

@@ -6,16 +6,19 @@ namespace herald::http {
 
 H2Stream::H2Stream(std::shared_ptr<H2Connection> connection, std::int32_t stream_id,
                    std::uint64_t id, std::size_t shard)
-    : connection_(std::move(connection)), stream_id_(stream_id), id_(id), shard_(shard) {}
+    : connection_(std::move(connection)),
+      id_(id),
+      stream_id_(stream_id),
+      shard_(static_cast<std::uint16_t>(shard)) {}
 
 void H2Stream::write(SharedBytes bytes) {
-  if (!connection_) return;
+  if (!connection_ || aborting_) return;
   wrote_since_keepalive_ = true;
   connection_->stream_write(stream_id_, std::move(bytes));
 }
 
 void H2Stream::flush() {
-  if (connection_) connection_->schedule_write();
+  if (connection_ && !aborting_) connection_->schedule_write();
 }
 
 std::size_t H2Stream::queued_bytes() const {
@@ -40,6 +43,12 @@ void H2Stream::abort() {
   connection->stream_reset(stream_id_);
   connection->schedule_write();
   if (callback) callback();
+}
+
+void H2Stream::abort_later() {
+  if (!connection_ || aborting_) return;
+  aborting_ = true;
+  connection_->stream_abort_later(stream_id_);
 }
 
 void H2Stream::detach() {

@@ -3,7 +3,8 @@
 // stream of the connection's H2Session. Writes queue in the session without a copy;
 // flush() asks the connection for one write that carries every stream's output; abort()
 // resets the stream (RST_STREAM CANCEL) and leaves the connection and its other streams
-// alone. Once closed, every call is ignored.
+// alone; abort_later() has the connection do that once the current handler returns. Once
+// closed, every call is ignored.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -27,6 +28,7 @@ class H2Stream final : public StreamSink {
   std::size_t queued_bytes() const override;
   void end() override;
   void abort() override;
+  void abort_later() override;
   bool closed() const override { return connection_ == nullptr; }
   void on_close(std::function<void()> callback) override { on_close_ = std::move(callback); }
   void on_proceed(std::function<void()> callback) override { on_proceed_ = std::move(callback); }
@@ -51,10 +53,13 @@ class H2Stream final : public StreamSink {
 
  private:
   std::shared_ptr<H2Connection> connection_;  // null once closed
-  std::int32_t stream_id_;
   std::uint64_t id_;
-  std::size_t shard_;
+  std::int32_t stream_id_;
+  // Packed with the stream id and the flags into one word (shards are few): one word less
+  // puts an H2Stream in a smaller malloc size class (memory per idle subscriber).
+  std::uint16_t shard_;
   bool wrote_since_keepalive_ = false;
+  bool aborting_ = false;  // abort_later() was called: the connection posted the abort
   std::function<void()> on_close_;
   std::function<void()> on_proceed_;
 };

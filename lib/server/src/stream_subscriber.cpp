@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <boost/asio/post.hpp>
-
 #include "herald/auth/authorize.hpp"
 #include "herald/base/log.hpp"
 
@@ -11,13 +9,25 @@ namespace herald::server {
 
 StreamSubscriber::StreamSubscriber(std::vector<hub::Selector> selectors,
                                    std::shared_ptr<const auth::Claims> claims,
-                                   std::size_t byte_budget, boost::asio::io_context& io,
-                                   Metrics& metrics)
+                                   std::size_t byte_budget, Metrics& metrics)
     : hub::Subscriber(std::move(selectors)),
       claims_(std::move(claims)),
       byte_budget_(byte_budget),
-      io_(io),
       metrics_(metrics) {}
+
+hub::SubscribeResult StreamSubscriber::join(hub::Hub& hub, std::size_t shard,
+                                            std::string_view last_event_id) {
+  hub_ = &hub;
+  shard_ = static_cast<std::uint32_t>(shard);
+  return hub.subscribe(shard, *this, last_event_id);
+}
+
+void StreamSubscriber::leave() {
+  std::shared_ptr<StreamSubscriber> keep = std::move(self_);  // freed when this returns
+  hub_->unsubscribe(shard_, *this);
+  sink_ = nullptr;  // the sink and this subscriber held each other: the cycle ends here
+  if (std::unique_ptr<std::function<void()>> undo = std::move(on_leave_)) (*undo)();
+}
 
 static http::SharedBytes frame_of(const hub::UpdatePtr& update) {
   // Aliasing the update's own refcount: no copy of the bytes, no allocation.
@@ -50,8 +60,9 @@ void StreamSubscriber::deliver(const hub::UpdatePtr& update) {
     log::warn("subscriber cut", {{"conn", std::to_string(id_)},
                                  {"queued", std::to_string(queued)},
                                  {"budget", std::to_string(byte_budget_)}});
-    // Not now: the fan-out is iterating its subscriber lists.
-    boost::asio::post(io_, [sink = sink_] { sink->abort(); });
+    // Not now: the fan-out is iterating its subscriber lists, and the close would
+    // unsubscribe from them.
+    sink_->abort_later();
     return;
   }
   sink_->write(frame_of(update));

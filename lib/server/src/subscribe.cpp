@@ -113,11 +113,10 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
     for (const hub::Selector& s : selectors)
       topics.push_back(s.text());
   }
-  auto& io = ctx.http->context(request.shard);
-  auto subscriber = std::make_shared<StreamSubscriber>(
-      std::move(selectors), identity.claims, ctx.config.subscriber_buffer, io, *ctx.metrics);
+  auto subscriber = std::make_shared<StreamSubscriber>(std::move(selectors), identity.claims,
+                                                       ctx.config.subscriber_buffer, *ctx.metrics);
   subscriber->set_id(request.connection_id);
-  hub::SubscribeResult result = ctx.hub->subscribe(request.shard, *subscriber, last_event_id);
+  hub::SubscribeResult result = subscriber->join(*ctx.hub, request.shard, last_event_id);
 
   // Registered before the response head goes out (open_stream writes it at once), so a
   // client that saw its stream open also sees itself in the subscriptions API.
@@ -133,9 +132,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   subscriber->attach(sink);
   // A replay stops at the subscriber's budget and goes on as its stream drains. The sink
   // calls this only while open, and the subscriber lives until the sink's close callback.
-  sink->on_proceed([hub = ctx.hub, shard = request.shard, s = subscriber.get()] {
-    hub->replay_room(shard, *s);
-  });
+  sink->on_proceed([s = subscriber.get()] { s->resume(); });
   log::info("subscribed", {{"conn", std::to_string(request.connection_id)},
                            {"shard", std::to_string(request.shard)},
                            {"token", std::string(auth::to_string(identity.source))},
@@ -149,16 +146,16 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
     expiry->add(*expires, sink);
   }
 
-  // The stream owns the subscriber until it closes, then the hub forgets it. The callback
-  // is cleared after it runs, which breaks the sink <-> subscriber cycle.
-  sink->on_close([hub = ctx.hub, registry = ctx.subscriptions, shard = request.shard,
-                  id = sink->id(), subscriber, expiry, expires,
-                  subscriber_id = std::move(subscriber_id)] {
-    hub->unsubscribe(shard, *subscriber);
-    subscriber->attach(nullptr);
-    if (expires) expiry->remove(*expires, id);
-    if (registry != nullptr) registry->remove(subscriber_id);
-  });
+  if (expires || ctx.subscriptions != nullptr) {
+    subscriber->on_leave([registry = ctx.subscriptions, id = sink->id(), expiry, expires,
+                          subscriber_id = std::move(subscriber_id)] {
+      if (expires) expiry->remove(*expires, id);
+      if (registry != nullptr) registry->remove(subscriber_id);
+    });
+  }
+  // The stream owns the subscriber until it closes, then the hub forgets it.
+  subscriber->attach_owner(subscriber);
+  sink->on_close([s = subscriber.get()] { s->leave(); });
 }
 
 }  // namespace herald::server

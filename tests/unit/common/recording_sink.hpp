@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "herald/http/stream_sink.hpp"
 
@@ -16,13 +17,13 @@ class RecordingSink final : public http::StreamSink {
   explicit RecordingSink(std::uint64_t id = 1) : id_(id) {}
 
   void write(http::SharedBytes bytes) override {
-    if (closed_ || ended_) return;
+    if (closed_ || ended_ || abort_posted_) return;
     queued_.append(bytes.bytes);
   }
   // A stalled sink keeps what is flushed queued, as a client that does not read would,
   // until drain().
   void flush() override {
-    if (!stalled_) drain();
+    if (!stalled_ && !abort_posted_) drain();
   }
   void set_stalled(bool stalled) { stalled_ = stalled; }
   // The client read everything: what was queued is written, and the producer may go on.
@@ -42,6 +43,14 @@ class RecordingSink final : public http::StreamSink {
     aborted_ = true;
     close();
   }
+  // Takes effect in run_posted(), the shard's loop turning after the current handler.
+  void abort_later() override {
+    if (!closed_) abort_posted_ = true;
+  }
+  void run_posted() {
+    if (std::exchange(abort_posted_, false) && !closed_) abort();
+  }
+  bool abort_posted() const { return abort_posted_; }
   bool closed() const override { return closed_; }
   void on_close(std::function<void()> callback) override { on_close_ = std::move(callback); }
   void on_proceed(std::function<void()> callback) override { on_proceed_ = std::move(callback); }
@@ -71,6 +80,7 @@ class RecordingSink final : public http::StreamSink {
   bool aborted_ = false;
   bool closed_ = false;
   bool stalled_ = false;
+  bool abort_posted_ = false;
   std::function<void()> on_close_;
   std::function<void()> on_proceed_;
 };

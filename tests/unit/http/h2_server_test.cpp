@@ -397,6 +397,39 @@ TEST_F(H2Fixture, AbortResetsOnlyThatStream) {
   EXPECT_EQ(c.streams[id].status, 200);
 }
 
+TEST_F(H2Fixture, AbortLaterFromAStreamsOwnProceedResetsOnlyThatStream) {
+  start();
+  H2Client c(server->port());
+  auto kept = c.request("GET", "/stream");
+  auto cut = c.request("GET", "/stream");
+  ASSERT_TRUE(c.pump([&] { return sink_count() == 2; }));
+  bool closed_inside = true;
+  on_shard([&] {
+    StreamSink* sink = sinks[1].get();  // not owned: the callback lives in the sink
+    sink->on_proceed([sink, &closed_inside] {
+      sink->abort_later();  // inside the stream's own callback, after its write
+      closed_inside = sink->closed();
+      sink->write({nullptr, "data: dropped\n\n"});  // dropped: the stream is being cut
+      sink->flush();
+    });
+    sink->write({nullptr, "data: last\n\n"});
+    sink->flush();
+  });
+  ASSERT_TRUE(c.pump([&] { return c.streams[cut].closed; }));
+  EXPECT_FALSE(closed_inside) << "the abort takes effect after the callback returns";
+  EXPECT_EQ(c.streams[cut].close_code, static_cast<std::uint32_t>(NGHTTP2_CANCEL));
+  EXPECT_EQ(c.streams[cut].body, "data: last\n\n");
+  EXPECT_EQ(streams_closed, 1);
+  on_shard([&] {
+    EXPECT_TRUE(sinks[1]->closed());
+    auto frame = std::make_shared<const std::string>("data: still\n\n");
+    sinks[0]->write({frame, *frame});
+    sinks[0]->flush();
+  });
+  ASSERT_TRUE(c.pump([&] { return c.streams[kept].body == "data: still\n\n"; }));
+  EXPECT_FALSE(c.streams[kept].closed);
+}
+
 TEST_F(H2Fixture, ZeroWindowGrowsTheQueueAndTheWriteStallCutsIt) {
   ServerOptions o = options();
   o.write_timeout = 1s;
@@ -425,17 +458,29 @@ TEST_F(H2Fixture, ZeroWindowGrowsTheQueueAndTheWriteStallCutsIt) {
   EXPECT_TRUE(c.streams[id].body.empty());
 }
 
-TEST_F(H2Fixture, ARequestWhoseBodyStopsComingTimesOut) {
+TEST_F(H2Fixture, ARequestWhoseBodyStopsComingGets408AndItsSiblingsGoOn) {
   ServerOptions o = options();
   o.body_timeout = 500ms;
   start(o);
   H2Client c(server->port());
-  auto done = c.request("GET", "/first");  // past the header timeout's phase
-  ASSERT_TRUE(c.pump([&] { return c.streams[done].closed; }));
-  c.request("POST", "/.well-known/mercure", std::nullopt, true);
+  auto kept = c.request("GET", "/stream");
+  ASSERT_TRUE(c.pump([&] { return sink_count() == 1; }));
   const auto started = std::chrono::steady_clock::now();
-  EXPECT_TRUE(c.pump([&] { return c.eof; }, 5s));
+  auto stalled = c.request("POST", "/.well-known/mercure", std::nullopt, true);
+  ASSERT_TRUE(c.pump([&] { return c.streams[stalled].status != 0; }, 5s));
+  EXPECT_EQ(c.streams[stalled].status, 408);
   EXPECT_GE(std::chrono::steady_clock::now() - started, 450ms);
+  on_shard([&] {
+    auto frame = std::make_shared<const std::string>("data: still\n\n");
+    sinks[0]->write({frame, *frame});
+    sinks[0]->flush();
+  });
+  ASSERT_TRUE(c.pump([&] { return c.streams[kept].body == "data: still\n\n"; }));
+  auto after = c.request("GET", "/after");
+  ASSERT_TRUE(c.pump([&] { return c.streams[after].closed; }));
+  EXPECT_EQ(c.streams[after].status, 200);
+  EXPECT_FALSE(c.eof);
+  EXPECT_EQ(streams_closed, 0);
 }
 
 TEST_F(H2Fixture, AClientThatStopsReadingTheSocketIsCutByTheWriteStall) {

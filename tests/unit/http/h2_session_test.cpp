@@ -392,6 +392,26 @@ TEST(H2Session, StreamsDeliverWritesInOrderInterleaved) {
   EXPECT_EQ(p.closed.size(), 3u);
 }
 
+TEST(H2Session, AWriteBeforeTheStreamsHeadersWentOutFollowsThem) {
+  // An idle stream holds no data provider: the first write submits one, here while the
+  // HEADERS it must follow are still queued in nghttp2.
+  Pair p;
+  p.handler = [&](std::int32_t id, const Request&) {
+    p.server.open_stream(id, "text/event-stream", {});
+    p.server.write(id, shared("data: at once\n\n"));
+  };
+  const std::int32_t id = p.client.request("GET", "/events");
+  p.pump();
+  EXPECT_EQ(p.client.streams[id].status, 200);
+  EXPECT_EQ(p.client.streams[id].body, "data: at once\n\n");
+  EXPECT_FALSE(p.client.streams[id].ended);
+  p.server.write(id, shared("data: later\n\n"));  // a new provider: the first one is done
+  p.server.end_stream(id);
+  p.pump();
+  EXPECT_EQ(p.client.streams[id].body, "data: at once\n\ndata: later\n\n");
+  EXPECT_TRUE(p.client.streams[id].ended);
+}
+
 TEST(H2Session, OneSharedFrameGoesToEveryStreamWithoutACopyInOneOutput) {
   Pair p;
   p.handler = [&](std::int32_t id, const Request&) {
@@ -693,6 +713,45 @@ TEST(H2Session, RefusesABodyOverTheLimitWith413) {
   ASSERT_EQ(p.requests.size(), 1u);
   EXPECT_EQ(p.requests[0].second.body.size(), 100u);
   EXPECT_TRUE(p.alive);
+}
+
+TEST(H2Session, AnswersAStalledRequestBody408WhileItsSiblingsGoOn) {
+  Pair p;
+  p.handler = [&](std::int32_t id, const Request&) {
+    p.server.respond(id, Response::text(200, "ok"), false);
+  };
+  const std::int32_t stalled = p.client.request("POST", "/p", {}, "never sent", 0);
+  const std::int32_t dribbling = p.client.request("POST", "/p", {}, "not sent by the client", 0);
+  p.pump();
+  p.now += 6s;
+  // A byte of one request's body is progress for that stream only; a PING for none.
+  ASSERT_TRUE(p.server.feed(frame(NGHTTP2_DATA, 0, dribbling, "ab")));
+  ASSERT_TRUE(p.server.feed(frame(NGHTTP2_PING, 0, 0, "12345678")));
+  p.pump();
+  p.now += 6s;
+  EXPECT_TRUE(p.server.expire_requests(p.now, 10s, 10s)) << "headers done: no header timeout";
+  p.pump();
+  EXPECT_EQ(p.client.streams[stalled].status, 408);
+  EXPECT_TRUE(p.client.streams[stalled].ended);
+  EXPECT_EQ(p.client.streams[dribbling].status, 0) << "still arriving: not answered yet";
+  ASSERT_TRUE(p.server.feed(frame(NGHTTP2_DATA, NGHTTP2_FLAG_END_STREAM, dribbling, "c")));
+  p.pump();
+  EXPECT_EQ(p.client.streams[dribbling].status, 200);
+  ASSERT_EQ(p.requests.size(), 1u) << "the stalled request never reached the handler";
+  EXPECT_EQ(p.requests[0].second.body, "abc");
+  EXPECT_TRUE(p.alive);
+}
+
+TEST(H2Session, AHeaderBlockLeftUnfinishedEndsTheConnectionAfterTheHeaderTimeout) {
+  H2Session::Clock::time_point now{};
+  H2Session server({}, {.on_request = {}, .on_stream_closed = {}, .now = [&] { return now; }});
+  // HEADERS without END_HEADERS: only CONTINUATION may follow on the whole connection.
+  ASSERT_TRUE(server.feed(std::string(preface) + frame(NGHTTP2_SETTINGS, 0, 0, "") +
+                          frame(NGHTTP2_HEADERS, NGHTTP2_FLAG_END_STREAM, 1, get_block())));
+  now += 5s;
+  EXPECT_TRUE(server.expire_requests(now, 10s, 30s));
+  now += 6s;
+  EXPECT_FALSE(server.expire_requests(now, 10s, 30s));
 }
 
 // Frames the peer floods us with, fed without reading what we answer.

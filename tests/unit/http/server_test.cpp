@@ -291,6 +291,36 @@ TEST_F(Fixture, StreamsChunkedSharedBytesAndEndsCleanly) {
   EXPECT_EQ(streams_closed.load(), 1);
 }
 
+TEST_F(Fixture, AbortLaterFromTheStreamsOwnProceedClosesItAfterwards) {
+  start();
+  Client c(server->port());
+  c.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+  c.read_until("\r\n\r\n");
+  auto sink = wait_stream();
+  ASSERT_TRUE(sink);
+  bool closed_inside = true;
+  on_shard([&] {
+    StreamSink* s = sink.get();  // not owned: the callback lives in the sink
+    s->on_proceed([s, &closed_inside] {
+      s->abort_later();  // inside the stream's own callback, after its write completed
+      closed_inside = s->closed();
+      s->write({nullptr, "data: dropped\n\n"});  // dropped: the stream is being cut
+      s->flush();
+    });
+    s->write({nullptr, "data: last\n\n"});
+    s->flush();
+  });
+  EXPECT_TRUE(c.wait_eof());
+  for (int i = 0; i < 300 && streams_closed == 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(streams_closed.load(), 1);
+  EXPECT_FALSE(closed_inside) << "the abort takes effect after the callback returns";
+  std::string got = c.read_until("never");
+  EXPECT_NE(got.find("data: last\n\n"), std::string::npos) << got;
+  EXPECT_EQ(got.find("dropped"), std::string::npos) << got;
+  EXPECT_EQ(got.find("0\r\n\r\n"), std::string::npos) << "cut, not ended: " << got;
+}
+
 TEST_F(Fixture, NoticesWhenTheClientLeavesAStream) {
   start();
   {

@@ -61,7 +61,6 @@ void run_seed(unsigned seed) {
   test::ManualShard shard;
   hub::Hub hub(std::make_unique<store::MemoryHistory>(store::HistoryLimits{100000, 64 << 20}),
                {shard.post()});
-  boost::asio::io_context io;
   Metrics metrics;
   std::vector<Client> clients;
   std::vector<hub::UpdatePtr> published;
@@ -85,7 +84,7 @@ void run_seed(unsigned seed) {
     }
     c.sink = std::make_shared<herald::test::RecordingSink>(clients.size() + 1);
     c.subscriber =
-        std::make_shared<StreamSubscriber>(std::move(selectors), c.claims, 1 << 30, io, metrics);
+        std::make_shared<StreamSubscriber>(std::move(selectors), c.claims, 1 << 30, metrics);
     c.subscriber->attach(c.sink);
     hub.subscribe(0, *c.subscriber, last_event_id);  // the replay comes when the shard runs
     clients.push_back(std::move(c));
@@ -143,9 +142,8 @@ TEST(PrivateDelivery, NeverLeaksNeverLosesAcrossLiveAndReplay) {
 }
 
 TEST(PrivateDelivery, AnonymousSubscribersNeverGetPrivateUpdates) {
-  boost::asio::io_context io;
   Metrics metrics;
-  StreamSubscriber anonymous({*hub::Selector::parse("*", nullptr)}, nullptr, 1024, io, metrics);
+  StreamSubscriber anonymous({*hub::Selector::parse("*", nullptr)}, nullptr, 1024, metrics);
   hub::Update u;
   u.topics = {"https://example.com/books/1"};
   u.is_private = true;
@@ -153,7 +151,7 @@ TEST(PrivateDelivery, AnonymousSubscribersNeverGetPrivateUpdates) {
 
   auto claims = std::make_shared<auth::Claims>();
   claims->subscribe.add(*hub::Selector::parse("https://example.com/books/{id}", nullptr));
-  StreamSubscriber authorized({*hub::Selector::parse("*", nullptr)}, claims, 1024, io, metrics);
+  StreamSubscriber authorized({*hub::Selector::parse("*", nullptr)}, claims, 1024, metrics);
   EXPECT_TRUE(authorized.may_receive_private(u));
   u.topics = {"https://example.com/users/1"};
   EXPECT_FALSE(authorized.may_receive_private(u));

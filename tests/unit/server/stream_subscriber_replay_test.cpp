@@ -2,8 +2,6 @@
 // stays in history, and the replay goes on as its stream drains (the sink's proceed).
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
-
 #include "../common/recording_sink.hpp"
 #include "hub_fixture.hpp"
 #include "stream_subscriber.hpp"
@@ -25,14 +23,13 @@ TEST(StreamSubscriberReplay, StopsAtItsBudgetAndGoesOnAsTheStreamDrains) {
   }
   shard.run();
 
-  boost::asio::io_context io;
   Metrics metrics;
   constexpr std::size_t budget = 20 * 1024;
   auto sink = std::make_shared<herald::test::RecordingSink>();
   sink->set_stalled(true);  // a client that does not read
   std::vector<hub::Selector> selectors{*hub::Selector::parse("t", nullptr)};
   auto subscriber =
-      std::make_shared<StreamSubscriber>(std::move(selectors), nullptr, budget, io, metrics);
+      std::make_shared<StreamSubscriber>(std::move(selectors), nullptr, budget, metrics);
   subscriber->attach(sink);
   sink->on_proceed([&] { hub.replay_room(0, *subscriber); });  // as the subscribe endpoint does
   hub.subscribe(0, *subscriber, "earliest");

@@ -29,8 +29,15 @@ class StreamSink {
   virtual std::size_t queued_bytes() const = 0;
   // Ends the response cleanly once queued bytes are written.
   virtual void end() = 0;
-  // Cuts the connection now, dropping what is queued.
+  // Cuts the stream now, dropping what is queued; its close callback runs inside. Not
+  // from within this stream's own callbacks, nor from code walking what the close
+  // callback undoes (a hub delivering to its subscribers): use abort_later() there.
   virtual void abort() = 0;
+  // abort(), once the handler running now has returned (posted to the shard): safe from
+  // anywhere on the shard, this stream's own on_proceed included. From the call on,
+  // writes and flushes are dropped; closed() turns true and the close callback runs when
+  // the abort takes effect (not at all if the stream closed meanwhile for another reason).
+  virtual void abort_later() = 0;
   virtual bool closed() const = 0;
   // Called once, on the shard, when the stream is gone for any reason.
   virtual void on_close(std::function<void()> callback) = 0;
