@@ -164,3 +164,30 @@ h2c_seeds = {
 for i, (name, data) in enumerate(h2c_seeds.items()):
     piece = bytes([(29 * i) % 128])
     (h2c_out / name).write_bytes(piece + data)
+
+# fuzz/corpus/http_response/: a flags byte (1 keep-alive, 2 HEAD, 4 stream), two status
+# bytes, then length-prefixed texts: content type, header count and name/value pairs, the
+# content, and for a stream its further chunks (see fuzz_http_response.cpp).
+resp_out = repo / "fuzz" / "corpus" / "http_response"
+resp_out.mkdir(parents=True, exist_ok=True)
+
+
+def texts(*parts):
+    return b"".join(bytes([len(p)]) + p for p in parts)
+
+
+resp_seeds = {
+    "ok-keep-alive": b"\x01\x00\x00" + texts(b"text/plain; charset=utf-8") + b"\x01" +
+                     texts(b"X-Id", b"urn:uuid:1", b"hello\n"),
+    "head-close": b"\x02\x00\x00" + texts(b"text/plain") + b"\x00" + texts(b"body ignored"),
+    "no-content": b"\x01\x00\x04" + texts(b"") + b"\x00" + texts(b"dropped"),
+    "not-modified": b"\x01\x01\x04" + texts(b"") + b"\x00" + texts(b""),
+    "unknown-status": b"\x00\x03\x1f" + texts(b"application/json") + b"\x02" +
+                      texts(b"Access-Control-Allow-Origin", b"*", b"Vary", b"Origin", b"{}"),
+    "stream-chunks": b"\x05\x00\x00" + texts(b"text/event-stream") + b"\x01" +
+                     texts(b"Cache-Control", b"no-cache", b"id: 1\ndata: a\n\n",
+                           b"data: b\n\n", b":\n"),
+    "stream-head": b"\x07\x00\x00" + texts(b"text/event-stream") + b"\x00" + texts(b"x"),
+}
+for name, data in resp_seeds.items():
+    (resp_out / name).write_bytes(data)
