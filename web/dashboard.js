@@ -211,21 +211,29 @@ function updateFacts() {
     label.innerHTML = `<b>#${i}</b> <span class="muted">&middot;</span> `;
     label.append(`${formatCount(subscribers)} subscriber${subscribers === 1 ? '' : 's'}`,
       ` \u00b7 queue ${formatCount(queue)}`);
-    const meter = document.createElement('span');
-    meter.className = 'meter';
-    const fill = document.createElement('span');
-    fill.style.width = `${(subscribers / most) * 100}%`;
-    meter.append(fill);
-    li.append(label, meter);
+    li.append(label, meter(subscribers / most));
     return li;
   });
-  if (!items.length) {
-    const li = document.createElement('li');
-    li.className = 'muted';
-    li.textContent = 'no shard reported';
-    items.push(li);
-  }
-  list.replaceChildren(...items);
+  list.replaceChildren(...orNone(items, 'no shard reported'));
+}
+
+// A bar filled to `fraction` (0..1) of its width.
+function meter(fraction) {
+  const bar = document.createElement('span');
+  bar.className = 'meter';
+  const fill = document.createElement('span');
+  fill.style.width = `${fraction * 100}%`;
+  bar.append(fill);
+  return bar;
+}
+
+// The list items, or one muted item saying there is nothing.
+function orNone(items, text) {
+  if (items.length) return items;
+  const li = document.createElement('li');
+  li.className = 'muted';
+  li.textContent = text;
+  return [li];
 }
 
 // Connections and streams by protocol: HTTP/1.1 holds one stream per connection, HTTP/2
@@ -248,21 +256,10 @@ function updateProtocols(protocols) {
     name.textContent = `${PROTOCOL_NAMES[p.protocol] ?? p.protocol}${p.tls ? ' over TLS' : ''}`;
     label.append(name, ` \u00b7 ${formatCount(connections)} connection${connections === 1 ? '' : 's'}`,
       ` \u00b7 ${formatCount(streams)} stream${streams === 1 ? '' : 's'}`);
-    const meter = document.createElement('span');
-    meter.className = 'meter';
-    const fill = document.createElement('span');
-    fill.style.width = `${(streams / most) * 100}%`;
-    meter.append(fill);
-    li.append(label, meter);
+    li.append(label, meter(streams / most));
     return li;
   });
-  if (!items.length) {
-    const li = document.createElement('li');
-    li.className = 'muted';
-    li.textContent = 'no protocol reported';
-    items.push(li);
-  }
-  $('protocols').replaceChildren(...items);
+  $('protocols').replaceChildren(...orNone(items, 'no protocol reported'));
 }
 
 // Once a second: how long the page has watched, how fresh the last snapshot is.

@@ -12,8 +12,8 @@ namespace herald::server {
 
 namespace {
 
-void metric(std::string& out, const char* name, const char* type, const char* help,
-            std::uint64_t value) {
+// The # HELP and # TYPE lines of a metric family.
+void family(std::string& out, const char* name, const char* type, const char* help) {
   out += "# HELP ";
   out += name;
   out += ' ';
@@ -23,6 +23,11 @@ void metric(std::string& out, const char* name, const char* type, const char* he
   out += ' ';
   out += type;
   out += '\n';
+}
+
+void metric(std::string& out, const char* name, const char* type, const char* help,
+            std::uint64_t value) {
+  family(out, name, type, help);
   out += name;
   out += ' ';
   out += std::to_string(value);
@@ -34,13 +39,7 @@ constexpr const char* protocol_label[2] = {"http/1.1", "h2"};
 // One labelled sample per protocol and TLS, in the order of ProtocolCounts.
 void by_protocol(std::string& out, const char* name, const char* help,
                  const std::array<std::array<std::size_t, 2>, 2>& values) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE ";
-  out += name;
-  out += " gauge\n";
+  family(out, name, "gauge", help);
   for (std::size_t protocol = 0; protocol < 2; ++protocol) {
     for (std::size_t tls = 0; tls < 2; ++tls) {
       out += name;
