@@ -83,19 +83,27 @@ void add_bench_command(CLI::App& app) {
       "Scenarios: fanout (one topic, every subscriber), topics (one topic per subscriber),\n"
       "idle (hold subscribers: memory per connection), publish (no subscribers: requests/s),\n"
       "reconnect (publish, then clients resume with Last-Event-ID --resume-behind events back).\n"
-      "--http2: subscribers are HTTP/2 streams, --streams-per-connection of them on each h2c\n"
-      "connection (prior knowledge on http://); publishers, and the reconnect scenario's\n"
-      "recording subscriber, stay on HTTP/1.1. A hub runs --h2-max-streams streams at once\n"
-      "per connection (256 by default): streams past it wait for a slot, and time out.\n"
+      "--http2: subscribers are HTTP/2 streams, --streams-per-connection of them on each\n"
+      "connection (h2c with prior knowledge on http://, ALPN h2 on https://); publishers, and\n"
+      "the reconnect scenario's recording subscriber, stay on HTTP/1.1. A hub runs\n"
+      "--h2-max-streams streams at once per connection (256 by default): streams past it wait\n"
+      "for a slot, and time out.\n"
+      "https:// --url: subscribers do TLS 1.2+ (ALPN http/1.1, or h2 with --http2; a hub that\n"
+      "picks another fails them as tls_alpn), certificates unchecked unless --ca-file is given\n"
+      "(tls_verify). Publishers speak plain HTTP: give --publish-url http://... (the hub's\n"
+      "plain listener) with an https:// --url.\n"
       "Templates take {topic} and {data}. Loopback targets only. Prints one JSON report;\n"
       "exit 0 when every expected event arrived once and in order, 3 when not, 2 on errors.\n"
       "Every flag can also be set as an environment variable HERALD_<FLAG>.");
-  flag(*cmd, "url", o.url, "The hub, http://127.x.x.x:PORT");
+  flag(*cmd, "url", o.url, "The hub, http://127.x.x.x:PORT or https://127.x.x.x:PORT");
+  flag(*cmd, "publish-url", o.publish_url, "Where publishers go, http:// (default: --url)");
+  flag(*cmd, "ca-file", o.ca_file, "https://: verify the hub's certificate against this PEM");
   flag(*cmd, "scenario", f->scenario, "fanout, topics, idle, publish or reconnect")
       ->check(CLI::IsMember({"fanout", "topics", "idle", "publish", "reconnect"}));
   flag(*cmd, "label", o.label, "A name copied into the report");
   flag(*cmd, "subscribers", o.subscribers, "Subscribers (reconnect: clients resuming)");
-  cmd->add_flag("--http2", o.http2, "Subscribe over HTTP/2 (h2c): one stream per subscriber")
+  cmd->add_flag("--http2", o.http2,
+                "Subscribe over HTTP/2 (h2c, or h2 on https://): one stream per subscriber")
       ->envname("HERALD_HTTP2");
   flag(*cmd, "streams-per-connection", o.streams_per_connection,
        "--http2: subscribers (streams) per connection");

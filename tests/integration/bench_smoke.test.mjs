@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { startHerald, heraldBin } from '../lib/herald.mjs';
+import { makeCert, tlsArgs, httpsUrlOf } from '../lib/tls_cert.mjs';
 
 // Runs `herald bench ARGS` and resolves with { code, report }.
 function bench(url, args) {
@@ -205,5 +206,90 @@ describe('herald bench --http2 against a hub that speaks only HTTP/1.1', () => {
     assert.equal(report.events.delivered, 0);
     assert.equal(report.events.missing, report.events.expected);
     assert.equal(report.events.published, 2, 'publishing over HTTP/1.1 still works');
+  });
+});
+
+describe('herald bench over TLS (https:// subscribers, plain publishers)', () => {
+  let hub;
+  let https;
+  let cert;
+  let other;  // a certificate the hub does not use: verification against it fails
+  before(async () => {
+    cert = makeCert();
+    other = makeCert();
+    hub = await startHerald(['--dev', '--no-ticker', '--threads', '1', '--log-level', 'warn',
+      ...tlsArgs(cert)]);
+    https = httpsUrlOf(hub);
+  });
+  after(async () => {
+    assert.equal(await hub.stop(), 0);
+    cert.remove();
+    other.remove();
+  });
+
+  it('HTTP/1.1 over TLS: every subscriber gets every event once, in order', async () => {
+    const { code, report } = await bench(https, ['--publish-url', hub.url, '--scenario', 'fanout',
+      '--subscribers', '12', '--events', '40', '--window', '4', '--ca-file', cert.cert]);
+    assert.equal(code, 0);
+    assert.equal(report.config.protocol, 'http/1.1');
+    assert.equal(report.config.tls, true);
+    assertClean(report, { subscribers: 12, expected: 12 * 40, published: 40 });
+  });
+
+  it('h2 over TLS (ALPN): streams on shared connections, every event once, in order', async () => {
+    const { code, report } = await bench(https, ['--publish-url', hub.url, '--scenario', 'fanout',
+      '--subscribers', '12', '--http2', '--streams-per-connection', '5', '--events', '40',
+      '--per-process', '6']);
+    assert.equal(code, 0);
+    assert.equal(report.config.protocol, 'h2');
+    assert.equal(report.config.processes, 2);
+    assertClean(report, { subscribers: 12, expected: 12 * 40, published: 40 });
+  });
+
+  it('reconnect over TLS: the recording subscriber and the clients resume', async () => {
+    const { code, report } = await bench(https, ['--publish-url', hub.url, '--scenario', 'reconnect',
+      '--subscribers', '4', '--events', '20', '--resume-behind', '5']);
+    assert.equal(code, 0);
+    assertClean(report, { subscribers: 4, expected: 4 * 5, published: 20 });
+  });
+
+  it('a certificate that does not verify against --ca-file fails every subscriber as tls_verify', async () => {
+    const { code, report } = await bench(https, ['--publish-url', hub.url, '--scenario', 'fanout',
+      '--subscribers', '3', '--events', '2', '--drain', '200ms', '--ca-file', other.cert]);
+    assert.equal(code, 3);
+    assert.equal(report.ok, false);
+    assert.equal(report.subscribers.connected, 0);
+    assert.deepEqual(report.subscribers.failures, { tls_verify: 3 });
+  });
+
+  it('refuses an https:// publish URL and an unreadable --ca-file', async () => {
+    await assert.rejects(bench(https, ['--scenario', 'publish', '--events', '1']),
+      /no JSON report \(exit 2\)[\s\S]*--publish-url/);
+    await assert.rejects(bench(https, ['--publish-url', hub.url, '--ca-file', '/nonexistent.pem']),
+      /no JSON report \(exit 2\)[\s\S]*--ca-file/);
+  });
+});
+
+describe('herald bench --http2 over TLS against a hub that does not offer h2', () => {
+  let hub;
+  let cert;
+  before(async () => {
+    cert = makeCert();
+    hub = await startHerald(['--dev', '--no-ticker', '--threads', '1', '--log-level', 'warn',
+      '--h2-max-streams', '0', ...tlsArgs(cert)]);
+  });
+  after(async () => {
+    assert.equal(await hub.stop(), 0);
+    cert.remove();
+  });
+
+  it('every stream fails as tls_alpn', async () => {
+    const { code, report } = await bench(httpsUrlOf(hub), ['--publish-url', hub.url,
+      '--scenario', 'fanout', '--subscribers', '7', '--http2', '--streams-per-connection', '3',
+      '--events', '2', '--drain', '200ms']);
+    assert.equal(code, 3);
+    assert.equal(report.subscribers.connected, 0);
+    assert.deepEqual(report.subscribers.failures, { tls_alpn: 7 });
+    assert.equal(report.events.published, 2);
   });
 });

@@ -18,6 +18,7 @@
 #include "publisher.hpp"
 #include "server_watch.hpp"
 #include "subscriber_pool.hpp"
+#include "tls_socket.hpp"
 #include "worker_process.hpp"
 #include "worker_protocol.hpp"
 
@@ -42,6 +43,8 @@ class Coordinator {
         env_(env),
         plan_(o_),
         target_(*parse_target(o_.url, nullptr)),
+        publish_target_(*parse_target(publish_url(o_), nullptr)),
+        tls_(subscriber_tls(o_, false)),
         server_(o_.server_pids) {}
 
   nlohmann::ordered_json run();
@@ -62,6 +65,8 @@ class Coordinator {
   const RunEnvironment& env_;
   Plan plan_;
   Target target_;
+  Target publish_target_;
+  std::unique_ptr<TlsClient> tls_;  // the recording subscriber's, over https://
   ServerWatch server_;
   Loop loop_;
   std::uint64_t begun_ = now_ns();
@@ -94,7 +99,7 @@ void Coordinator::publish_all() {
   if (plan_.events() == 0) return;
   PublisherConfig c;
   auto format = *publish_format(o_.publish_format);
-  c.target = target_;
+  c.target = publish_target_;
   c.target_template = Template(o_.publish_target);
   c.body_template = Template(o_.publish_body.empty() ? format.default_body : o_.publish_body);
   c.format = format;
@@ -114,6 +119,7 @@ void Coordinator::publish_all() {
 std::string Coordinator::record_resume_id() {
   SubscriberPoolConfig c;
   c.target = target_;
+  c.tls = tls_.get();
   c.headers = o_.subscribe_headers;
   c.connect_timeout_ns = static_cast<std::uint64_t>(o_.connect_timeout_s * 1e9);
   recorder_ = std::make_unique<SubscriberPool>(loop_, recorder_context_, c);
@@ -253,8 +259,10 @@ nlohmann::ordered_json Coordinator::report() {
   j["scenario"] = scenario_name(o_.scenario);
   j["label"] = o_.label;
   j["url"] = o_.url;
+  j["publish_url"] = publish_url(o_);
   j["ok"] = ok;
-  j["config"] = {{"protocol", o_.http2 ? "h2c" : "http/1.1"},
+  j["config"] = {{"protocol", o_.http2 ? (target_.tls ? "h2" : "h2c") : "http/1.1"},
+                 {"tls", target_.tls},
                  {"streams_per_connection", plan_.subscribers_per_connection()},
                  {"subscribers", plan_.subscribers()},
                  {"topics", plan_.topics()},

@@ -27,14 +27,15 @@ client::Header header_field(const std::string& line) {
 
 class H2SubscriberPool::Connection final : public Pollable {
  public:
-  enum class Phase : std::uint8_t { queued, connecting, open, closed };
+  enum class Phase : std::uint8_t { queued, connecting, handshake, open, closed };
 
   Connection(H2SubscriberPool& pool, std::uint32_t source, client::H2Request request)
       : pool(pool), source(source), h2(pool.ledger_, std::move(request)) {}
 
   void on_events(std::uint32_t events) override { pool.handle(*this, events); }
   bool in_progress() const {
-    return (phase == Phase::connecting || phase == Phase::open) && h2.waiting() > 0;
+    return (phase == Phase::connecting || phase == Phase::handshake || phase == Phase::open) &&
+           h2.waiting() > 0;
   }
 
   H2SubscriberPool& pool;
@@ -45,6 +46,7 @@ class H2SubscriberPool::Connection final : public Pollable {
   std::uint64_t started_ns = 0;
   std::string output;  // bytes the socket has not taken yet
   H2SubscriberConnection h2;
+  TlsSocket tls;  // empty on plain connections
 };
 
 H2SubscriberPool::H2SubscriberPool(Loop& loop, StreamContext& context, SubscriberPoolConfig config)
@@ -56,7 +58,7 @@ H2SubscriberPool::~H2SubscriberPool() {
 
 client::H2Request H2SubscriberPool::request_template() const {
   client::H2Request r;
-  r.scheme = "http";
+  r.scheme = config_.tls != nullptr ? "https" : "http";
   r.authority = config_.target.host_header;
   r.headers = {{"accept", "text/event-stream"}, {"cache-control", "no-cache"}};
   if (!config_.last_event_id.empty()) r.headers.push_back({"last-event-id", config_.last_event_id});
@@ -87,7 +89,7 @@ void H2SubscriberPool::tick(std::uint64_t now) {
         now - c.started_ns <= config_.connect_timeout_ns) {
       continue;
     }
-    if (c.phase == Connection::Phase::connecting) {
+    if (c.phase == Connection::Phase::connecting || c.phase == Connection::Phase::handshake) {
       drop(c, "timeout");
       continue;
     }
@@ -121,15 +123,16 @@ void H2SubscriberPool::handle(Connection& c, std::uint32_t events) {
     int error = connect_result(c.fd);
     if (error != 0) {
       drop(c, failure_reason(error));
+    } else if (config_.tls == nullptr) {
+      open(c);
+    } else if (!c.tls.attach(*config_.tls, c.fd)) {
+      drop(c, "tls_handshake");
     } else {
-      c.phase = Phase::open;
-      loop_.modify(c.fd, EPOLLIN | EPOLLOUT, &c);
-      c.polling_out = true;
-      std::size_t before = c.h2.waiting();
-      c.h2.start(c.started_ns);
-      settle(c, before);
-      flush(c);
+      c.phase = Phase::handshake;
+      handshake(c);
     }
+  } else if (c.phase == Phase::handshake) {
+    handshake(c);
   } else if (c.phase == Phase::open) {
     if ((events & EPOLLOUT) != 0) flush(c);
     if (c.phase == Phase::open && (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) receive(c);
@@ -137,8 +140,32 @@ void H2SubscriberPool::handle(Connection& c, std::uint32_t events) {
   if (next_ < connections_.size()) fill(now_ns());
 }
 
+void H2SubscriberPool::handshake(Connection& c) {
+  std::string reason;
+  switch (c.tls.handshake(&reason)) {
+    case TlsSocket::Step::done:
+      return open(c);
+    case TlsSocket::Step::want_read:
+      return loop_.modify(c.fd, EPOLLIN, &c);
+    case TlsSocket::Step::want_write:
+      return loop_.modify(c.fd, EPOLLOUT, &c);
+    case TlsSocket::Step::failed:
+      return drop(c, reason);
+  }
+}
+
+void H2SubscriberPool::open(Connection& c) {
+  c.phase = Connection::Phase::open;
+  loop_.modify(c.fd, EPOLLIN | EPOLLOUT, &c);
+  c.polling_out = true;
+  std::size_t before = c.h2.waiting();
+  c.h2.start(c.started_ns);
+  settle(c, before);
+  flush(c);
+}
+
 void H2SubscriberPool::receive(Connection& c) {
-  ssize_t n = ::recv(c.fd, buffer_.data(), buffer_.size(), 0);
+  ssize_t n = c.tls.read(c.fd, buffer_.data(), buffer_.size());
   if (n < 0) {
     if (errno == EAGAIN || errno == EINTR) return;
     return drop(c, failure_reason(errno));
@@ -156,7 +183,7 @@ void H2SubscriberPool::flush(Connection& c) {
   if (c.phase != Connection::Phase::open) return;
   c.h2.take_output(c.output);
   if (!c.output.empty()) {
-    ssize_t n = ::send(c.fd, c.output.data(), c.output.size(), MSG_NOSIGNAL);
+    ssize_t n = c.tls.write(c.fd, c.output.data(), c.output.size());
     if (n < 0 && errno != EAGAIN && errno != EINTR) return drop(c, failure_reason(errno));
     if (n > 0) c.output.erase(0, static_cast<std::size_t>(n));
   }
@@ -170,6 +197,7 @@ void H2SubscriberPool::flush(Connection& c) {
 void H2SubscriberPool::drop(Connection& c, const std::string& reason) {
   if (c.fd >= 0) {
     loop_.remove(c.fd);
+    c.tls.reset();
     ::close(c.fd);
     c.fd = -1;
   }
@@ -187,6 +215,7 @@ void H2SubscriberPool::close_all() {
   for (auto& c : connections_) {
     if (c->fd < 0) continue;
     loop_.remove(c->fd);
+    c->tls.reset();
     ::close(c->fd);
     c->fd = -1;
   }

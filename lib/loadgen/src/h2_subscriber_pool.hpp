@@ -1,5 +1,6 @@
 #pragma once
-// The subscribers of one process over HTTP/2 (h2c, prior knowledge): streams_per_connection
+// The subscribers of one process over HTTP/2 (h2c with prior knowledge, or h2 over TLS with
+// ALPN when config.tls is set): streams_per_connection
 // subscribers share each connection, one stream each. Connects with bounded concurrency
 // (counted in subscribers, as SubscriberPool counts them) and a deadline, and counts what
 // happened to each subscriber exactly as SubscriberPool does.
@@ -40,6 +41,8 @@ class H2SubscriberPool {
   void fill(std::uint64_t now);
   void start(Connection& c, std::uint64_t now);
   void handle(Connection& c, std::uint32_t events);
+  void handshake(Connection& c);
+  void open(Connection& c);  // the connection is ready for HTTP/2: its preface goes out
   void receive(Connection& c);
   void flush(Connection& c);
   // Ends the connection; what it still held is counted as lost with `reason`.

@@ -30,7 +30,14 @@ std::string_view scenario_name(Scenario s) {
 
 std::optional<std::string> validate(const Options& o) {
   std::string error;
-  if (!parse_target(o.url, &error)) return "--url: " + error;
+  auto target = parse_target(o.url, &error);
+  if (!target) return "--url: " + error;
+  auto publish = parse_target(publish_url(o), &error);
+  if (!publish) return "--publish-url: " + error;
+  if (publish->tls) {
+    return "--publish-url: publishers speak plain HTTP only; give the hub's http:// listener";
+  }
+  if (!o.ca_file.empty() && !target->tls) return "--ca-file: only with an https:// --url";
   if (!publish_format(o.publish_format)) return "--publish-format: form, json or raw";
   if (o.window < 1 || o.window > 4096) return "--window: 1..4096";
   if (o.per_topic < 1) return "--per-topic: at least 1";
@@ -59,9 +66,15 @@ std::optional<std::string> validate(const Options& o) {
   return std::nullopt;
 }
 
+const std::string& publish_url(const Options& o) {
+  return o.publish_url.empty() ? o.url : o.publish_url;
+}
+
 void to_json(nlohmann::json& j, const Options& o) {
   j = nlohmann::json{
       {"url", o.url},
+      {"publish_url", o.publish_url},
+      {"ca_file", o.ca_file},
       {"scenario", scenario_name(o.scenario)},
       {"label", o.label},
       {"subscribers", o.subscribers},
@@ -95,6 +108,8 @@ void to_json(nlohmann::json& j, const Options& o) {
 
 void from_json(const nlohmann::json& j, Options& o) {
   o.url = j.at("url").get<std::string>();
+  j.at("publish_url").get_to(o.publish_url);
+  j.at("ca_file").get_to(o.ca_file);
   o.scenario = parse_scenario(j.at("scenario").get<std::string>()).value_or(Scenario::fanout);
   j.at("label").get_to(o.label);
   j.at("subscribers").get_to(o.subscribers);

@@ -16,20 +16,31 @@ constexpr std::size_t receive_buffer_bytes = 256 * 1024;
 
 class SubscriberPool::Subscription final : public Subscriber, public Pollable {
  public:
-  enum class Phase : std::uint8_t { queued, connecting, head, streaming, closed, failed };
+  enum class Phase : std::uint8_t {
+    queued,
+    connecting,
+    handshake,
+    head,
+    streaming,
+    closed,
+    failed
+  };
 
   Subscription(SubscriberPool& pool, std::string target, std::uint32_t source,
                StreamContext& context)
       : Subscriber(context), pool(pool), target(std::move(target)), source(source) {}
 
   void on_events(std::uint32_t events) override { pool.handle(*this, events); }
-  bool in_progress() const { return phase == Phase::connecting || phase == Phase::head; }
+  bool in_progress() const {
+    return phase == Phase::connecting || phase == Phase::handshake || phase == Phase::head;
+  }
 
   SubscriberPool& pool;
   std::string target;  // freed once the request is sent
   std::uint32_t source;
   int fd = -1;
   Phase phase = Phase::queued;
+  TlsSocket tls;  // empty on plain connections
 };
 
 SubscriberPool::SubscriberPool(Loop& loop, StreamContext& context, SubscriberPoolConfig config)
@@ -98,20 +109,15 @@ void SubscriberPool::handle(Subscription& s, std::uint32_t events) {
   if (s.phase == Phase::connecting) {
     int error = connect_result(s.fd);
     if (error != 0) return fail(s, failure_reason(error));
-    std::string request = request_for(s);
-    // A fresh socket's send buffer takes a request this small whole.
-    ssize_t n = ::send(s.fd, request.data(), request.size(), MSG_NOSIGNAL);
-    if (n != static_cast<ssize_t>(request.size())) {
-      return fail(s, n < 0 ? failure_reason(errno) : "short_send");
-    }
-    std::string().swap(s.target);
-    s.phase = Phase::head;
-    loop_.modify(s.fd, EPOLLIN, &s);
-    return;
+    if (config_.tls == nullptr) return send_request(s);
+    if (!s.tls.attach(*config_.tls, s.fd)) return fail(s, "tls_handshake");
+    s.phase = Phase::handshake;
+    return handshake(s);
   }
+  if (s.phase == Phase::handshake) return handshake(s);
   if (s.phase != Phase::head && s.phase != Phase::streaming) return;
   if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) == 0) return;
-  ssize_t n = ::recv(s.fd, buffer_.data(), buffer_.size(), 0);
+  ssize_t n = s.tls.read(s.fd, buffer_.data(), buffer_.size());
   if (n < 0) {
     if (errno == EAGAIN || errno == EINTR) return;
     if (s.phase == Phase::head) return fail(s, failure_reason(errno));
@@ -146,9 +152,36 @@ void SubscriberPool::handle(Subscription& s, std::uint32_t events) {
   }
 }
 
+void SubscriberPool::handshake(Subscription& s) {
+  std::string reason;
+  switch (s.tls.handshake(&reason)) {
+    case TlsSocket::Step::done:
+      return send_request(s);
+    case TlsSocket::Step::want_read:
+      return loop_.modify(s.fd, EPOLLIN, &s);
+    case TlsSocket::Step::want_write:
+      return loop_.modify(s.fd, EPOLLOUT, &s);
+    case TlsSocket::Step::failed:
+      return fail(s, reason);
+  }
+}
+
+void SubscriberPool::send_request(Subscription& s) {
+  std::string request = request_for(s);
+  // A fresh connection's send buffer takes a request this small whole.
+  ssize_t n = s.tls.write(s.fd, request.data(), request.size());
+  if (n != static_cast<ssize_t>(request.size())) {
+    return fail(s, n < 0 ? failure_reason(errno) : "short_send");
+  }
+  std::string().swap(s.target);
+  s.phase = Subscription::Phase::head;
+  loop_.modify(s.fd, EPOLLIN, &s);
+}
+
 void SubscriberPool::fail(Subscription& s, const std::string& reason) {
   if (s.fd >= 0) {
     loop_.remove(s.fd);
+    s.tls.reset();
     ::close(s.fd);
     s.fd = -1;
   }
@@ -159,6 +192,7 @@ void SubscriberPool::fail(Subscription& s, const std::string& reason) {
 
 void SubscriberPool::closed(Subscription& s) {
   loop_.remove(s.fd);
+  s.tls.reset();
   ::close(s.fd);
   s.fd = -1;
   s.phase = Subscription::Phase::closed;
@@ -169,6 +203,7 @@ void SubscriberPool::close_all() {
   for (auto& s : subs_) {
     if (s->fd < 0) continue;
     loop_.remove(s->fd);
+    s->tls.reset();
     ::close(s->fd);
     s->fd = -1;
   }

@@ -1,6 +1,7 @@
 #pragma once
 // The subscribers of one process: connects them with bounded concurrency and a deadline,
-// reads their streams, and counts what happened to each (failures by reason).
+// does their TLS handshakes (https://), reads their streams, and counts what happened to each
+// (failures by reason).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "herald/loadgen/subscriber_ledger.hpp"
 #include "herald/loadgen/target.hpp"
 #include "loop.hpp"
+#include "tls_socket.hpp"
 
 namespace herald::loadgen {
 
@@ -22,6 +24,7 @@ struct SubscriberPoolConfig {
   std::size_t connect_concurrency = 256;
   std::uint64_t connect_timeout_ns = 10'000'000'000;
   std::size_t streams_per_connection = 100;  // H2SubscriberPool: subscribers per connection
+  const TlsClient* tls = nullptr;  // https://: every connection does its handshake with it
 };
 
 class SubscriberPool {
@@ -50,6 +53,8 @@ class SubscriberPool {
   void fill(std::uint64_t now);
   void start(Subscription& s, std::uint64_t now);
   void handle(Subscription& s, std::uint32_t events);
+  void handshake(Subscription& s);
+  void send_request(Subscription& s);
   void fail(Subscription& s, const std::string& reason);
   void closed(Subscription& s);
   std::string request_for(const Subscription& s) const;

@@ -11,8 +11,9 @@ std::optional<Target> parse_target(std::string_view url, std::string* error) {
     if (error) *error = why;
     return std::nullopt;
   };
-  if (!url.starts_with("http://")) return fail("only http:// URLs");
-  url.remove_prefix(7);
+  const bool tls = url.starts_with("https://");
+  if (!tls && !url.starts_with("http://")) return fail("only http:// and https:// URLs");
+  url.remove_prefix(tls ? 8 : 7);
   std::string_view authority = url.substr(0, url.find('/'));
   std::size_t colon = authority.rfind(':');
   if (colon == std::string_view::npos) return fail("give HOST:PORT");
@@ -24,6 +25,8 @@ std::optional<Target> parse_target(std::string_view url, std::string* error) {
     return fail("bad port");
   }
   Target t;
+  t.tls = tls;
+  t.host = host;
   if (host == "localhost") host = "127.0.0.1";
   in_addr a{};
   if (inet_pton(AF_INET, host.c_str(), &a) != 1) return fail("HOST must be an IPv4 address");

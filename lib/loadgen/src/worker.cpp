@@ -16,6 +16,7 @@
 #include "herald/loadgen/request_template.hpp"
 #include "loop.hpp"
 #include "subscriber_pool.hpp"
+#include "tls_socket.hpp"
 #include "worker_protocol.hpp"
 
 namespace herald::loadgen {
@@ -158,6 +159,8 @@ int run_worker(const std::string& spec_json) {
   config.connect_concurrency = o.connect_concurrency;
   config.connect_timeout_ns = static_cast<std::uint64_t>(o.connect_timeout_s * 1e9);
   config.streams_per_connection = o.streams_per_connection;
+  std::unique_ptr<TlsClient> tls = subscriber_tls(o, o.http2);
+  config.tls = tls.get();
   if (o.http2) {
     H2SubscriberPool pool(loop, context, config);
     return serve(o, process, pool, loop, context, started);

@@ -88,8 +88,9 @@ TEST(LoadgenPlan, Http2StreamsOfAConnectionShareItsSourceAddress) {
 TEST(LoadgenOptions, LoopbackOnly) {
   Options o;
   EXPECT_FALSE(validate(o));
-  for (std::string url : {"http://10.0.0.1:80", "http://example.com:80", "https://127.0.0.1:1",
-                          "http://127.0.0.1", "http://127.0.0.1:0", "http://[::1]:80"}) {
+  for (std::string url :
+       {"http://10.0.0.1:80", "http://example.com:80", "https://10.0.0.1:1", "http://127.0.0.1",
+        "http://127.0.0.1:0", "http://[::1]:80", "ftp://127.0.0.1:21"}) {
     o.url = url;
     EXPECT_TRUE(validate(o)) << url;
   }
@@ -101,6 +102,33 @@ TEST(LoadgenOptions, LoopbackOnly) {
   EXPECT_EQ(t->port, 9000);
   EXPECT_EQ(t->host_header, "127.0.0.5:9000");
   EXPECT_EQ(address_text(source_address(0)), "127.0.0.2");
+}
+
+TEST(LoadgenOptions, HttpsSubscribersPlainPublishers) {
+  auto t = parse_target("https://localhost:8443/", nullptr);
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->tls);
+  EXPECT_EQ(t->host, "localhost");  // what the certificate is checked against
+  EXPECT_EQ(t->address, (127u << 24) | 1u);
+  EXPECT_EQ(t->host_header, "localhost:8443");
+  EXPECT_FALSE(parse_target("http://127.0.0.1:80", nullptr)->tls);
+
+  Options o;
+  o.url = "https://127.0.0.1:8443";
+  // Publishers go where --url points unless told: plain HTTP only, so this is refused.
+  EXPECT_EQ(publish_url(o), o.url);
+  EXPECT_TRUE(validate(o));
+  o.publish_url = "http://127.0.0.1:8080";
+  EXPECT_EQ(publish_url(o), "http://127.0.0.1:8080");
+  EXPECT_FALSE(validate(o));
+  o.ca_file = "ca.pem";
+  EXPECT_FALSE(validate(o));
+  o.publish_url = "http://10.0.0.1:8080";
+  EXPECT_TRUE(validate(o));  // loopback only, publishers too
+
+  Options plain;
+  plain.ca_file = "ca.pem";
+  EXPECT_TRUE(validate(plain));  // --ca-file needs an https:// --url
 }
 
 TEST(LoadgenOptions, RejectsOutOfRange) {
@@ -133,6 +161,9 @@ TEST(LoadgenOptions, JsonRoundTrip) {
   o.topic_prefix = "t-";
   o.http2 = true;
   o.streams_per_connection = 7;
+  o.url = "https://127.0.0.1:8443";
+  o.publish_url = "http://127.0.0.1:8080";
+  o.ca_file = "ca.pem";
   nlohmann::json j = o;
   Options back = j.get<Options>();
   EXPECT_EQ(back.scenario, Scenario::reconnect);
@@ -142,6 +173,8 @@ TEST(LoadgenOptions, JsonRoundTrip) {
   EXPECT_EQ(back.server_pids, o.server_pids);
   EXPECT_TRUE(back.http2);
   EXPECT_EQ(back.streams_per_connection, 7u);
+  EXPECT_EQ(back.publish_url, o.publish_url);
+  EXPECT_EQ(back.ca_file, o.ca_file);
   EXPECT_EQ(nlohmann::json(back), j);
 }
 

@@ -24,12 +24,14 @@ std::optional<Scenario> parse_scenario(std::string_view name);
 std::string_view scenario_name(Scenario s);
 
 struct Options {
-  std::string url = "http://127.0.0.1:8080";  // the hub; loopback only
+  std::string url = "http://127.0.0.1:8080";  // the hub; loopback only; https:// for TLS
+  std::string publish_url;                    // where publishers go; empty: url
+  std::string ca_file;  // https://: verify the hub's certificate against it (empty: no check)
   Scenario scenario = Scenario::fanout;
   std::string label;  // copied into the report (e.g. "herald-t1")
   std::size_t subscribers = 100;
   // Subscribers as HTTP/2 streams (h2c, prior knowledge), this many per connection.
-  // Publishers stay on HTTP/1.1.
+  // Publishers stay on HTTP/1.1. Over https:// the same, negotiated with ALPN h2.
   bool http2 = false;
   std::size_t streams_per_connection = 100;
   std::size_t topics = 0;  // 0: as the scenario says
@@ -59,6 +61,9 @@ struct Options {
 
 // Checks ranges and the loopback rule; returns an error message or nullopt.
 std::optional<std::string> validate(const Options& o);
+
+// publish_url, or url when it is empty.
+const std::string& publish_url(const Options& o);
 
 void to_json(nlohmann::json& j, const Options& o);
 void from_json(const nlohmann::json& j, Options& o);
