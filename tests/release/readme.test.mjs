@@ -2,8 +2,9 @@
 // drift from what herald does. Each ```sh block runs in one bash session against a hub
 // of its own: the block's `herald serve` command when it has one (moved to a free port),
 // else `herald serve --dev` as `make run` starts it. Rules:
-// - `127.0.0.1:8080` means that hub; `herald` and `build/release/herald` the release
-//   binary; other listeners in a serve command move to free ports;
+// - `127.0.0.1:8080` means that hub, and `127.0.0.1:8443` its TLS listener when its serve
+//   command has one; `herald` and `build/release/herald` the release binary; other
+//   listeners in a serve command move to free ports;
 // - a command that streams (`curl -N`, `herald sub` without `--count`) runs for a few
 //   seconds while the test publishes a marker to each topic it names (a URI template's
 //   variables expanded to `1`); every marker must reach it; one that names no topic (a
@@ -16,13 +17,13 @@
 //   and package tests, and are skipped here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHerald } from '../lib/herald.mjs';
-import { publishOk } from '../lib/http_util.mjs';
+import { publishOk, waitUntil } from '../lib/http_util.mjs';
 
 const repo = process.env.HERALD_SOURCE_DIR
   || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -73,6 +74,20 @@ function topicsOf(command) {
   return topics.map((t) => t.replace(/\{[^}]*\}/g, '1'));
 }
 
+// Runs a bash script to its end (killed after `timeoutMs`): { status, stdout, stderr }.
+function runScript(script, { cwd, env, timeoutMs }) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('bash', ['-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d) => { stdout += d; });
+    proc.stderr.on('data', (d) => { stderr += d; });
+    proc.on('error', reject);
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    proc.on('close', (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); });
+  });
+}
+
 // Runs one block; returns what was skipped.
 async function runBlock(commands, index, binDir, work) {
   const skipped = [];
@@ -84,12 +99,16 @@ async function runBlock(commands, index, binDir, work) {
     args = args.map((a) => a.replace(/^(0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\]):\d+$/, '127.0.0.1:0'));
     const hasListen = args.includes('--listen');
     hub = await startHerald(args, { listen: hasListen ? null : '127.0.0.1:0' });
+    if (args.includes('--tls-listen')) {
+      await waitUntil(() => /listening on https:/.test(hub.out()), { what: 'the https listener line' });
+    }
   } else {
     hub = await startHerald(['--dev']);
   }
   try {
     const givenId = await publishOk(hub.url, { topic: 'urn:chat:lobby', data: 'an earlier event' })
       .catch(() => 'urn:uuid:00000000-0000-4000-8000-000000000000');
+    const tlsPort = hub.out().match(/listening on https:\/\/127\.0\.0\.1:(\d+)/)?.[1];
     const lines = ['set -euo pipefail', `out=${JSON.stringify(work)}`];
     let n = 0;
     for (const original of commands) {
@@ -98,6 +117,7 @@ async function runBlock(commands, index, binDir, work) {
       if (skippedWords.has(first)) { skipped.push(original); continue; }
       let c = original
         .replaceAll('127.0.0.1:8080', `127.0.0.1:${hub.port}`)
+        .replaceAll('127.0.0.1:8443', `127.0.0.1:${tlsPort ?? 8443}`)
         .replaceAll('build/release/herald', 'herald')
         .replaceAll('urn:uuid:...', givenId);
       n += 1;
@@ -125,10 +145,10 @@ async function runBlock(commands, index, binDir, work) {
         lines.push(`echo "README> ${original.replaceAll('"', '\\"').replaceAll('$', '\\$')}" >&2`, c);
       }
     }
-    const run = spawnSync('bash', ['-c', lines.join('\n')], {
-      cwd: repo, encoding: 'utf8', timeout: 60000,
-      env: { ...process.env, PATH: `${binDir}:${process.env.PATH}` },
-    });
+    // Run without blocking this process: the hub's own output must go on being read, or
+    // a block that makes it log much (a thousand subscriptions) would stall it on a full pipe.
+    const run = await runScript(lines.join('\n'), { cwd: repo, timeoutMs: 60000,
+      env: { ...process.env, PATH: `${binDir}:${process.env.PATH}` } });
     assert.equal(run.status, 0, `README block ${index} failed:\n${run.stdout}\n${run.stderr}\n--- script ---\n${lines.join('\n')}`);
   } finally {
     assert.equal(await hub.stop(), 0, `README block ${index}: the hub stops cleanly`);
