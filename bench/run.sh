@@ -14,6 +14,9 @@ echo "== micro-benchmarks (Google Benchmark)"
   --benchmark_out_format=json --benchmark_min_time=0.2
 echo "== user-space memory per idle HTTP/1.1 subscriber"
 python3 bench/idle_memory.py --binary "$build/herald" --subscribers 5000 | tee "$out/idle_memory.json"
+echo "== user-space memory per idle HTTP/2 stream (10,000 streams on 100 h2c connections)"
+python3 bench/idle_memory.py --binary "$build/herald" --subscribers 10000 --http2 --streams 100 \
+  | tee "$out/idle_memory_h2.json"
 
 echo "== side by side: herald, nchan (nginx), Node.js"
 bench/install-peers.sh
