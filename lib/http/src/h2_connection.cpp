@@ -170,9 +170,7 @@ void H2Connection::on_stream_closed(std::int32_t stream_id) {
 }
 
 void H2Connection::stream_write(std::int32_t stream_id, SharedBytes bytes) {
-  const std::size_t before = session_.queued_bytes(stream_id);
-  session_.write(stream_id, std::move(bytes));
-  data_queued_ += session_.queued_bytes(stream_id) - before;
+  data_queued_ += session_.write(stream_id, std::move(bytes));
 }
 
 std::size_t H2Connection::stream_queued_bytes(std::int32_t stream_id) const {

@@ -435,12 +435,14 @@ void H2Session::open_stream(std::int32_t stream_id, std::string_view content_typ
          head_request ? Body::none : Body::later);
 }
 
-void H2Session::write(std::int32_t stream_id, SharedBytes bytes) {
+std::size_t H2Session::write(std::int32_t stream_id, SharedBytes bytes) {
   Stream* stream = find(stream_id);
-  if (!stream || !stream->has_body || stream->ending || bytes.bytes.empty()) return;
-  stream->queued += bytes.bytes.size();
+  if (!stream || !stream->has_body || stream->ending || bytes.bytes.empty()) return 0;
+  const std::size_t size = bytes.bytes.size();
+  stream->queued += size;
   stream->queue.push_back(std::move(bytes));
   provide(*stream);
+  return size;
 }
 
 std::size_t H2Session::queued_bytes(std::int32_t stream_id) const {

@@ -84,8 +84,9 @@ class H2Session {
   // HEAD request the headers alone, ending the stream (no Content-Length: a stream has none).
   void open_stream(std::int32_t stream_id, std::string_view content_type,
                    const std::vector<Header>& headers, bool head_request = false);
-  // Queues bytes on a stream without copying them; ignored once it is closed or ending.
-  void write(std::int32_t stream_id, SharedBytes bytes);
+  // Queues bytes on a stream without copying them and returns how many were queued: 0 once
+  // the stream is closed or ending (the caller counts what is queued without looking again).
+  std::size_t write(std::int32_t stream_id, SharedBytes bytes);
   // Bytes of a stream not yet given out by take_output(), those the peer's flow-control
   // window holds back included: the slow-subscriber cut counts them.
   std::size_t queued_bytes(std::int32_t stream_id) const;

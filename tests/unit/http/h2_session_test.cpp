@@ -342,7 +342,7 @@ TEST(H2Session, HeadOnAStreamSendsItsHeadersAndEnds) {
   Pair p;
   p.handler = [&](std::int32_t id, const Request&) {
     p.server.open_stream(id, "text/event-stream", {{"Cache-Control", "no-cache"}}, true);
-    p.server.write(id, {nullptr, "dropped"});  // no body: ignored
+    EXPECT_EQ(p.server.write(id, {nullptr, "dropped"}), 0u);  // no body: ignored
   };
   std::int32_t id = p.client.request("HEAD", "/.well-known/mercure?topic=x");
   p.pump();
@@ -405,7 +405,8 @@ TEST(H2Session, AWriteBeforeTheStreamsHeadersWentOutFollowsThem) {
   EXPECT_EQ(p.client.streams[id].status, 200);
   EXPECT_EQ(p.client.streams[id].body, "data: at once\n\n");
   EXPECT_FALSE(p.client.streams[id].ended);
-  p.server.write(id, shared("data: later\n\n"));  // a new provider: the first one is done
+  // A new provider: the first one is done.
+  EXPECT_EQ(p.server.write(id, shared("data: later\n\n")), 13u);
   p.server.end_stream(id);
   p.pump();
   EXPECT_EQ(p.client.streams[id].body, "data: at once\n\ndata: later\n\n");
