@@ -11,13 +11,32 @@ Hub::Hub(std::unique_ptr<History> history, std::vector<ShardPost> shards)
   }
 }
 
-void Hub::publish(std::shared_ptr<Update> update) {
-  std::lock_guard lock(mutex_);
+Hub::~Hub() {
+  history_.reset();
+}
+
+void Hub::publish(std::shared_ptr<Update> update, PublishDone done) {
+  std::unique_lock lock(mutex_);
   update->seq = history_->next_seq();
   UpdatePtr shared = std::move(update);
-  history_->append(shared);
+  const bool kept = history_->append(shared, [this, shared, done](AppendResult result) {
+    // The store's thread, in append order: the shards get updates in history's order.
+    if (result.ok()) {
+      std::lock_guard later(mutex_);
+      hand_to_shards(shared);
+    }
+    if (done) done(std::move(result));
+  });
+  if (!kept) return;
   // Pushing under the same lock as the append keeps every shard's order equal to the
   // history's order, so live delivery and replay agree.
+  hand_to_shards(shared);
+  lock.unlock();
+  if (done) done({});
+}
+
+void Hub::hand_to_shards(const UpdatePtr& shared) {
+  handed_seq_ = shared->seq;
   for (auto& shard : shards_) {
     shard->inbox.push_back(shared);
     if (!shard->drain_posted) {
@@ -53,7 +72,7 @@ SubscribeResult Hub::subscribe(std::size_t shard, Subscriber& s, std::string_vie
     std::lock_guard lock(mutex_);
     resume = history_->resume_point(last_event_id);
     result.newest = history_->newest_id();
-    seen_seq = history_->next_seq() - 1;
+    seen_seq = handed_seq_;
   }
   result.replay_from = resume.from;
   Shard& sh = *shards_[shard];
@@ -65,7 +84,7 @@ SubscribeResult Hub::subscribe(std::size_t shard, Subscriber& s, std::string_vie
   }
   // History holds every topic: the replay keeps what this subscriber would have received
   // live. The matching is this subscriber's own cost, paid on its shard in slices.
-  sh.replays.add(s, resume.after_seq);
+  sh.replays.add(s, resume.after_seq, resume.from == ReplayFrom::unknown);
   schedule_replay(sh);
   return result;
 }
@@ -89,10 +108,10 @@ void Hub::schedule_replay(Shard& shard) {
   });
 }
 
-std::uint64_t Hub::read_history(std::uint64_t after_seq, std::uint64_t up_to_seq, std::size_t max,
-                                std::vector<UpdatePtr>& out) const {
+ReplayQueue::Slice Hub::read_history(std::uint64_t after_seq, std::uint64_t up_to_seq,
+                                     std::size_t max, std::vector<UpdatePtr>& out) const {
   std::lock_guard lock(mutex_);
-  return history_->read(after_seq, up_to_seq, max, out);
+  return {history_->read(after_seq, up_to_seq, max, out), history_->oldest_seq()};
 }
 
 void Hub::unsubscribe(std::size_t shard, Subscriber& s) {

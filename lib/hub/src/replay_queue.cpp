@@ -6,9 +6,10 @@
 
 namespace herald::hub {
 
-void ReplayQueue::add(Subscriber& s, std::uint64_t after_seq) {
+void ReplayQueue::add(Subscriber& s, std::uint64_t after_seq, bool resumed_unknown_id) {
   s.replay_state_ = Subscriber::ReplayState::ready;
   s.replay_cursor_ = after_seq;
+  s.replay_gap_ = resumed_unknown_id;
   ready_.push_back(&s);
 }
 
@@ -31,22 +32,31 @@ bool ReplayQueue::run_slice(std::uint64_t dispatched_seq) {
   Subscriber& s = *ready_.front();
   ready_.pop_front();
   bool room = true;
+  slice_.clear();
   if (s.replay_cursor_ < dispatched_seq) {
-    slice_.clear();
-    const std::uint64_t reached = read_(s.replay_cursor_, dispatched_seq, kSliceEntries, slice_);
-    s.replay_cursor_ = reached;
-    // Matched per slice: a memo kept across slices would view updates history may have let
-    // go of since.
-    ReplayFilter filter(s);
-    for (const UpdatePtr& u : slice_) {
-      if (!filter.wants(*u)) continue;
-      if (!s.has_replay_room()) {
-        s.replay_cursor_ = u->seq - 1;  // read on from here when its stream has drained
-        room = false;
-        break;
-      }
-      s.replay(u);
+    const Slice read = read_(s.replay_cursor_, dispatched_seq, kSliceEntries, slice_);
+    // History let go of updates this replay had yet to read while it waited for room.
+    if (!s.replay_gap_ && s.replay_cursor_ + 1 < read.oldest_seq) {
+      s.missed({Gap::Reason::evicted_while_replaying, slice_.empty() ? nullptr : slice_.front()});
     }
+    s.replay_cursor_ = read.reached;
+  }
+  if (s.replay_gap_) {
+    // Said first, before anything replayed, even when history holds nothing.
+    s.replay_gap_ = false;
+    s.missed({Gap::Reason::unknown_last_event_id, slice_.empty() ? nullptr : slice_.front()});
+  }
+  // Matched per slice: a memo kept across slices would view updates history may have let
+  // go of since.
+  ReplayFilter filter(s);
+  for (const UpdatePtr& u : slice_) {
+    if (!filter.wants(*u)) continue;
+    if (!s.has_replay_room()) {
+      s.replay_cursor_ = u->seq - 1;  // read on from here when its stream has drained
+      room = false;
+      break;
+    }
+    s.replay(u);
   }
   if (s.replay_cursor_ >= dispatched_seq) {
     // Caught up: what the shard dispatches from now on reaches it live.

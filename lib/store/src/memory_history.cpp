@@ -41,11 +41,11 @@ std::size_t MemoryHistory::index_entry_bytes(const std::string& topic) {
 
 MemoryHistory::MemoryHistory(HistoryLimits limits) : limits_(limits) {}
 
-void MemoryHistory::append(const hub::UpdatePtr& update) {
+bool MemoryHistory::append(const hub::UpdatePtr& update, hub::AppendDone /*done*/) {
   // The hub stamped update->seq with next_seq(). A history of size 0 still numbers
   // updates, so live delivery can order and deduplicate them.
   ++next_seq_;
-  if (limits_.max_events == 0) return;
+  if (limits_.max_events == 0) return true;
   ring_.push_back({update->seq, update});
   ++live_;
   bytes_ += held_bytes(*update);
@@ -64,6 +64,7 @@ void MemoryHistory::append(const hub::UpdatePtr& update) {
   while (live_ > 1 && (live_ > limits_.max_events || bytes_ > limits_.max_bytes))
     evict_oldest();
   compact_if_sparse();
+  return true;  // memory keeps it at once
 }
 
 void MemoryHistory::forget(const hub::Update& update) {

@@ -18,7 +18,7 @@ hub::UpdatePtr append(MemoryHistory& h, const std::string& id, std::size_t frame
   u->topics = std::move(topics);
   u->seq = h.next_seq();
   u->frame.assign(frame_bytes, 'x');
-  h.append(u);
+  h.append(u, {});
   return u;
 }
 

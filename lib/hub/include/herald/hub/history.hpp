@@ -1,8 +1,10 @@
 #pragma once
 // The history interface: where updates are kept so a subscriber that reconnects with
-// Last-Event-ID misses nothing. Backends live in lib/store. Implementations need not be
-// thread-safe: the Hub serializes every call under its own lock.
+// Last-Event-ID misses nothing. Backends live in lib/store. The Hub serializes every call
+// under its own lock; a durable backend completes appends later, on its own thread (see
+// append), and must let the reads below run meanwhile.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,13 +27,30 @@ struct ResumePoint {
   std::uint64_t after_seq = 0;  // replay the updates above it (with from != none)
 };
 
+// How an append ended: kept (durable, for a durable store), or refused with a message a
+// publisher can read (a full disk or map, a failed write). A refused update is never
+// readable and never delivered; its seq is simply never used.
+struct AppendResult {
+  std::string error;  // empty: kept
+  bool ok() const { return error.empty(); }
+};
+using AppendDone = std::function<void(AppendResult)>;
+
 class History {
  public:
+  // A durable backend completes what it has accepted, then stops its threads.
   virtual ~History() = default;
 
-  // Keeps the update (the hub stamped update.seq with next_seq()). Ids may repeat: neither
-  // generation of the Mercure protocol forbids it.
-  virtual void append(const UpdatePtr& update) = 0;
+  // Keeps the update (the hub stamped update.seq with next_seq(), which moves on at once).
+  // Ids may repeat: neither generation of the Mercure protocol forbids it.
+  // Returns true when the update is kept already (a memory store): `done` is not called.
+  // Returns false when the store completes it later: `done` is then called exactly once,
+  // on the store's thread and without the hub's lock, and completions come in append
+  // order, so the hub hands updates to its shards in seq order. Until its completion an
+  // update is invisible to read(), resume_point(), newest_id(), size() and bytes().
+  virtual bool append(const UpdatePtr& update, AppendDone done) = 0;
+  // Whether append() returns false (completes later), for every append: a constant.
+  virtual bool completes_later() const = 0;
 
   // Where a subscriber resuming from `last_event_id` starts: the seq after which it
   // replays. An empty id means no resume; a repeated id resumes after its earliest
@@ -45,8 +64,10 @@ class History {
   virtual std::uint64_t read(std::uint64_t after_seq, std::uint64_t up_to_seq, std::size_t max,
                              std::vector<UpdatePtr>& out) const = 0;
 
-  // The seq of the oldest update held (next_seq() when none): a reader whose position is
-  // below it has missed what was evicted meanwhile.
+  // One past the newest seq that retention has let go of: a reader whose position is
+  // below oldest_seq() - 1 has missed updates. (The seq of the oldest update held, or one
+  // past the newest kept when none is held, is such a bound when every append was kept; a
+  // store whose appends can fail must not count their unused seqs as evicted.)
   virtual std::uint64_t oldest_seq() const = 0;
 
   // The sequence number the next append gets; updates below it have been published.

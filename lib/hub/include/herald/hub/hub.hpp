@@ -21,6 +21,8 @@ namespace herald::hub {
 
 // Runs a function on a shard's thread, later (e.g. asio::post on its io_context).
 using ShardPost = std::function<void(std::function<void()>)>;
+// How a publish ended (see Hub::publish).
+using PublishDone = std::function<void(AppendResult)>;
 
 struct SubscribeResult {
   ReplayFrom replay_from = ReplayFrom::none;
@@ -30,12 +32,19 @@ struct SubscribeResult {
 class Hub {
  public:
   Hub(std::unique_ptr<History> history, std::vector<ShardPost> shards);
+  // Completes what the history has accepted first (its completions reach the shards).
+  ~Hub();
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
-  // Thread-safe. Assigns the update's seq, keeps it in history and posts it to every
-  // shard, in one order for all shards.
-  void publish(std::shared_ptr<Update> update);
+  // Thread-safe. Assigns the update's seq and keeps it in history; once kept, posts it to
+  // every shard, in one order for all shards: no subscriber sees an update a crash could
+  // still lose. `done` (may be empty) says how it ended: at once on this thread with a
+  // memory history, later on the store's thread with a durable one (see completes_later).
+  void publish(std::shared_ptr<Update> update, PublishDone done = {});
+  // Whether publish completes later, on the store's thread: a caller that answers a client
+  // must then hand the answer back to its own thread.
+  bool completes_later() const { return history_->completes_later(); }
 
   // On shard `shard`'s thread: registers `s`. A resuming subscriber gets its replay later
   // on that thread, in parts (Subscriber::replay, see ReplayQueue), and its live updates
@@ -88,16 +97,21 @@ class Hub {
     std::atomic<std::size_t> subscribers{0};
     std::atomic<std::size_t> selectors{0};
   };
+  // Under mutex_: hands a kept update to every shard.
+  void hand_to_shards(const UpdatePtr& update);
   void drain(Shard& shard);
   void schedule_replay(Shard& shard);
   void go_live(Shard& shard, Subscriber& s, std::uint64_t seen_seq);
-  std::uint64_t read_history(std::uint64_t after_seq, std::uint64_t up_to_seq, std::size_t max,
-                             std::vector<UpdatePtr>& out) const;
+  ReplayQueue::Slice read_history(std::uint64_t after_seq, std::uint64_t up_to_seq, std::size_t max,
+                                  std::vector<UpdatePtr>& out) const;
   static void publish_counts(Shard& shard);
 
   mutable std::mutex mutex_;  // orders appends and inbox pushes; never held per subscriber
   std::unique_ptr<History> history_;
   std::vector<std::unique_ptr<Shard>> shards_;
+  // The newest seq handed to the shards: a subscriber that joins live has seen up to it,
+  // and an update still being made durable reaches it through its shard later.
+  std::uint64_t handed_seq_ = 0;  // guarded by mutex_
 };
 
 }  // namespace herald::hub

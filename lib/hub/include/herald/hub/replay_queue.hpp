@@ -23,17 +23,25 @@ class ReplayQueue {
   // History entries looked at per slice: tens of microseconds of matching.
   static constexpr std::size_t kSliceEntries = 256;
 
+  // What one read of history returned: the seq reading got to (History::read) and, read
+  // under the same lock, History::oldest_seq(): a cursor below it - 1 has missed updates.
+  struct Slice {
+    std::uint64_t reached = 0;
+    std::uint64_t oldest_seq = 0;
+  };
   // Reads held updates with seq in (after_seq, up_to_seq], at most `max` (History::read,
   // under the hub's lock).
-  using Read = std::function<std::uint64_t(std::uint64_t after_seq, std::uint64_t up_to_seq,
-                                           std::size_t max, std::vector<UpdatePtr>& out)>;
+  using Read = std::function<Slice(std::uint64_t after_seq, std::uint64_t up_to_seq,
+                                   std::size_t max, std::vector<UpdatePtr>& out)>;
   // Registers a caught-up subscriber with the fan-out, past `seen_seq`.
   using GoLive = std::function<void(Subscriber& s, std::uint64_t seen_seq)>;
 
   ReplayQueue(Read read, GoLive go_live) : read_(std::move(read)), go_live_(std::move(go_live)) {}
 
-  // `s` replays what history holds above `after_seq`, then goes live.
-  void add(Subscriber& s, std::uint64_t after_seq);
+  // `s` replays what history holds above `after_seq`, then goes live. With
+  // `resumed_unknown_id` (its Last-Event-ID is not held), it hears of the gap first
+  // (Subscriber::missed).
+  void add(Subscriber& s, std::uint64_t after_seq, bool resumed_unknown_id = false);
   // `s` is leaving; returns whether it was still replaying (so not in the fan-out).
   bool remove(Subscriber& s);
   // `s` wrote what it had queued: a replay waiting for room goes on. Returns whether it did.

@@ -9,6 +9,17 @@
 
 namespace herald::hub {
 
+// Updates a resuming subscriber will never get: history no longer holds them.
+struct Gap {
+  enum class Reason : std::uint8_t {
+    unknown_last_event_id,    // its Last-Event-ID is not held (evicted, from before a
+                              // restart of a memory history, or from elsewhere)
+    evicted_while_replaying,  // retention let go of what it had yet to replay
+  };
+  Reason reason;
+  UpdatePtr oldest_held;  // the oldest update history still holds; null when none
+};
+
 class Subscriber {
  public:
   explicit Subscriber(std::vector<Selector> selectors) : selectors_(std::move(selectors)) {}
@@ -26,6 +37,9 @@ class Subscriber {
   // history for it: a subscriber that does not read holds at most its queue, never the
   // history it has yet to replay.
   virtual bool has_replay_room() const = 0;
+  // Queues the news that it missed updates (no write yet), before whatever its replay
+  // sends next. A subscriber that has no way to say so ignores it.
+  virtual void missed(const Gap& gap) { (void)gap; }
   // Queues an update (no write yet). Must not unsubscribe synchronously.
   virtual void deliver(const UpdatePtr& update) = 0;
   // Writes what deliver() queued: called once per subscriber per batch of updates.
@@ -43,6 +57,7 @@ class Subscriber {
   // Replaying (see ReplayQueue): not in the fan-out yet; history read up to the cursor.
   enum class ReplayState : std::uint8_t { none, ready, waiting_for_room };
   ReplayState replay_state_ = ReplayState::none;
+  bool replay_gap_ = false;  // resumed from an id not held: missed() comes first
   std::uint64_t replay_cursor_ = 0;
 };
 

@@ -26,7 +26,8 @@ class MemoryHistory final : public hub::History {
  public:
   explicit MemoryHistory(HistoryLimits limits);
 
-  void append(const hub::UpdatePtr& update) override;
+  bool append(const hub::UpdatePtr& update, hub::AppendDone done) override;
+  bool completes_later() const override { return false; }
   hub::ResumePoint resume_point(std::string_view last_event_id) const override;
   std::uint64_t read(std::uint64_t after_seq, std::uint64_t up_to_seq, std::size_t max,
                      std::vector<hub::UpdatePtr>& out) const override;
