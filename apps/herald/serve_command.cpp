@@ -37,6 +37,10 @@ struct ServeOptions {
   std::string subscriber_jwt_alg;
   // Unset: 0 (no per-topic bound), or dev_history_per_topic with --dev.
   std::optional<std::size_t> history_per_topic;
+  // Unset: lmdb:./herald-data, or memory with --dev.
+  std::optional<std::string> store;
+  std::string sync = "full";
+  std::string history_max_age = "0";
   std::string log_format = "text";
   std::string log_level = "info";
   bool tls_self_signed = false;
@@ -66,6 +70,43 @@ std::string settle_listeners(ServeOptions& o) {
   return {};
 }
 
+// Settles --store, --sync and --history-max-age; an error message, or empty.
+std::string settle_store(ServeOptions& o) {
+  server::Config& c = o.config;
+  const std::string store = o.store.value_or(c.dev ? "memory" : "lmdb:./herald-data");
+  if (store == "memory") {
+    c.store = server::Config::Store::memory;
+  } else if (store.starts_with("lmdb:") && store.size() > 5) {
+    c.store = server::Config::Store::lmdb;
+    c.store_dir = store.substr(5);
+  } else if (store.starts_with("redis://")) {
+    return "--store redis:// is not available yet (Redis clustering is planned); use "
+           "lmdb:DIR or memory";
+  } else {
+    return "--store: expected memory or lmdb:DIR, got '" + store + "'";
+  }
+  if (o.sync == "full") {
+    c.sync = server::Config::HistorySync::full;
+  } else if (o.sync == "batch") {
+    c.sync = server::Config::HistorySync::batch;
+  } else if (o.sync == "off") {
+    c.sync = server::Config::HistorySync::off;
+  } else {
+    return "--sync: expected full, batch or off, got '" + o.sync + "'";
+  }
+  auto max_age = parse_duration(o.history_max_age);
+  if (!max_age) return "--history-max-age: not a duration: " + o.history_max_age;
+  c.history_max_age = std::chrono::ceil<std::chrono::seconds>(*max_age);
+  if (c.history_max_age.count() > 0 && c.store != server::Config::Store::lmdb) {
+    return "--history-max-age needs --store lmdb:DIR (the memory store bounds history by "
+           "count and bytes)";
+  }
+  if (c.lmdb_map_size < (std::size_t{1} << 20)) {
+    return "--lmdb-map-size: at least 1048576 bytes (1 MiB)";
+  }
+  return {};
+}
+
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
   std::string item;
@@ -89,6 +130,10 @@ server::JwtRole role(const std::string& key, const std::string& alg, const Serve
 
 int run_serve(ServeOptions& o) {
   if (std::string error = settle_listeners(o); !error.empty()) {
+    std::fprintf(stderr, "herald serve: %s\n", error.c_str());
+    return 2;
+  }
+  if (std::string error = settle_store(o); !error.empty()) {
     std::fprintf(stderr, "herald serve: %s\n", error.c_str());
     return 2;
   }
@@ -197,9 +242,12 @@ void add_serve_command(CLI::App& app) {
       "serve", "Run the hub (Mercure protocol over HTTP/1.1 and HTTP/2, plain or TLS)");
   cmd->description(
       "Run the hub: subscribers GET /.well-known/mercure?topic=..., publishers POST there.\n"
-      "History lives in memory (--history-size, --history-bytes, --history-per-topic): a\n"
-      "client that reconnects with Last-Event-ID gets what it missed, as long as history\n"
-      "still holds it; a restart forgets it.");
+      "History (--store) lives in an LMDB directory by default (./herald-data; memory with\n"
+      "--dev): a publish is answered 200 once its event is durable (--sync), and a client\n"
+      "that reconnects with Last-Event-ID gets what it missed, across restarts and crashes,\n"
+      "as long as history still holds it (--history-size, --history-bytes,\n"
+      "--history-per-topic, --history-max-age). A client resuming from an id history no\n"
+      "longer holds first gets `event: herald-reset` (docs/HUB-CONTRACT.md).");
   cmd->footer(
       "Every flag can also be set as an environment variable HERALD_<FLAG>, e.g.\n"
       "HERALD_LISTEN=0.0.0.0:8080. Durations: 15s, 500ms, 2m, or plain seconds.");
@@ -265,11 +313,24 @@ void add_serve_command(CLI::App& app) {
        "Keep-alive comment on idle streams every DURATION (0: off)");
   flag(*cmd, "write-timeout", o->write_timeout,
        "Cut a connection whose output does not drain for DURATION (a reader that stopped)");
+  flag(*cmd, "store", o->store,
+       "Where history lives: lmdb:DIR (durable; default lmdb:./herald-data, one hub per "
+       "directory) or memory (a restart forgets it; the default with --dev)");
+  flag(*cmd, "sync", o->sync,
+       "What an LMDB publish's 200 promises: full (on disk, fsynced: survives a power loss), "
+       "batch (handed to the OS: survives a crash of the hub; fsynced within 100 ms) or off "
+       "(handed to the OS, fsynced when it decides). Publishes are committed in groups either "
+       "way");
+  flag(*cmd, "lmdb-map-size", o->config.lmdb_map_size,
+       "Largest size of the LMDB file in bytes; when it is full, publishes get 503 until "
+       "retention makes room");
   flag(*cmd, "history-size", o->config.history_size, "Events kept for replay");
   flag(*cmd, "history-bytes", o->config.history_bytes, "Bytes kept for replay");
   flag(*cmd, "history-per-topic", o->history_per_topic,
        "Events kept per topic, so one chatty topic cannot evict the others (default: no "
        "bound; 1000 with --dev)");
+  flag(*cmd, "history-max-age", o->history_max_age,
+       "Let go of events older than DURATION (0: no age bound; LMDB only)");
   flag(*cmd, "cors-origins", o->cors_origins,
        "Origins allowed by CORS, comma-separated (echoed, with credentials), or * (any page, "
        "without credentials: cookies need the origin listed)");

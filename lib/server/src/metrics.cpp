@@ -97,6 +97,9 @@ std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http:
          t.delivered);
   metric(out, "herald_publishes_rejected_total", "counter", "Publish requests refused (4xx).",
          m.publishes_rejected.load());
+  metric(out, "herald_publishes_failed_total", "counter",
+         "Valid publishes the history store could not keep (answered 503, never delivered).",
+         m.publishes_failed.load());
   metric(out, "herald_bytes_written_total", "counter", "Bytes written to clients.",
          http.bytes_written());
   metric(out, "herald_tls_handshake_failures_total", "counter",
@@ -109,6 +112,10 @@ std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http:
   metric(out, "herald_history_bytes", "gauge", "Bytes held for replay.", hub.history_bytes());
   metric(out, "herald_events_replayed_total", "counter", "Updates replayed to resuming clients.",
          m.replayed.load());
+  metric(out, "herald_resets_total", "counter",
+         "herald-reset events sent: resuming clients told that history no longer held what "
+         "they asked for.",
+         m.resets.load());
   m.publish_latency.render("herald_publish_latency_seconds",
                            "Time from a publish request to its 200 answer.", out);
   out += "# HELP herald_shard_queue_depth Updates waiting for fan-out on a shard.\n";
@@ -154,6 +161,7 @@ std::string snapshot_json(const Metrics& m, const hub::Hub& hub, const http::Ser
       {"bytes_written", http.bytes_written()},
       {"cut", m.subscribers_cut.load()},
       {"replayed", m.replayed.load()},
+      {"resets", m.resets.load()},
       {"history_size", hub.history_size()},
       {"history_bytes", hub.history_bytes()},
       {"publish_latency",

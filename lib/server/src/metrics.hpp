@@ -19,7 +19,9 @@ namespace herald::server {
 struct Metrics {
   std::atomic<std::uint64_t> subscribers_cut{0};
   std::atomic<std::uint64_t> replayed{0};
+  std::atomic<std::uint64_t> resets{0};  // herald-reset events sent
   std::atomic<std::uint64_t> publishes_rejected{0};
+  std::atomic<std::uint64_t> publishes_failed{0};  // valid, but the store could not keep them
   LatencyHistogram publish_latency;
 };
 

@@ -4,6 +4,7 @@
 
 #include "herald/auth/authorize.hpp"
 #include "herald/base/log.hpp"
+#include "reset_event.hpp"
 
 namespace herald::server {
 
@@ -48,6 +49,14 @@ bool StreamSubscriber::has_replay_room() const {
   // flush is what will be written next.
   return !cut_ && sink_ && !sink_->closed() &&
          std::max(sink_->queued_bytes(), replay_unflushed_) < byte_budget_;
+}
+
+void StreamSubscriber::missed(const hub::Gap& gap) {
+  if (cut_ || !sink_) return;
+  metrics_.resets.fetch_add(1, std::memory_order_relaxed);
+  auto frame = std::make_shared<const std::string>(reset_frame(gap));
+  const std::string_view bytes = *frame;
+  sink_->write({std::move(frame), bytes});
 }
 
 void StreamSubscriber::deliver(const hub::UpdatePtr& update) {

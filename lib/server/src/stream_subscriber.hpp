@@ -47,6 +47,8 @@ class StreamSubscriber final : public hub::Subscriber {
   // Room while what waits to be written (behind the write in flight, or since the last
   // flush) is under the budget.
   bool has_replay_room() const override;
+  // Queues the herald-reset event (see reset_event.hpp).
+  void missed(const hub::Gap& gap) override;
 
   void deliver(const hub::UpdatePtr& update) override;
   void flush() override;

@@ -45,6 +45,12 @@ class Recorder : public Subscriber {
     ids.push_back(u->id);
     both.push_back(u->id);
   }
+  void missed(const Gap& gap) override {
+    const char* reason =
+        gap.reason == Gap::Reason::unknown_last_event_id ? "unknown-id" : "evicted";
+    both.push_back(std::string("reset:") + reason + ":" +
+                   (gap.oldest_held ? gap.oldest_held->id : "none"));
+  }
   bool has_replay_room() const override { return replayed.size() < room_for; }
   void flush() override { ++flushes; }
   bool may_receive_private(const Update&) const override { return false; }
@@ -69,6 +75,10 @@ struct HubTest : ::testing::Test {
   ManualShard shard0, shard1;
   Hub hub{std::make_unique<store::MemoryHistory>(store::HistoryLimits{100, 1 << 20}),
           {shard0.post(), shard1.post()}};
+  void h_subscribe_and_run(Recorder& s, const char* last_event_id) {
+    hub.subscribe(0, s, last_event_id);
+    shard0.run();
+  }
 };
 
 TEST_F(HubTest, DeliversToEveryShardInPublishOrderWithOneFlushPerBatch) {
@@ -112,6 +122,53 @@ TEST_F(HubTest, ReplayKeepsOnlyWhatTheSubscriberWouldHaveReceived) {
   hub.subscribe(0, s, "earliest");
   shard0.run();
   EXPECT_EQ(s.replayed, (std::vector<std::string>{"1", "4"}));
+}
+
+TEST_F(HubTest, AResumeFromAnIdNotHeldHearsOfTheGapFirstThenGetsEverythingHeld) {
+  auto small = std::make_unique<store::MemoryHistory>(store::HistoryLimits{2, 1 << 20});
+  ManualShard shard;
+  Hub h{std::move(small), {shard.post()}};
+  for (auto id : {"1", "2", "3"})
+    h.publish(make(id, "t"));
+  shard.run();
+  Recorder evicted("t"), known("t"), none("t");
+  EXPECT_EQ(h.subscribe(0, evicted, "1").replay_from, ReplayFrom::unknown);
+  h.subscribe(0, known, "2");
+  h.subscribe(0, none, "");
+  shard.run();
+  EXPECT_EQ(evicted.both, (std::vector<std::string>{"reset:unknown-id:2", "2", "3"}));
+  EXPECT_EQ(known.both, (std::vector<std::string>{"3"})) << "a held id: no reset";
+  EXPECT_TRUE(none.both.empty()) << "no Last-Event-ID: live only, no reset";
+}
+
+TEST_F(HubTest, AResumeIntoAnEmptyHistoryHearsOfTheGapWithNoOldestId) {
+  // A memory history after a restart: the client's id is from before it.
+  Recorder s("t");
+  h_subscribe_and_run(s, "from-before-restart");
+  EXPECT_EQ(s.both, (std::vector<std::string>{"reset:unknown-id:none"}));
+  hub.publish(make("1", "t"));
+  shard0.run();
+  EXPECT_EQ(s.ids, (std::vector<std::string>{"1"})) << "then live, as usual";
+}
+
+TEST_F(HubTest, AReplayThatWaitsForRoomWhileHistoryEvictsHearsOfTheGap) {
+  ManualShard shard;
+  Hub h{std::make_unique<store::MemoryHistory>(store::HistoryLimits{4, 1 << 20}), {shard.post()}};
+  for (auto id : {"1", "2", "3", "4"})
+    h.publish(make(id, "t"));
+  shard.run();
+  Recorder slow("t");
+  slow.room_for = 1;  // replays "1", then waits for its stream to drain
+  h.subscribe(0, slow, "earliest");
+  shard.run();
+  EXPECT_EQ(slow.both, (std::vector<std::string>{"1"}));
+  for (auto id : {"5", "6", "7"})
+    h.publish(make(id, "t"));  // 2 and 3 are evicted before it read them
+  shard.run();
+  slow.room_for = SIZE_MAX;
+  h.replay_room(0, slow);
+  shard.run();
+  EXPECT_EQ(slow.both, (std::vector<std::string>{"1", "reset:evicted:4", "4", "5", "6", "7"}));
 }
 
 TEST_F(HubTest, RepeatedIdIsKeptAndDeliveredAndResumesAfterItsFirstOccurrence) {

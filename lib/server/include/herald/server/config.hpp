@@ -47,11 +47,24 @@ struct Config {
   std::chrono::milliseconds heartbeat{15000};
   // A connection whose output does not drain for this long is cut (stalled readers).
   std::chrono::milliseconds write_timeout{30000};
+  // Where history lives (--store): in memory (a restart forgets it), or in an LMDB
+  // directory (durable: a publish is answered once its event is on disk, see HistorySync).
+  enum class Store { memory, lmdb };
+  Store store = Store::memory;
+  std::string store_dir;                             // with Store::lmdb
+  std::size_t lmdb_map_size = std::size_t{1} << 30;  // the most the LMDB file may grow to
+  // What an LMDB publish's 200 promises (--sync): full: fsynced (survives a power loss);
+  // batch: written to the OS (survives a crash of the hub), fsynced within 100 ms; off:
+  // written to the OS, fsynced when the OS decides.
+  enum class HistorySync { full, batch, off };
+  HistorySync sync = HistorySync::full;
   std::size_t history_size = 10000;
   std::size_t history_bytes = 64 * 1024 * 1024;
   // Updates kept per topic (0: no per-topic bound), so one chatty topic cannot evict the
   // others' history.
   std::size_t history_per_topic = 0;
+  // Updates older than this are let go of (0: no age bound). LMDB only.
+  std::chrono::seconds history_max_age{0};
   std::vector<std::string> cors_origins;  // exact origins, or "*"; dev allows any
   std::size_t max_connections = 19000;
   // HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS per connection; 0: HTTP/2 off (no ALPN h2,
