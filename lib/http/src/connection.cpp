@@ -333,7 +333,8 @@ std::shared_ptr<LateResponse> Connection::respond_later() {
 }
 
 void Connection::answer_late(Response response) {
-  // Nothing else can be pending here: the connection reads no other request meanwhile.
+  // Dropped when the connection closed meanwhile. Otherwise this is the answer pending:
+  // no other request was read meanwhile.
   if (state_ != State::responding || !late_pending()) return;
   read_->late_owner.reset();  // the write below owns the connection now
   out_ = writer_.answer(response);

@@ -730,5 +730,19 @@ TEST_F(H2Fixture, ALateAnswerToHeadSendsTheHeadersOnly) {
   EXPECT_TRUE(c.streams[id].body.empty());
 }
 
+TEST_F(H2Fixture, AStopWaitsForALateAnswer) {
+  start();
+  H2Client c(server->port());
+  auto id = c.request("POST", "/late", "event");
+  ASSERT_TRUE(c.pump([&] { return late_count() == 1; }));
+  server->stop();
+  ASSERT_TRUE(c.pump([&] { return c.goaway.has_value(); }));
+  answer_late(0, Response::text(200, "kept"));
+  ASSERT_TRUE(c.pump([&] { return c.streams[id].closed; }));
+  EXPECT_EQ(c.streams[id].status, 200);
+  EXPECT_EQ(c.streams[id].body, "kept\n");
+  server->wait();
+}
+
 }  // namespace
 }  // namespace herald::http

@@ -701,5 +701,21 @@ TEST_F(Fixture, ALateAnswerToHeadSendsTheHeadOnly) {
   EXPECT_EQ(got.find("late HEAD"), std::string::npos) << got;
 }
 
+TEST_F(Fixture, AStopWaitsForALateAnswerAndSendsItWithConnectionClose) {
+  start();
+  Client c(server->port());
+  c.send("POST /late HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nevent");
+  auto late = wait_late(0);
+  ASSERT_TRUE(late);
+  server->stop();
+  std::this_thread::sleep_for(100ms);  // the shutdown has reached the connection
+  late->respond(Response::text(200, "kept"));
+  const std::string got = c.read_until("kept\n");
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 200 ")) << got;
+  EXPECT_NE(got.find("Connection: close\r\n"), std::string::npos) << got;
+  EXPECT_TRUE(c.wait_eof());
+  server->wait();
+}
+
 }  // namespace
 }  // namespace herald::http
