@@ -65,7 +65,8 @@ class LmdbHistory::Writer {
   bool trim(lmdb::WriteTxn& txn, Counters& counters, std::size_t budget, Changes& changes);
   void trim_topic(lmdb::WriteTxn& txn, const std::string& topic, Counters& counters,
                   Changes& changes);
-  void erase(lmdb::WriteTxn& txn, std::uint64_t seq, Counters& counters, Changes& changes);
+  // Deletes the update `seq`; false when it was not stored.
+  bool erase(lmdb::WriteTxn& txn, std::uint64_t seq, Counters& counters, Changes& changes);
   void settle_evicted_through(lmdb::WriteTxn& txn, Counters& counters);
   // Makes a committed transaction visible to readers. A group's updates become visible
   // one at a time, each just before its `done`, so none is readable before its completion.
@@ -327,17 +328,19 @@ void LmdbHistory::Writer::trim_topic(lmdb::WriteTxn& txn, const std::string& top
                                      Counters& counters, Changes& changes) {
   std::uint64_t oldest = 0;
   // The oldest update naming the topic goes entirely (it may leave other topics too).
-  while (txn.topic_count(topic, &oldest) > options_.limits.max_per_topic)
-    erase(txn, oldest, counters, changes);
+  while (txn.topic_count(topic, &oldest) > options_.limits.max_per_topic) {
+    if (!erase(txn, oldest, counters, changes)) txn.forget_topic_entry(topic, oldest);
+  }
 }
 
-void LmdbHistory::Writer::erase(lmdb::WriteTxn& txn, std::uint64_t seq, Counters& counters,
+bool LmdbHistory::Writer::erase(lmdb::WriteTxn& txn, std::uint64_t seq, Counters& counters,
                                 Changes& changes) {
   const std::size_t size = txn.erase(seq);
-  if (size == 0) return;
+  if (size == 0) return false;
   --counters.events;
   counters.bytes -= std::min<std::uint64_t>(size, counters.bytes);
   changes.deleted.push_back(seq);
+  return true;
 }
 
 // evicted_through is the newest seq below the oldest stored update that was kept and then

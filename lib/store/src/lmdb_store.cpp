@@ -358,6 +358,14 @@ std::optional<std::int64_t> WriteTxn::first_published_ms() {
   return record->published_ms;
 }
 
+void WriteTxn::forget_topic_entry(std::string_view topic, std::uint64_t seq) {
+  const std::string topic_key = index_key(topic, store_.max_key_);
+  const SeqKey seq_bytes = seq_key(seq);
+  MDB_val key = val(topic_key), value = val(seq_bytes);
+  const int rc = mdb_del(txn_, store_.topics_, &key, &value);
+  if (rc != MDB_NOTFOUND) check(rc, "deleting a topic entry");
+}
+
 std::size_t WriteTxn::topic_count(std::string_view topic, std::uint64_t* oldest) {
   const std::string topic_key = index_key(topic, store_.max_key_);
   Cursor topics(txn_, store_.topics_);

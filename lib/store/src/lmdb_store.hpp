@@ -102,6 +102,9 @@ class WriteTxn {
   // When the oldest stored event was published (none when nothing is stored or its record
   // does not decode).
   std::optional<std::int64_t> first_published_ms();
+  // Drops the entry of `topic` for `seq` alone: its event is gone (or its record could not
+  // be decoded when it was deleted, so its index entries could not be found).
+  void forget_topic_entry(std::string_view topic, std::uint64_t seq);
   // How many stored events name `topic`, and the oldest of them.
   std::size_t topic_count(std::string_view topic, std::uint64_t* oldest);
   void put_meta(std::string_view name, std::uint64_t value);
