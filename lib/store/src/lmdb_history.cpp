@@ -73,7 +73,9 @@ class LmdbHistory::Writer {
   void complete(std::vector<Pending>& group, std::vector<hub::AppendResult>& results,
                 const Changes& changes, const Counters& counters);
   void publish_deletions(const Changes& changes, const Counters& counters);
-  void sync_if_due();
+  // Batch mode's own thread: fsyncs what was committed since its last tick, so the writer
+  // never waits for the disk (fdatasync on LMDB's file may run beside a write).
+  void run_syncer();
   std::int64_t now_ms() const;
 
   const LmdbOptions options_;
@@ -102,9 +104,14 @@ class LmdbHistory::Writer {
   std::uint64_t map_full_bytes_ = UINT64_MAX;
   bool trim_pending_ = true;  // the bounds may have shrunk since the last run
   bool make_room_ = false;    // a commit found the map full: trim before the next group
-  bool unsynced_ = false;     // batch: commits since the last fsync
-  std::chrono::steady_clock::time_point last_sync_, next_age_check_;
+  std::chrono::steady_clock::time_point next_age_check_;
   std::thread thread_;
+
+  std::atomic<bool> unsynced_ = false;  // commits since the last fsync
+  std::mutex sync_mutex_;
+  std::condition_variable sync_wake_;
+  bool sync_stopping_ = false;
+  std::thread syncer_;
 };
 
 LmdbHistory::Writer::Writer(LmdbOptions options)
@@ -118,9 +125,9 @@ LmdbHistory::Writer::Writer(LmdbOptions options)
       written_(visible_),
       handled_through_(visible_through_),
       refused_below_(visible_.evicted_through + 1),
-      last_sync_(std::chrono::steady_clock::now()),
-      next_age_check_(last_sync_) {
+      next_age_check_(std::chrono::steady_clock::now()) {
   thread_ = std::thread([this] { run(); });
+  if (options_.sync == SyncMode::batch) syncer_ = std::thread([this] { run_syncer(); });
 }
 
 LmdbHistory::Writer::~Writer() {
@@ -129,7 +136,15 @@ LmdbHistory::Writer::~Writer() {
     stopping_ = true;
   }
   wake_.notify_one();
-  thread_.join();
+  thread_.join();  // syncs what is left, with batch and off
+  if (syncer_.joinable()) {
+    {
+      std::lock_guard lock(sync_mutex_);
+      sync_stopping_ = true;
+    }
+    sync_wake_.notify_one();
+    syncer_.join();
+  }
 }
 
 void LmdbHistory::Writer::enqueue(const hub::UpdatePtr& update, hub::AppendDone done) {
@@ -151,7 +166,6 @@ std::int64_t LmdbHistory::Writer::now_ms() const {
 
 std::chrono::steady_clock::time_point LmdbHistory::Writer::next_wakeup() const {
   auto at = std::chrono::steady_clock::now() + std::chrono::hours(1);
-  if (unsynced_) at = std::min(at, last_sync_ + kBatchSyncEvery);
   if (options_.max_age.count() != 0) at = std::min(at, next_age_check_);
   return at;
 }
@@ -173,7 +187,6 @@ void LmdbHistory::Writer::run() {
     } else {
       trim_when_idle();
     }
-    sync_if_due();
   }
   if (options_.sync != SyncMode::full) {
     try {
@@ -234,7 +247,7 @@ void LmdbHistory::Writer::write_group(std::vector<Pending>& group) {
     changes = {};
   }
   written_ = counters;
-  if (options_.sync != SyncMode::full && changes.kept != 0) unsynced_ = true;
+  if (changes.kept != 0) unsynced_.store(true, std::memory_order_release);
   complete(group, results, changes, counters);
 }
 
@@ -373,17 +386,18 @@ void LmdbHistory::Writer::publish_deletions(const Changes& changes, const Counte
     recent_.forget(seq);
 }
 
-void LmdbHistory::Writer::sync_if_due() {
-  if (!unsynced_ || options_.sync != SyncMode::batch) return;
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_sync_ < kBatchSyncEvery) return;
-  try {
-    store_.sync();
-    unsynced_ = false;
-  } catch (const lmdb::Error&) {
-    // Tried again at the next tick.
+void LmdbHistory::Writer::run_syncer() {
+  std::unique_lock lock(sync_mutex_);
+  while (!sync_wake_.wait_for(lock, kBatchSyncEvery, [&] { return sync_stopping_; })) {
+    if (!unsynced_.exchange(false, std::memory_order_acq_rel)) continue;
+    lock.unlock();
+    try {
+      store_.sync();
+    } catch (const lmdb::Error&) {
+      unsynced_.store(true, std::memory_order_release);  // tried again at the next tick
+    }
+    lock.lock();
   }
-  last_sync_ = now;
 }
 
 hub::ResumePoint LmdbHistory::Writer::resume_point(std::string_view last_event_id) {
