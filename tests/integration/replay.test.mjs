@@ -98,11 +98,17 @@ describe('replay from history', () => {
     assert.deepEqual(got.slice(0, -1), ids);
   });
 
-  it('an id the history never saw: everything history holds', async () => {
+  it('an id the history never saw: a herald-reset event, then everything history holds', async () => {
     const { t, ids } = await seed(3);
     const s = await sub({ topics: t, lastEventIdHeader: `never-seen-${uid()}` });
     const got = await idsUntilSentinel(s, t);
-    assert.deepEqual(got.slice(0, -1), ids);
+    const [reset] = s.events;
+    assert.equal(reset.type, 'herald-reset');
+    assert.equal(reset.id, '', 'the reset carries no id: the client keeps its own');
+    const body = JSON.parse(reset.data);
+    assert.equal(body.reason, 'last-event-id-not-held');
+    assert.equal(typeof body.oldest, 'string', 'the oldest id history holds');
+    assert.deepEqual(got.slice(1, -1), ids);
   });
 
   it('replay is filtered by the subscription topics and keeps the global order', async () => {
@@ -213,7 +219,8 @@ describe('history bounds', () => {
       streams.push(sEvicted);
       await sEvicted.waitForEvent((e) => e.id === ids.at(-1), 5000, 'the newest of ours');
       await sleep(200);
-      const got = sEvicted.events.map((e) => e.id);
+      assert.equal(sEvicted.events[0].type, 'herald-reset', 'an evicted id: told first');
+      const got = sEvicted.events.slice(1).map((e) => e.id);
       assertNewestRun(got, ids, held.length, 'an evicted id');
 
       // A recent id still held: exactly what came after it.
@@ -252,7 +259,10 @@ describe('history bounds', () => {
         streams.push(s);
         const live = await publishOk(hub.url, { topic: t, id: `${t.slice(-8)}-live-${streams.length}`, data: 'live' });
         await s.waitForEvent((e) => e.id === live, 5000, 'the live event');
-        const got = s.events.map((e) => e.id).filter((id) => id !== live);
+        // An evicted id is told first (herald-reset, no id of its own).
+        const told = s.events.filter((e) => e.type === 'herald-reset').length;
+        assert.equal(told, opts.lastEventIdHeader ? 1 : 0, `${JSON.stringify(opts)}: herald-reset events`);
+        const got = s.events.filter((e) => e.type !== 'herald-reset').map((e) => e.id).filter((id) => id !== live);
         // The ticker may have pushed some or all of ours out already: 0..5 of the newest.
         assertNewestRun(got, ids, 5, JSON.stringify(opts), 0);
         ids.push(live); // part of the topic's history from now on
