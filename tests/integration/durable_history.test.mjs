@@ -1,0 +1,537 @@
+// Issue 11 (durable history) against the real binary: history in an LMDB directory
+// survives a restart and a resume by id stays exact; retention by count, bytes, per topic
+// and age, each also across a restart; a resume from an id history no longer holds gets
+// the `herald-reset` event first; a corrupt or truncated data file and a second hub on
+// the same directory refuse to start (exit 2); a full map answers 503 "not published:"
+// with Retry-After, loses nothing acknowledged and recovers once retention makes room.
+// Each test has its own temp directory, removed after it.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { startHerald, runHerald } from '../lib/herald.mjs';
+import { subscribeOk, publish, publishOk, sleep } from '../lib/sse_reader.mjs';
+import {
+  tempDir, removeDir, lmdbArgs, startOnDir, killHard, metrics, readHeld, resetFrames, eventually, RESET,
+} from '../lib/durable.mjs';
+
+const uid = () => randomUUID().slice(0, 8);
+const ids = (events) => events.filter((e) => e.type !== RESET).map((e) => e.id);
+
+// Runs fn(dir) with a fresh directory; whatever hubs it started are the test's to stop.
+async function withDir(tag, fn) {
+  const dir = tempDir(tag);
+  try {
+    return await fn(dir);
+  } finally {
+    removeDir(dir);
+  }
+}
+
+// Subscribes to `topics` resuming from `from` (Last-Event-ID header) and reads until the
+// event `lastId`, the newest the test published there: with nothing published after it,
+// nothing held can come later. (Not readHeld's sentinel: under a count or byte bound a
+// sentinel would itself evict what the test is checking.)
+async function readUntil(url, topics, from, lastId, timeoutMs = 10000) {
+  const s = await subscribeOk(url, { topics, lastEventIdHeader: from });
+  try {
+    const pred = (e) => e.id === lastId && e.type === 'message';
+    await s.waitForEvent(pred, timeoutMs, `event ${lastId}`);
+    return { events: s.events.slice(0, s.events.findIndex(pred) + 1), text: s.text };
+  } finally {
+    s.close();
+  }
+}
+
+// The reset frame a resume from a not-held id must start with: exactly one, first, with
+// the event and data lines only (no id: the client's last id stays its own), and its
+// JSON. Returns the parsed data.
+function expectReset({ events, text }, where) {
+  assert.ok(events.length > 0 && events[0].type === RESET,
+    `${where}: the first event is ${RESET} (got ${JSON.stringify(events.slice(0, 2))})`);
+  assert.equal(events.filter((e) => e.type === RESET).length, 1, `${where}: one reset`);
+  const [frame] = resetFrames(text);
+  assert.deepEqual(frame.lines.filter((l) => !l.startsWith('data:')), [`event: ${RESET}`],
+    `${where}: the reset frame has no id line: ${JSON.stringify(frame.lines)}`);
+  assert.equal(frame.data.reason, 'last-event-id-not-held', `${where}: reason`);
+  return frame.data;
+}
+
+function expectNoReset({ events }, where) {
+  assert.ok(!events.some((e) => e.type === RESET), `${where}: no ${RESET} when resuming from a held id`);
+}
+
+// Publishes `list` of [id, topic(s), data] in order; every one must get 200 and its id.
+async function publishAll(url, list) {
+  for (const [id, topic, data] of list) {
+    assert.equal(await publishOk(url, { topic, id, data: data ?? `data of ${id}` }), id);
+  }
+}
+
+describe('durable history: restart', () => {
+  it('a clean restart keeps history; resuming by id is exact; earliest replays all', async () => {
+    await withDir('restart', async (dir) => {
+      const T = `urn:t:restart:${uid()}`;
+      const U = `urn:t:restart:other:${uid()}`;
+      const p = uid();
+      const seq = [
+        [`${p}-r1`, T], [`${p}-r2`, T], [`${p}-u1`, U], [`${p}-r3`, T], [`${p}-both`, [T, U]],
+        [`${p}-r4`, T, 'multi\nline'], [`${p}-u2`, U], [`${p}-r5`, T],
+      ];
+      const onT = seq.filter(([, t]) => [t].flat().includes(T)).map(([id]) => id);
+      let hub = await startOnDir(dir);
+      try {
+        await publishAll(hub.url, seq);
+        assert.equal(await hub.stop(), 0);
+        hub = await startOnDir(dir);
+        const m = await metrics(hub.url);
+        assert.equal(m.herald_history_events, seq.length, 'herald_history_events after the restart');
+        assert.ok(m.herald_history_bytes > 0, 'herald_history_bytes after the restart');
+
+        const all = await readHeld(hub.url, [T], 'earliest');
+        expectNoReset(all, 'earliest');
+        assert.deepEqual(ids(all.events), onT, 'earliest on T after the restart');
+        assert.equal(all.events.find((e) => e.id === `${p}-r4`).data, 'multi\nline', 'data kept as published');
+        const both = await readHeld(hub.url, [T, U], 'earliest');
+        assert.deepEqual(ids(both.events), seq.map(([id]) => id), 'the global order is kept');
+
+        // Resume from an id of T, and from one of U (a point in the global order).
+        const fromR2 = await readHeld(hub.url, [T], `${p}-r2`);
+        expectNoReset(fromR2, `resume from ${p}-r2`);
+        assert.deepEqual(ids(fromR2.events), [`${p}-r3`, `${p}-both`, `${p}-r4`, `${p}-r5`]);
+        const fromU1 = await readHeld(hub.url, [T], `${p}-u1`);
+        assert.deepEqual(ids(fromU1.events), [`${p}-r3`, `${p}-both`, `${p}-r4`, `${p}-r5`]);
+        const fromLast = await readHeld(hub.url, [T], `${p}-r5`);
+        assert.deepEqual(ids(fromLast.events), [], 'resume from the newest: nothing to replay');
+
+        // A publish after the restart follows the old ones: a resume spans the restart.
+        await publishOk(hub.url, { topic: T, id: `${p}-r6`, data: 'after' });
+        const span = await readHeld(hub.url, [T], `${p}-r4`);
+        assert.deepEqual(ids(span.events), [`${p}-r5`, `${p}-r6`]);
+        assert.equal(await hub.stop(), 0);
+
+        // Once more: the sentinels and r6 were kept too, in order.
+        hub = await startOnDir(dir);
+        const again = await readHeld(hub.url, [T], `${p}-r3`);
+        assert.deepEqual(ids(again.events), [`${p}-both`, `${p}-r4`, `${p}-r5`, `${p}-r6`]);
+        assert.equal(await hub.stop(), 0);
+      } finally {
+        await killHard(hub);
+      }
+    });
+  });
+});
+
+describe('durable history: retention', () => {
+  it('by count (--history-size): the newest N, a reset from an evicted id; across restarts', async () => {
+    await withDir('count', async (dir) => {
+      const T = `urn:t:count:${uid()}`;
+      const p = uid();
+      const all = Array.from({ length: 8 }, (_, i) => `${p}-c${i + 1}`);
+      const args = ['--history-size', '5'];
+      let hub = await startOnDir(dir, args);
+      try {
+        await publishAll(hub.url, all.map((id) => [id, T]));
+        // Retention may run in the background: wait for it (bounded) before checking.
+        await eventually(async () => (await metrics(hub.url)).herald_history_events === 5,
+          'herald_history_events to settle at 5');
+        const check = async (where) => {
+          const earliest = await readUntil(hub.url, [T], 'earliest', all.at(-1));
+          expectNoReset(earliest, `${where} earliest`);
+          assert.deepEqual(ids(earliest.events), all.slice(3), `${where}: earliest holds the newest 5`);
+          const evicted = await readUntil(hub.url, [T], all[1], all.at(-1));
+          const data = expectReset(evicted, `${where} resume from evicted ${all[1]}`);
+          assert.equal(data.oldest, all[3], `${where}: the reset names the oldest id held`);
+          assert.deepEqual(ids(evicted.events), all.slice(3), `${where}: then everything held`);
+          const held = await readUntil(hub.url, [T], all[4], all.at(-1));
+          expectNoReset(held, `${where} resume from held ${all[4]}`);
+          assert.deepEqual(ids(held.events), all.slice(5), `${where}: exactly what followed ${all[4]}`);
+        };
+        await check('before the restart');
+        assert.equal((await metrics(hub.url)).herald_resets_total, 1, 'herald_resets_total counts the reset');
+        assert.equal(await hub.stop(), 0);
+
+        hub = await startOnDir(dir, args);
+        assert.equal((await metrics(hub.url)).herald_history_events, 5, 'after the restart');
+        await check('after the restart');
+        assert.equal(await hub.stop(), 0);
+
+        // A smaller bound at the next start applies to what the directory holds.
+        hub = await startOnDir(dir, ['--history-size', '3']);
+        await eventually(async () => (await metrics(hub.url)).herald_history_events === 3,
+          'herald_history_events to settle at 3 after restarting with --history-size 3');
+        const tighter = await readUntil(hub.url, [T], 'earliest', all.at(-1));
+        assert.deepEqual(ids(tighter.events), all.slice(5));
+        const reset = await readUntil(hub.url, [T], all[3], all.at(-1));
+        assert.equal(expectReset(reset, 'resume from c4 after tightening').oldest, all[5]);
+        assert.equal(await hub.stop(), 0);
+      } finally {
+        await killHard(hub);
+      }
+    });
+  });
+
+  it('by bytes (--history-bytes): a suffix within the bound; across a restart', async () => {
+    await withDir('bytes', async (dir) => {
+      const T = `urn:t:bytes:${uid()}`;
+      const p = uid();
+      const all = Array.from({ length: 10 }, (_, i) => `${p}-b${i + 1}`);
+      const limit = 12000;
+      const args = ['--history-bytes', String(limit)];
+      let hub = await startOnDir(dir, args);
+      try {
+        // 2000 bytes of data each: whatever the per-event overhead, 12000 bytes hold 2-5.
+        await publishAll(hub.url, all.map((id, i) => [id, T, `${i}`.padEnd(2000, '.')]));
+        const m = await eventually(async () => {
+          const v = await metrics(hub.url);
+          return v.herald_history_bytes <= limit ? v : null;
+        }, `herald_history_bytes <= ${limit}`);
+        const check = async (where) => {
+          const earliest = await readUntil(hub.url, [T], 'earliest', all.at(-1));
+          const held = ids(earliest.events);
+          assert.ok(held.length >= 2 && held.length <= 5, `${where}: ${held.length} events held of 2000 bytes each`);
+          assert.deepEqual(held, all.slice(all.length - held.length), `${where}: the newest, in order`);
+          assert.equal(earliest.events.at(-1).data, '9'.padEnd(2000, '.'));
+          const reset = await readUntil(hub.url, [T], all[0], all.at(-1));
+          assert.equal(expectReset(reset, `${where} resume from evicted b1`).oldest, held[0]);
+          assert.deepEqual(ids(reset.events), held);
+          return held;
+        };
+        const before = await check('before the restart');
+        assert.equal(m.herald_history_events, before.length, 'herald_history_events');
+        assert.equal(await hub.stop(), 0);
+        hub = await startOnDir(dir, args);
+        const after = await check('after the restart');
+        assert.deepEqual(after, before, 'the restart holds the same events');
+        assert.ok((await metrics(hub.url)).herald_history_bytes <= limit, 'herald_history_bytes after the restart');
+        assert.equal(await hub.stop(), 0);
+      } finally {
+        await killHard(hub);
+      }
+    });
+  });
+
+  it('per topic (--history-per-topic): one chatty topic does not evict the others; across a restart', async () => {
+    await withDir('pertopic', async (dir) => {
+      const p = uid();
+      const A = `urn:t:pertopic:a:${p}`;
+      const B = `urn:t:pertopic:b:${p}`;
+      const seq = [['a1', A], ['b1', B], ['a2', A], ['a3', A], ['a4', A], ['a5', A], ['b2', B], ['a6', A]]
+        .map(([n, t]) => [`${p}-${n}`, t]);
+      const id = (n) => `${p}-${n}`;
+      const args = ['--history-per-topic', '3'];
+      let hub = await startOnDir(dir, args);
+      try {
+        await publishAll(hub.url, seq);
+        await eventually(async () => (await metrics(hub.url)).herald_history_events === 5,
+          'herald_history_events to settle at 5 (3 of A, 2 of B)');
+        const check = async (where) => {
+          assert.deepEqual(ids((await readHeld(hub.url, [A], 'earliest')).events), [id('a4'), id('a5'), id('a6')],
+            `${where}: A keeps its newest 3`);
+          assert.deepEqual(ids((await readHeld(hub.url, [B], 'earliest')).events), [id('b1'), id('b2')],
+            `${where}: B keeps both, older than A's`);
+          assert.deepEqual(ids((await readHeld(hub.url, [A, B], 'earliest')).events),
+            [id('b1'), id('a4'), id('a5'), id('b2'), id('a6')], `${where}: in the global order`);
+          const evicted = await readHeld(hub.url, [A], id('a2'));
+          const data = expectReset(evicted, `${where} resume from evicted a2`);
+          assert.ok([id('b1'), id('a4')].includes(data.oldest), `${where}: oldest ${data.oldest} is the oldest held`);
+          assert.deepEqual(ids(evicted.events), [id('a4'), id('a5'), id('a6')]);
+          const held = await readHeld(hub.url, [A], id('a5'));
+          expectNoReset(held, `${where} resume from a5`);
+          assert.deepEqual(ids(held.events), [id('a6')]);
+        };
+        await check('before the restart');
+        assert.equal(await hub.stop(), 0);
+        hub = await startOnDir(dir, args);
+        await check('after the restart');
+        assert.equal(await hub.stop(), 0);
+      } finally {
+        await killHard(hub);
+      }
+    });
+  });
+
+  it('by age (--history-max-age 1s): old events go, a resume from one gets a reset', async () => {
+    await withDir('age', async (dir) => {
+      const T = `urn:t:age:${uid()}`;
+      const p = uid();
+      const old = [`${p}-o1`, `${p}-o2`, `${p}-o3`];
+      const args = ['--history-max-age', '1s'];
+      let hub = await startOnDir(dir, args);
+      try {
+        await publishAll(hub.url, old.map((id) => [id, T]));
+        // With no publish to trigger anything, the age bound still applies.
+        await eventually(async () => (await metrics(hub.url)).herald_history_events === 0,
+          'the age bound to empty history', { timeoutMs: 6000 });
+        const t0 = Date.now();
+        await publishOk(hub.url, { topic: T, id: `${p}-n1`, data: 'new' });
+        const earliest = await readUntil(hub.url, [T], 'earliest', `${p}-n1`);
+        assert.deepEqual(ids(earliest.events), [`${p}-n1`], 'nothing old, the new one');
+        const reset = await readUntil(hub.url, [T], old[1], `${p}-n1`);
+        const data = expectReset(reset, 'resume from an aged-out id');
+        // n1 is the oldest held unless it aged out too before the check (a loaded machine).
+        if (Date.now() - t0 < 900) assert.equal(data.oldest, `${p}-n1`);
+        assert.deepEqual(ids(reset.events), [`${p}-n1`]);
+        assert.ok((await metrics(hub.url)).herald_resets_total >= 1, 'herald_resets_total');
+
+        // Across a restart: events written just before a stop age out from their publish
+        // time, not from the restart (the hub is down while they age).
+        const again = [`${p}-a1`, `${p}-a2`];
+        await publishAll(hub.url, again.map((id) => [id, T]));
+        const published = Date.now();
+        assert.equal(await hub.stop(), 0);
+        await sleep(Math.max(0, 2500 - (Date.now() - published))); // the hub is down: time is the condition
+        hub = await startOnDir(dir, args);
+        await eventually(async () => (await metrics(hub.url)).herald_history_events === 0,
+          'events older than 1s to be gone after the restart', { timeoutMs: 6000 });
+        const after = await readHeld(hub.url, [T], 'earliest');
+        assert.deepEqual(ids(after.events), [], 'nothing aged comes back after a restart');
+        const afterReset = await readHeld(hub.url, [T], again[0]);
+        expectReset(afterReset, 'resume from an id aged out while the hub was down');
+        assert.deepEqual(ids(afterReset.events), []);
+        assert.equal(await hub.stop(), 0);
+      } finally {
+        await killHard(hub);
+      }
+    });
+  });
+});
+
+describe('durable history: bad files and a busy directory', () => {
+  // A stopped hub's directory with some history in it (a few hundred KB, many pages).
+  async function seededDir(dir) {
+    const hub = await startOnDir(dir);
+    try {
+      for (let i = 0; i < 150; i++) await publishOk(hub.url, { topic: 'urn:t:seed', id: `s${i}`, data: 'z'.repeat(1500) });
+    } finally {
+      assert.equal(await hub.stop(), 0);
+    }
+  }
+  const serveArgs = (dir) => ['serve', '--listen', '127.0.0.1:0', ...lmdbArgs(dir)];
+
+  it('a corrupt or truncated data.mdb: exit 2, the message names the file', { timeout: 120000 }, async () => {
+    await withDir('corrupt', async (base) => {
+      const pristine = path.join(base, 'pristine');
+      fs.mkdirSync(pristine);
+      await seededDir(pristine);
+      const size = fs.statSync(path.join(pristine, 'data.mdb')).size;
+      assert.ok(size > 64 * 1024, `data.mdb is ${size} bytes`);
+      // Each damage on its own copy of the stopped hub's directory.
+      const damages = {
+        'garbage over the first 8 KiB (the meta pages)': (f) => {
+          const fd = fs.openSync(f, 'r+');
+          fs.writeSync(fd, randomBytes(8192), 0, 8192, 0);
+          fs.closeSync(fd);
+        },
+        'garbage over the whole file': (f) => fs.writeFileSync(f, randomBytes(size)),
+        'truncated to half': (f) => fs.truncateSync(f, Math.floor(size / 2)),
+        'truncated to 5000 bytes (inside the second meta page)': (f) => fs.truncateSync(f, 5000),
+      };
+      const failures = [];
+      for (const [what, damage] of Object.entries(damages)) {
+        const dir = path.join(base, `case-${Object.keys(damages).indexOf(what)}`);
+        fs.cpSync(pristine, dir, { recursive: true });
+        const file = path.join(dir, 'data.mdb');
+        damage(file);
+        const r = await runHerald(serveArgs(dir), { timeoutMs: 8000 });
+        const ok = r.code === 2 && r.stderr.includes(file) && !/AddressSanitizer|runtime error/.test(r.stderr);
+        if (!ok) {
+          failures.push(`${what}: exit ${r.code ?? r.signal}${r.stdout.includes('listening') ? ' (it started serving)' : ''}, ` +
+            `stderr ${JSON.stringify(r.stderr.slice(0, 600))}`);
+        }
+      }
+      // The control: the undamaged directory starts and holds its history.
+      const hub = await startOnDir(pristine);
+      try {
+        assert.equal((await metrics(hub.url)).herald_history_events, 150, 'the pristine copy holds its 150 events');
+      } finally {
+        assert.equal(await hub.stop(), 0);
+      }
+      assert.deepEqual(failures, [], `want exit 2 naming ${'DIR/data.mdb'} for each damage`);
+    });
+  });
+
+  it('a second hub on the same directory exits 2; the first keeps serving', { timeout: 60000 }, async () => {
+    await withDir('second', async (dir) => {
+      const T = `urn:t:second:${uid()}`;
+      const first = await startOnDir(dir);
+      try {
+        await publishOk(first.url, { topic: T, id: 'before', data: 'x' });
+        const link = `${dir}-link`;
+        fs.symlinkSync(dir, link);
+        try {
+          // The same directory spelled three ways: a lock on the path string would miss two.
+          for (const spelling of [dir, `${dir}/`, link]) {
+            const r = await runHerald(serveArgs(spelling), { timeoutMs: 8000 });
+            assert.equal(r.code, 2, `second hub on ${spelling}: exit ${r.code ?? r.signal}; stderr ${r.stderr.slice(0, 400)}`);
+            assert.match(r.stderr, /another herald/i, `the message says another herald holds it: ${r.stderr}`);
+          }
+        } finally {
+          fs.rmSync(link, { force: true });
+        }
+        // The first is untouched: it publishes, replays and its history is whole.
+        await publishOk(first.url, { topic: T, id: 'after', data: 'y' });
+        assert.deepEqual(ids((await readHeld(first.url, [T], 'earliest')).events), ['before', 'after']);
+        assert.equal(await first.stop(), 0);
+        // Its clean stop lets the next hub in, with everything.
+        const next = await startOnDir(dir);
+        try {
+          assert.deepEqual(ids((await readHeld(next.url, [T], 'earliest')).events), ['before', 'after']);
+        } finally {
+          assert.equal(await next.stop(), 0);
+        }
+      } finally {
+        await killHard(first);
+      }
+    });
+  });
+});
+
+describe('durable history: a full map', () => {
+  it('503 "not published:" with Retry-After, nothing acknowledged lost, counted; recovers with an age bound',
+    { timeout: 120000 }, async () => {
+      await withDir('full', async (dir) => {
+        const T = `urn:t:full:${uid()}`;
+        const p = uid();
+        const args = ['--lmdb-map-size', '1048576', '--history-size', '1000000', '--history-bytes', '4000000000'];
+        const big = (id) => `${id}:`.padEnd(50 * 1024, 'f');
+        let hub = await startOnDir(dir, args);
+        const acked = [];
+        const refused = [];
+        try {
+          // A live subscriber from the start: it must see every acknowledged event and
+          // never a refused one.
+          const live = await subscribeOk(hub.url, { topics: T });
+          // 1 MiB cannot hold 80 events of 50 KB: a 503 must come. Stop a little after.
+          for (let i = 0; i < 80 && refused.length < 4; i++) {
+            const id = `${p}-f${i}`;
+            const r = await publish(hub.url, { topic: T, id, data: big(id) });
+            if (r.status === 200) {
+              assert.equal(r.body, id);
+              acked.push(id);
+            } else {
+              assert.equal(r.status, 503, `publish ${id}: ${r.status} ${r.body}`);
+              assert.ok(r.body.startsWith('not published:'), `503 body: ${JSON.stringify(r.body)}`);
+              assert.equal(r.headers['retry-after'], '1', 'Retry-After: 1');
+              refused.push(id);
+            }
+          }
+          assert.ok(refused.length > 0, `no 503 after ${acked.length} events of 50 KB in a 1 MiB map`);
+          assert.ok(acked.length > 0, 'some fit');
+          const m = await metrics(hub.url);
+          assert.equal(m.herald_publishes_failed_total, refused.length, 'herald_publishes_failed_total counts the 503s');
+          assert.equal(m.herald_history_events, acked.length, 'herald_history_events: the acknowledged ones');
+
+          // The map is full, so no sentinel can be published: read up to the last
+          // acknowledged event, then give a refused one a moment to (wrongly) show up.
+          const checkHeld = async (where) => {
+            const s = await readUntil(hub.url, [T], 'earliest', acked.at(-1));
+            assert.deepEqual(ids(s.events), acked, `${where}: every acknowledged event, in order`);
+            for (const e of s.events) assert.equal(e.data, big(e.id), `${where}: data of ${e.id}`);
+          };
+          await checkHeld('before the restart');
+          await live.waitForEvent((e) => e.id === acked.at(-1), 10000, 'the last acknowledged event live');
+          await sleep(300);
+          assert.deepEqual(ids(live.events), acked, 'live: the acknowledged ones, never a refused one');
+          live.close();
+          assert.equal(await hub.stop(), 0, `clean stop with a full map\n${hub.logs().slice(-1500)}`);
+
+          // Restarted on the full directory: still all there, still nothing refused.
+          hub = await startOnDir(dir, args);
+          await checkHeld('after the restart');
+          assert.equal(await hub.stop(), 0);
+
+          // Restarted with an age bound: the old events go, space comes back, publishes
+          // get 200 again (bounded wait; a 503 meanwhile must still be well-formed).
+          hub = await startOnDir(dir, [...args, '--history-max-age', '1s']);
+          const recovered = `${p}-recovered`;
+          let tries = 0;
+          await eventually(async () => {
+            tries++;
+            const r = await publish(hub.url, { topic: T, id: recovered, data: big(recovered) });
+            if (r.status === 503) {
+              assert.ok(r.body.startsWith('not published:'), `503 body: ${r.body}`);
+              return false;
+            }
+            assert.equal(r.status, 200, `publish after retention: ${r.status} ${r.body}`);
+            return true;
+          }, 'a publish to be accepted once the age bound made room', { timeoutMs: 10000, everyMs: 250 });
+          const s = await readUntil(hub.url, [T], 'earliest', recovered);
+          assert.ok(ids(s.events).every((id) => id === recovered || acked.includes(id)),
+            `only acknowledged events are held: ${ids(s.events)}`);
+          // Several more, to show it is not one freed page: the map keeps taking them.
+          for (let i = 0; i < 5; i++) await publishOk(hub.url, { topic: T, id: `${p}-more${i}`, data: 'small' });
+          assert.equal(await hub.stop(), 0, `clean stop after the recovery (${tries} tries)`);
+        } finally {
+          await killHard(hub);
+        }
+      });
+    });
+});
+
+describe('the reset event over plain HTTP (memory store)', () => {
+  it('an unknown id gets the exact reset frame first, then everything held, then live', async () => {
+    const hub = await startHerald(['--dev', '--no-ticker']);
+    try {
+      const T = `urn:t:reset:${uid()}`;
+      // Empty history: the reset says so (oldest null), and live follows.
+      const empty = await subscribeOk(hub.url, { topics: T, lastEventIdHeader: 'never-was' });
+      await empty.waitForEvents(1);
+      await publishOk(hub.url, { topic: T, id: 'm0', data: 'first' });
+      await empty.waitForEvent((e) => e.id === 'm0');
+      const d0 = expectReset({ events: empty.events, text: empty.text }, 'empty history');
+      assert.deepEqual(d0, { reason: 'last-event-id-not-held', oldest: null });
+      assert.deepEqual(ids(empty.events), ['m0']);
+      empty.close();
+
+      await publishAll(hub.url, [['m1', T], ['m2', T]]);
+      // The header, and the query parameter (what an EventSource can send).
+      for (const how of ['header', 'query']) {
+        const s = await subscribeOk(hub.url, how === 'header'
+          ? { topics: T, lastEventIdHeader: `unknown-${uid()}` } : { topics: T, lastEventID: `unknown-${uid()}` });
+        await s.waitForEvents(4);
+        await publishOk(hub.url, { topic: T, id: `live-${how}`, data: 'live' });
+        await s.waitForEvent((e) => e.id === `live-${how}`);
+        assert.deepEqual(expectReset({ events: s.events, text: s.text }, how), { reason: 'last-event-id-not-held', oldest: 'm0' });
+        const blocks = resetFrames(s.text);
+        assert.deepEqual(blocks[0].lines, ['event: herald-reset', `data: ${JSON.stringify(blocks[0].data)}`],
+          'one event line, one data line');
+        // Then everything held (m0, m1, m2, and the earlier live ones), then live.
+        const got = ids(s.events);
+        assert.deepEqual(got.slice(0, 3), ['m0', 'm1', 'm2']);
+        assert.equal(got.at(-1), `live-${how}`);
+        s.close();
+      }
+      // No reset for `earliest` or a held id.
+      const e = await subscribeOk(hub.url, { topics: T, lastEventIdHeader: 'earliest' });
+      await e.waitForEvent((x) => x.id === 'live-query');
+      expectNoReset({ events: e.events }, 'earliest');
+      e.close();
+      const h = await subscribeOk(hub.url, { topics: T, lastEventIdHeader: 'm1' });
+      await h.waitForEvent((x) => x.id === 'live-query');
+      expectNoReset({ events: h.events }, 'a held id');
+      assert.equal(h.events[0].id, 'm2');
+      h.close();
+      assert.equal((await metrics(hub.url)).herald_resets_total, 3, 'herald_resets_total: three resets');
+    } finally {
+      assert.equal(await hub.stop(), 0);
+    }
+  });
+
+  it('an id evicted by --history-size gets a reset naming the oldest held', async () => {
+    const hub = await startHerald(['--dev', '--no-ticker', '--history-size', '3']);
+    try {
+      const T = `urn:t:reset:evict:${uid()}`;
+      await publishAll(hub.url, ['e1', 'e2', 'e3', 'e4', 'e5'].map((id) => [id, T]));
+      const s = await readUntil(hub.url, [T], 'e1', 'e5');
+      assert.equal(expectReset(s, 'resume from evicted e1').oldest, 'e3');
+      assert.deepEqual(ids(s.events), ['e3', 'e4', 'e5']);
+      const held = await readUntil(hub.url, [T], 'e3', 'e5');
+      expectNoReset(held, 'resume from held e3');
+      assert.deepEqual(ids(held.events), ['e4', 'e5']);
+    } finally {
+      assert.equal(await hub.stop(), 0);
+    }
+  });
+});
