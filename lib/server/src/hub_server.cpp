@@ -31,8 +31,23 @@ void split_listen(const std::string& listen, std::string& host, std::uint16_t& p
   port = static_cast<std::uint16_t>(p);
 }
 
-// Adds the CORS headers to whatever the endpoint answers, streams included, so no
-// endpoint can forget them.
+// A late answer gets the CORS headers too, worked out while the request was at hand.
+class CorsLateResponse final : public http::LateResponse {
+ public:
+  CorsLateResponse(std::shared_ptr<http::LateResponse> inner, std::vector<http::Header> headers)
+      : inner_(std::move(inner)), headers_(std::move(headers)) {}
+  void respond(http::Response response) override {
+    response.headers.insert(response.headers.end(), headers_.begin(), headers_.end());
+    inner_->respond(std::move(response));
+  }
+
+ private:
+  std::shared_ptr<http::LateResponse> inner_;
+  const std::vector<http::Header> headers_;  // read from any thread, never changed
+};
+
+// Adds the CORS headers to whatever the endpoint answers, streams and late answers
+// included, so no endpoint can forget them.
 class CorsExchange final : public http::Exchange {
  public:
   CorsExchange(Context& ctx, const http::Request& request, http::Exchange& inner)
@@ -45,6 +60,11 @@ class CorsExchange final : public http::Exchange {
                                                 std::vector<http::Header> headers) override {
     decorate(headers);
     return inner_.open_stream(content_type, std::move(headers));
+  }
+  std::shared_ptr<http::LateResponse> respond_later() override {
+    std::vector<http::Header> headers;
+    decorate(headers);
+    return std::make_shared<CorsLateResponse>(inner_.respond_later(), std::move(headers));
   }
 
  private:
