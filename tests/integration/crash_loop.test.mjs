@@ -5,7 +5,8 @@
 // event whose publish was cut by the kill may be held or not. And a subscriber resuming
 // from any acknowledged id gets exactly what followed it.
 //
-// HERALD_CRASH_CYCLES (default 12 per --sync mode, 24 in all) runs longer for a soak;
+// HERALD_CRASH_CYCLES (default 12 per --sync mode, 24 in all, plus 8 with a count bound)
+// runs longer for a soak;
 // HERALD_CRASH_SEED replays a run's kill timings (the seed is printed on failure).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import { publish, sleep } from '../lib/sse_reader.mjs';
 import { tempDir, removeDir, startOnDir, killHard, readHeld, metrics, RESET } from '../lib/durable.mjs';
 
 const CYCLES = Number(process.env.HERALD_CRASH_CYCLES || 12);
+const BOUNDED_CYCLES = Math.max(4, Math.round(CYCLES * 2 / 3));
 const PUBLISHERS = 4;
 const SHARED = 'urn:herald:test:crash:shared';
 const own = (p) => `urn:herald:test:crash:p${p}`;
@@ -89,10 +91,13 @@ async function publisherLoop(url, p, ledger, stop) {
 }
 
 // Checks the shared topic's history, as replayed from `earliest`, against the ledger;
-// returns the ids in replay order.
-function checkHistory(events, ledger, where) {
+// returns the ids in replay order. `bounded`: history has a bound, so the oldest
+// may be gone, but only from the old end: each publisher's held events are a suffix of
+// what it sent (an acknowledged event newer than one held is held).
+function checkHistory(events, ledger, where, bounded) {
   const ids = [];
   const lastK = Array(PUBLISHERS).fill(-1);
+  const minK = Array(PUBLISHERS).fill(Infinity);
   const seen = new Set();
   for (const e of events) {
     assert.notEqual(e.type, RESET, `${where}: a reset on an \`earliest\` replay`);
@@ -105,17 +110,26 @@ function checkHistory(events, ledger, where) {
     seen.add(e.id);
     assert.ok(pk.k > lastK[pk.p], `${where}: p${pk.p}'s events out of order: ${e.id} after p${pk.p}-${lastK[pk.p]}`);
     lastK[pk.p] = pk.k;
+    minK[pk.p] = Math.min(minK[pk.p], pk.k);
     assert.equal(e.data, dataOf(e.id, pk.k), `${where}: data of ${e.id}`);
     ids.push(e.id);
   }
-  const missing = ledger.acked.filter((id) => !seen.has(id));
+  const missing = ledger.acked.filter((id) => {
+    if (seen.has(id)) return false;
+    if (!bounded) return true;
+    const { p, k } = parseId(id);
+    return k > minK[p]; // evicted from the old end is retention; a hole is loss
+  });
   assert.deepEqual(missing.slice(0, 20), [], `${where}: ${missing.length} acknowledged event(s) lost ` +
     `(of ${ledger.acked.length}; first shown)`);
   // What a subscriber once saw after a restart was committed (HUB-CONTRACT: nothing is
-  // delivered that a crash could still lose), so it stays; and what a restart did not
-  // find does not turn up at a later one (the store read less than it held).
-  const vanished = [...ledger.seenOnce].filter((id) => !seen.has(id));
-  assert.deepEqual(vanished.slice(0, 20), [], `${where}: event(s) held at an earlier check are gone`);
+  // delivered that a crash could still lose), so it stays (unless retention let it go);
+  // and what a restart did not find does not turn up at a later one (the store read less
+  // than it held).
+  if (!bounded) {
+    const vanished = [...ledger.seenOnce].filter((id) => !seen.has(id));
+    assert.deepEqual(vanished.slice(0, 20), [], `${where}: event(s) held at an earlier check are gone`);
+  }
   const resurrected = ids.filter((id) => ledger.absentAt.has(id));
   assert.deepEqual(resurrected.slice(0, 20).map((id) => `${id} (absent at ${ledger.absentAt.get(id)})`), [],
     `${where}: event(s) missing at an earlier check are back`);
@@ -124,39 +138,59 @@ function checkHistory(events, ledger, where) {
   return ids;
 }
 
+// got must equal want; says where they part.
+function sameIds(got, want, what) {
+  if (got.length === want.length && got.every((id, i) => id === want[i])) return;
+  const i = got.findIndex((id, j) => id !== want[j]);
+  assert.fail(`${what}: got ${got.length} events, want ${want.length}; first difference at ${i}: ` +
+    `got ${got[i]}, want ${want[i]}`);
+}
+
 // Everything the restarted hub at `url` must hold: the shared topic from `earliest`, in
 // order, then resumes from a few acknowledged ids (random, plus the first and the newest)
 // that must get exactly what followed each in that replay; at the end also each
-// publisher's own topic.
-async function verify(url, ledger, rand, where, { perTopic = false } = {}) {
+// publisher's own topic. With `bounded`, a resume from an acknowledged id retention let
+// go of must get the reset, then what is held.
+async function verify(url, ledger, rand, where, { perTopic = false, bounded = false } = {}) {
   const { events } = await readHeld(url, [SHARED], 'earliest');
-  const ids = checkHistory(events, ledger, where);
+  const ids = checkHistory(events, ledger, where, bounded);
   if (ledger.acked.length === 0) return ids;
-  const picks = new Set([ledger.acked[0], ledger.acked.at(-1)]);
-  for (let i = 0; i < 4; i++) picks.add(ledger.acked[Math.floor(rand() * ledger.acked.length)]);
-  await Promise.all([...picks].map(async (from) => {
-    const { events: resumed } = await readHeld(url, [SHARED], from);
-    const want = ids.slice(ids.indexOf(from) + 1);
-    assert.ok(!resumed.some((e) => e.type === RESET), `${where}: reset resuming from held ${from}`);
-    const got = resumed.map((e) => e.id);
-    if (got.length !== want.length || got.some((id, i) => id !== want[i])) {
-      const i = got.findIndex((id, j) => id !== want[j]);
-      assert.fail(`${where}: resuming from ${from} got ${got.length} events, want ${want.length}; ` +
-        `first difference at ${i}: got ${got[i]}, want ${want[i]}`);
-    }
-  }));
+  const heldSet = new Set(ids);
+  const acked = bounded ? ledger.acked.filter((id) => heldSet.has(id)) : ledger.acked;
+  const picks = new Set(acked.length ? [acked[0], acked.at(-1)] : []);
+  for (let i = 0; i < 4 && acked.length; i++) picks.add(acked[Math.floor(rand() * acked.length)]);
+  const evicted = bounded ? ledger.acked.filter((id) => !heldSet.has(id)) : [];
+  const evictedPicks = new Set(evicted.length ? [evicted[0], evicted.at(-1)] : []);
+  await Promise.all([
+    ...[...picks].map(async (from) => {
+      const { events: resumed } = await readHeld(url, [SHARED], from);
+      assert.ok(!resumed.some((e) => e.type === RESET), `${where}: reset resuming from held ${from}`);
+      sameIds(resumed.map((e) => e.id), ids.slice(ids.indexOf(from) + 1), `${where}: resuming from ${from}`);
+    }),
+    ...[...evictedPicks].map(async (from) => {
+      const { events: resumed } = await readHeld(url, [SHARED], from);
+      assert.equal(resumed[0]?.type, RESET, `${where}: resuming from ${from}, let go of by retention, starts with the reset`);
+      const got = resumed.slice(1).map((e) => e.id);
+      sameIds(got, ids, `${where}: after the reset for ${from}, everything held`);
+    }),
+  ]);
   if (perTopic) {
     for (let p = 0; p < PUBLISHERS; p++) {
       const { events: mine } = await readHeld(url, [own(p)], 'earliest');
-      assert.deepEqual(mine.map((e) => e.id), ids.filter((id) => id.startsWith(`p${p}-`)),
-        `${where}: ${own(p)} holds its publisher's events, in order`);
+      const want = ids.filter((id) => id.startsWith(`p${p}-`));
+      const got = mine.map((e) => e.id);
+      sameIds(got, want, `${where}: ${own(p)} earliest`);
     }
   }
   return ids;
 }
 
 // Runs `cycles` crash cycles against one directory with `syncArgs`.
-async function crashLoop(label, syncArgs, cycles, seed) {
+async function crashLoop(label, syncArgs, cycles, seed, { bound } = {}) {
+  // A per-topic bound, not --history-size: the checks' sentinels (their own topic) then
+  // evict nothing, so what a check reads stays put while it reads.
+  const historyArgs = bound ? [...HOLD_ALL, '--history-per-topic', String(bound)] : HOLD_ALL;
+  const bounded = Boolean(bound);
   const rand = rng(seed);
   const dir = tempDir(`crash-${label}`);
   const ledger = new Ledger();
@@ -165,9 +199,9 @@ async function crashLoop(label, syncArgs, cycles, seed) {
   const kills = [];
   try {
     for (let c = 0; c < cycles; c++) {
-      hub = await startOnDir(dir, [...syncArgs, ...HOLD_ALL], { port });
+      hub = await startOnDir(dir, [...syncArgs, ...historyArgs], { port });
       port = hub.port; // the next cycle restarts on the same address
-      if (c > 0 && c % CHECK_EVERY === 0) await verify(hub.url, ledger, rand, `${label} cycle ${c}`);
+      if (c > 0 && c % CHECK_EVERY === 0) await verify(hub.url, ledger, rand, `${label} cycle ${c}`, { bounded });
       const stop = { now: false };
       const loops = Array.from({ length: PUBLISHERS }, (_, p) => publisherLoop(hub.url, p, ledger, stop));
       // A random moment in the cycle: at a commit, between commits, mid-request...
@@ -181,14 +215,15 @@ async function crashLoop(label, syncArgs, cycles, seed) {
     }
     // After the last kill: a restart holds everything; a clean stop and one more restart
     // too (the shutdown path after crashes).
-    hub = await startOnDir(dir, [...syncArgs, ...HOLD_ALL], { port });
-    const ids = await verify(hub.url, ledger, rand, `${label} after ${cycles} kills`, { perTopic: true });
+    hub = await startOnDir(dir, [...syncArgs, ...historyArgs], { port });
+    const ids = await verify(hub.url, ledger, rand, `${label} after ${cycles} kills`, { perTopic: true, bounded });
     const m = await metrics(hub.url);
     // Sentinels are the only other events: at least what the shared topic holds.
     assert.ok(m.herald_history_events >= ids.length, `herald_history_events ${m.herald_history_events} < ${ids.length}`);
+    if (bounded) assert.ok(ids.length <= bound, `${ids.length} events on ${SHARED}, bound ${bound}`);
     assert.equal(await hub.stop(), 0, `${label}: clean stop after the crashes\n${hub.logs().slice(-2000)}`);
-    hub = await startOnDir(dir, [...syncArgs, ...HOLD_ALL], { port });
-    await verify(hub.url, ledger, rand, `${label} after a clean restart`);
+    hub = await startOnDir(dir, [...syncArgs, ...historyArgs], { port });
+    await verify(hub.url, ledger, rand, `${label} after a clean restart`, { bounded });
     assert.equal(await hub.stop(), 0);
     hub = undefined;
     const inFlight = [...ledger.status.values()].filter((s) => s === 'inFlight').length;
@@ -208,8 +243,8 @@ async function crashLoop(label, syncArgs, cycles, seed) {
 
 const baseSeed = Number(process.env.HERALD_CRASH_SEED || Math.floor(Math.random() * 2 ** 31));
 
-// Each mode's loop takes ~20-30 s on the ASan dev build; both together stay well inside
-// ctest's 180 s for the file.
+// Each loop takes ~10-20 s on the ASan dev build; together they stay well inside ctest's
+// 180 s for the file.
 describe('crash loop: kill -9 under publish load, restart on the same directory', () => {
   it(`--sync batch: ${CYCLES} cycles`, { timeout: 80000 }, async (t) => {
     const r = await crashLoop('batch', ['--sync', 'batch'], CYCLES, baseSeed);
@@ -219,5 +254,12 @@ describe('crash loop: kill -9 under publish load, restart on the same directory'
   it(`--sync full (the default): ${CYCLES} cycles`, { timeout: 80000 }, async (t) => {
     const r = await crashLoop('full', [], CYCLES, baseSeed + 1);
     t.diagnostic(`full: ${JSON.stringify(r)}`);
+  });
+
+  // Retention at work while the hub is killed: eviction in the appends' transactions (per
+  // topic), and the oldest-held bookkeeping must survive the crash.
+  it(`--sync batch, --history-per-topic 250: ${BOUNDED_CYCLES} cycles`, { timeout: 60000 }, async (t) => {
+    const r = await crashLoop('bounded', ['--sync', 'batch'], BOUNDED_CYCLES, baseSeed + 2, { bound: 250 });
+    t.diagnostic(`bounded: ${JSON.stringify(r)}`);
   });
 });

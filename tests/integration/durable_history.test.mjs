@@ -8,6 +8,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startHerald, runHerald } from '../lib/herald.mjs';
@@ -306,6 +307,46 @@ describe('durable history: retention', () => {
       }
     });
   });
+  // HUB-CONTRACT: `earliest` = everything history holds, no reset: a subscriber that asked
+  // for whatever is held cannot have missed anything, even when retention lets go of the
+  // oldest between its subscribe and its first replayed event.
+  for (const store of ['lmdb', 'memory']) {
+    it(`\`earliest\` gets no reset while publishes evict the oldest (${store})`, { timeout: 60000 }, async () => {
+      await withDir('earliest', async (dir) => {
+        const bound = ['--history-size', '20'];
+        const hub = store === 'lmdb' ? await startOnDir(dir, [...bound, '--sync', 'batch'])
+          : await startHerald(['--dev', '--no-ticker', '--history-per-topic', '0', ...bound]);
+        const stop = { now: false };
+        let loop;
+        try {
+          for (let i = 0; i < 20; i++) await publishOk(hub.url, { topic: 'urn:t:e:a', id: `a${i}`, data: 'x' });
+          // One publisher keeps evicting the oldest while subscribers come in.
+          const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+          loop = (async () => {
+            for (let n = 0; n < 100000 && !stop.now; n++) {
+              await publishOk(hub.url, { topic: 'urn:t:e:b', id: `b${n}`, data: 'y' }, { agent });
+            }
+            agent.destroy();
+          })();
+          const deadline = Date.now() + 20000;
+          for (let i = 0; i < 60 && Date.now() < deadline; i++) {
+            const s = await subscribeOk(hub.url, { topics: ['urn:t:e:a', 'urn:t:e:b'], lastEventIdHeader: 'earliest' });
+            try {
+              await s.waitForEvents(2, 5000);
+              assert.notEqual(s.events[0].type, RESET,
+                `subscription ${i} from earliest started with ${JSON.stringify(s.events[0])}`);
+            } finally {
+              s.close();
+            }
+          }
+        } finally {
+          stop.now = true;
+          await loop;
+          assert.equal(await hub.stop(), 0);
+        }
+      });
+    });
+  }
 });
 
 describe('durable history: bad files and a busy directory', () => {
@@ -359,6 +400,21 @@ describe('durable history: bad files and a busy directory', () => {
         assert.equal(await hub.stop(), 0);
       }
       assert.deepEqual(failures, [], `want exit 2 naming ${'DIR/data.mdb'} for each damage`);
+    });
+  });
+
+  // The issue: "a truncated or corrupt data file: a clear error at start naming the file,
+  // never a crash or a silent empty history". Cut to nothing, LMDB takes data.mdb for a
+  // new one; the directory still shows a hub kept history there (herald.lock, lock.mdb).
+  it('data.mdb truncated to 0 bytes: exit 2 naming the file, not a silent empty history', { timeout: 60000 }, async () => {
+    await withDir('corrupt-empty', async (dir) => {
+      await seededDir(dir);
+      const file = path.join(dir, 'data.mdb');
+      fs.truncateSync(file, 0);
+      const r = await runHerald(serveArgs(dir), { timeoutMs: 8000 });
+      assert.ok(r.code === 2 && r.stderr.includes(file),
+        `exit ${r.code ?? r.signal}${r.stdout.includes('listening') ? ' (it started serving, with an empty history)' : ''}; ` +
+        `stderr ${JSON.stringify(r.stderr.slice(0, 400))}`);
     });
   });
 
