@@ -5,7 +5,7 @@
 // event whose publish was cut by the kill may be held or not. And a subscriber resuming
 // from any acknowledged id gets exactly what followed it.
 //
-// HERALD_CRASH_CYCLES (default 12 per --sync mode, 24 in all, plus 8 with a count bound)
+// HERALD_CRASH_CYCLES (default 12 per --sync mode, 24 in all, plus 8 with a per-topic bound)
 // runs longer for a soak;
 // HERALD_CRASH_SEED replays a run's kill timings (the seed is printed on failure).
 import { describe, it } from 'node:test';
