@@ -31,12 +31,14 @@ export function runHerald(args, { env = {}, input, timeoutMs = 20000 } = {}) {
 
 // Returns { url, port, proc, logs(), out(), stop() }. `args` are extra `herald serve` flags.
 // `listen: null` leaves out the --listen flag (e.g. to test HERALD_LISTEN).
-export async function startHerald(args = [], { env = {}, timeoutMs = 15000, listen = '127.0.0.1:0' } = {}) {
+// `herald serve` keeps history in ./herald-data unless told otherwise: a test that asks
+// for no store gets memory, so parallel hubs never share (or lock) one directory, unless
+// it runs the hub as a user would (`defaultStore: true`, with a `cwd` of its own).
+export async function startHerald(args = [], { env = {}, timeoutMs = 15000, listen = '127.0.0.1:0', cwd, defaultStore = false } = {}) {
   const listenArgs = listen === null ? [] : ['--listen', listen];
-  // `herald serve` keeps history in ./herald-data unless told otherwise: tests that do not
-  // ask for a store get memory, so parallel hubs never share (or lock) one directory.
-  const storeArgs = args.includes('--store') || env.HERALD_STORE ? [] : ['--store', 'memory'];
+  const storeArgs = defaultStore || args.includes('--store') || env.HERALD_STORE ? [] : ['--store', 'memory'];
   const proc = spawn(heraldBin, ['serve', ...listenArgs, ...storeArgs, ...args], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

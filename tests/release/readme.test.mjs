@@ -98,7 +98,10 @@ async function runBlock(commands, index, binDir, work) {
     let args = words(serve[0].replace(/^(build\/release\/)?herald serve/, ''));
     args = args.map((a) => a.replace(/^(0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\]):\d+$/, '127.0.0.1:0'));
     const hasListen = args.includes('--listen');
-    hub = await startHerald(args, { listen: hasListen ? null : '127.0.0.1:0' });
+    // As a user runs it: history in ./herald-data (LMDB) unless the block says otherwise,
+    // in a directory of this block's own.
+    const cwd = fs.mkdtempSync(path.join(work, `block-${index}-`));
+    hub = await startHerald(args, { listen: hasListen ? null : '127.0.0.1:0', cwd, defaultStore: true });
     if (args.includes('--tls-listen')) {
       await waitUntil(() => /listening on https:/.test(hub.out()), { what: 'the https listener line' });
     }

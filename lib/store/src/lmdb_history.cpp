@@ -98,6 +98,9 @@ class LmdbHistory::Writer {
   std::uint64_t handled_through_;  // the newest seq whose append completed
   // Seqs of refused appends above evicted_through: they are not "let go of" (see
   // History::oldest_seq). Every seq in (evicted_through, refused_below_) was refused.
+  // Kept in memory only: after a restart, a seq refused before it between stored updates
+  // counts as let go of once retention passes it (a reader there is told it missed
+  // updates it did not); refused seqs above the newest stored one are simply reused.
   std::set<std::uint64_t> refused_;
   std::uint64_t refused_below_;
   // Learnt from a full map: store at most this many record bytes, so appends fit again.

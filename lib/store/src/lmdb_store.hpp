@@ -8,7 +8,8 @@
 //   topics  topic key -> seq, DUPSORT|DUPFIXED: for the per-topic bound
 //   meta    name -> value: format version, evicted-through seq, record bytes
 // An id or topic longer than LMDB's key limit (511 bytes) is keyed by its prefix and a hash
-// of the whole (index_key): an id lookup then checks the record's id.
+// of the whole (index_key): an id lookup then checks the record's id; two long topics
+// alike in their first 500 bytes whose 64-bit hashes collide would share a per-topic count.
 #include <lmdb.h>
 
 #include <cstdint>

@@ -4,6 +4,9 @@
 #include "herald/store/lmdb_history.hpp"
 
 #include <lmdb.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -241,8 +244,20 @@ TEST_F(LmdbHistoryTest, DestructionCompletesEverythingQueued) {
 }
 
 class LmdbSyncModes : public LmdbHistoryTest, public ::testing::WithParamInterface<SyncMode> {};
+std::string mode_name(const ::testing::TestParamInfo<SyncMode>& info) {
+  switch (info.param) {
+    case SyncMode::full:
+      return "Full";
+    case SyncMode::batch:
+      return "Batch";
+    case SyncMode::off:
+      return "Off";
+  }
+  return "";
+}
 INSTANTIATE_TEST_SUITE_P(Modes, LmdbSyncModes,
-                         ::testing::Values(SyncMode::full, SyncMode::batch, SyncMode::off));
+                         ::testing::Values(SyncMode::full, SyncMode::batch, SyncMode::off),
+                         mode_name);
 
 TEST_P(LmdbSyncModes, KeepsWhatItAcknowledgedAcrossAReopen) {
   LmdbOptions o = options();
@@ -259,6 +274,52 @@ TEST_P(LmdbSyncModes, KeepsWhatItAcknowledgedAcrossAReopen) {
   LmdbHistory h(o);
   EXPECT_EQ(h.size(), 50u);
   EXPECT_EQ(h.newest_id(), "49");
+}
+
+// Every mode acknowledges only what reached the OS at least: a process killed at any
+// moment (kill -9) loses nothing it acknowledged. The child appends and reports each
+// acknowledgement through a pipe until the parent kills it.
+TEST_P(LmdbSyncModes, WhatWasAcknowledgedSurvivesAKill) {
+  LmdbOptions o = options(limits(1000000));  // nothing evicted
+  o.sync = GetParam();
+  int acks[2];
+  ASSERT_EQ(::pipe(acks), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(acks[0]);
+    LmdbHistory h(o);
+    for (std::uint32_t i = 0; i < 1000000; ++i) {
+      auto u = make_update(std::to_string(i));
+      u->seq = h.next_seq();
+      h.append(u, [fd = acks[1], i](hub::AppendResult r) {
+        if (r.ok() && ::write(fd, &i, sizeof i) != sizeof i) ::_exit(1);
+      });
+      if (i % 64 == 63) std::this_thread::sleep_for(1ms);  // let the writer keep up
+    }
+    ::_exit(0);
+  }
+  ::close(acks[1]);
+  std::uint32_t acknowledged = 0, got = 0;
+  while (::read(acks[0], &got, sizeof got) == sizeof got) {
+    acknowledged = got;
+    if (acknowledged >= 500) break;
+  }
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  while (::read(acks[0], &got, sizeof got) == sizeof got)  // sent before it died
+    acknowledged = got;
+  ::close(acks[0]);
+  ASSERT_GE(acknowledged, 500u);
+  LmdbHistory h(o);  // the dead process's lock went with it
+  EXPECT_GE(h.size(), acknowledged + 1);
+  EXPECT_EQ(h.resume_point(std::to_string(acknowledged)).from, hub::ReplayFrom::after_id);
+  EXPECT_EQ(h.resume_point("0").from, hub::ReplayFrom::after_id);
+  std::vector<hub::UpdatePtr> out;
+  h.read(0, acknowledged + 1, acknowledged + 1, out);
+  ASSERT_EQ(out.size(), acknowledged + 1);
+  for (std::uint32_t i = 0; i <= acknowledged; ++i)
+    ASSERT_EQ(out[i]->id, std::to_string(i));
 }
 
 // A refused append never was: a reader just before it has missed nothing.

@@ -54,6 +54,8 @@ struct LmdbOptions {
   SyncMode sync = SyncMode::full;
   // max_bytes counts the stored records (frame, id, topics and a few bytes each), not the
   // memory an update takes. An update with several topics counts for each (max_per_topic).
+  // Bounds lowered at a restart apply at once in slices, except max_per_topic, which a
+  // topic meets at its next update.
   HistoryLimits limits;
   std::chrono::seconds max_age{0};  // 0: updates do not expire
   // Updates kept in memory as well (the newest ones).
