@@ -87,7 +87,10 @@ SubscribeResult Hub::subscribe(std::size_t shard, Subscriber& s, std::string_vie
   }
   // History holds every topic: the replay keeps what this subscriber would have received
   // live. The matching is this subscriber's own cost, paid on its shard in slices.
-  sh.replays.add(s, resume.after_seq, resume.from == ReplayFrom::unknown);
+  sh.replays.add(s, resume.after_seq,
+                 resume.from == ReplayFrom::unknown    ? ReplayQueue::Start::unknown_id
+                 : resume.from == ReplayFrom::earliest ? ReplayQueue::Start::oldest
+                                                       : ReplayQueue::Start::after_seq);
   schedule_replay(sh);
   return result;
 }

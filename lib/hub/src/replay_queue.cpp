@@ -6,10 +6,11 @@
 
 namespace herald::hub {
 
-void ReplayQueue::add(Subscriber& s, std::uint64_t after_seq, bool resumed_unknown_id) {
+void ReplayQueue::add(Subscriber& s, std::uint64_t after_seq, Start start) {
   s.replay_state_ = Subscriber::ReplayState::ready;
   s.replay_cursor_ = after_seq;
-  s.replay_gap_ = resumed_unknown_id;
+  s.replay_gap_ = start == Start::unknown_id;
+  s.replay_from_oldest_ = start != Start::after_seq;
   ready_.push_back(&s);
 }
 
@@ -35,11 +36,13 @@ bool ReplayQueue::run_slice(std::uint64_t dispatched_seq) {
   slice_.clear();
   if (s.replay_cursor_ < dispatched_seq) {
     const Slice read = read_(s.replay_cursor_, dispatched_seq, kSliceEntries, slice_);
-    // History let go of updates this replay had yet to read while it waited for room.
-    if (!s.replay_gap_ && s.replay_cursor_ + 1 < read.oldest_seq) {
+    // History let go of updates this replay had yet to read while it waited for room, or
+    // since it was asked for after a held id.
+    if (!s.replay_from_oldest_ && s.replay_cursor_ + 1 < read.oldest_seq) {
       s.missed({Gap::Reason::evicted_while_replaying, slice_.empty() ? nullptr : slice_.front()});
     }
     s.replay_cursor_ = read.reached;
+    s.replay_from_oldest_ = false;
   }
   if (s.replay_gap_) {
     // Said first, before anything replayed, even when history holds nothing.

@@ -192,6 +192,23 @@ TEST(HubOverAHeldHistory, ResumesFromWhatTheHistoryHeldBeforeTheHubStarted) {
   EXPECT_EQ(live.both, (std::vector<std::string>{"4"}));
 }
 
+TEST_F(HubTest, EarliestIsEverythingHeldWhenItIsReadSoEvictionsBeforeThatAreNoGap) {
+  ManualShard shard;
+  Hub h{std::make_unique<store::MemoryHistory>(store::HistoryLimits{2, 1 << 20}), {shard.post()}};
+  for (auto id : {"1", "2"})
+    h.publish(make(id, "t"));
+  shard.run();
+  Recorder earliest("t"), after_held("t");
+  h.subscribe(0, earliest, "earliest");
+  h.subscribe(0, after_held, "1");
+  for (auto id : {"3", "4"})
+    h.publish(make(id, "t"));  // 1 and 2 go before either replay reads
+  shard.run();
+  EXPECT_EQ(earliest.both, (std::vector<std::string>{"3", "4"}));
+  // "1" was held when it asked: "2" was its to get, and it is gone.
+  EXPECT_EQ(after_held.both, (std::vector<std::string>{"reset:evicted:3", "3", "4"}));
+}
+
 TEST_F(HubTest, RepeatedIdIsKeptAndDeliveredAndResumesAfterItsFirstOccurrence) {
   Recorder s("t");
   hub.subscribe(0, s, "");

@@ -38,10 +38,15 @@ class ReplayQueue {
 
   ReplayQueue(Read read, GoLive go_live) : read_(std::move(read)), go_live_(std::move(go_live)) {}
 
-  // `s` replays what history holds above `after_seq`, then goes live. With
-  // `resumed_unknown_id` (its Last-Event-ID is not held), it hears of the gap first
-  // (Subscriber::missed).
-  void add(Subscriber& s, std::uint64_t after_seq, bool resumed_unknown_id = false);
+  // Where a replay starts.
+  enum class Start : std::uint8_t {
+    after_seq,   // right after a held update
+    oldest,      // at whatever history holds when its first slice is read (`earliest`)
+    unknown_id,  // the same, after hearing of the gap first (Subscriber::missed): its
+                 // Last-Event-ID is not held
+  };
+  // `s` replays what history holds above `after_seq`, then goes live.
+  void add(Subscriber& s, std::uint64_t after_seq, Start start = Start::after_seq);
   // `s` is leaving; returns whether it was still replaying (so not in the fan-out).
   bool remove(Subscriber& s);
   // `s` wrote what it had queued: a replay waiting for room goes on. Returns whether it did.

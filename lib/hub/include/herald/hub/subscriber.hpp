@@ -58,6 +58,9 @@ class Subscriber {
   enum class ReplayState : std::uint8_t { none, ready, waiting_for_room };
   ReplayState replay_state_ = ReplayState::none;
   bool replay_gap_ = false;  // resumed from an id not held: missed() comes first
+  // Replays "everything held" (earliest, or an id not held) and has not read yet: what
+  // retention lets go of before its first slice is not a gap for it.
+  bool replay_from_oldest_ = false;
   std::uint64_t replay_cursor_ = 0;
 };
 
