@@ -28,6 +28,8 @@ KeyKind key_kind(Algorithm alg) {
     case Algorithm::ES256:
     case Algorithm::ES384:
       return KeyKind::ec;
+    case Algorithm::EdDSA:
+      return KeyKind::ed25519;
   }
   return KeyKind::hmac;
 }
@@ -45,6 +47,8 @@ const char* digest_name(Algorithm alg) {
     case Algorithm::HS512:
     case Algorithm::RS512:
       return "SHA512";
+    case Algorithm::EdDSA:
+      return nullptr;
   }
   return "SHA256";
 }

@@ -1,33 +1,17 @@
 #include "herald/auth/claims.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
-
+#include "generation_markers.hpp"
 #include "json_util.hpp"
+#include "numeric_date.hpp"
 
 namespace herald::auth {
 
 namespace {
 
 using json = Json;
-using std::chrono::system_clock;
-
-// 2200-01-01: a NumericDate past it is clamped so that it fits system_clock (nanoseconds,
-// good until 2262) whatever a token says.
-constexpr double kMaxNumericDate = 7'258'118'400.0;
 
 Error claims_error(std::string message) {
   return make_error(ErrorCode::invalid_claims, std::move(message));
-}
-
-Result<std::optional<system_clock::time_point>> numeric_date(const json& claims, const char* name) {
-  auto it = claims.find(name);
-  if (it == claims.end()) return std::optional<system_clock::time_point>();
-  if (!it->is_number()) return claims_error(std::string("\"") + name + "\" is not a number");
-  const double seconds = std::clamp(std::floor(it->get<double>()), 0.0, kMaxNumericDate);
-  return std::optional<system_clock::time_point>(
-      system_clock::time_point(std::chrono::seconds(static_cast<std::int64_t>(seconds))));
 }
 
 Result<hub::SelectorSet> selectors(const json& list, const char* name, const ClaimsLimits& limits) {
@@ -57,6 +41,14 @@ Result<Claims> parse_claims(std::string_view text, const ClaimsLimits& limits) {
   if (!doc->is_object())
     return make_error(ErrorCode::malformed, "the token's claims are not a JSON object");
 
+  if (doc->contains(kAuthorizationDetailsClaim)) {
+    return make_error(ErrorCode::wrong_generation,
+                      doc->contains(kLegacyClaim)
+                          ? std::string(kMixedGenerationsMessage)
+                          : "the token carries authorization_details: it is a Mercure 1.0 "
+                            "access token, not a 0.x token");
+  }
+
   Claims claims;
   auto exp = numeric_date(*doc, "exp");
   if (!exp) return exp.error();
@@ -65,7 +57,7 @@ Result<Claims> parse_claims(std::string_view text, const ClaimsLimits& limits) {
   if (!nbf) return nbf.error();
   claims.not_before = *nbf;
 
-  auto mercure = doc->find("mercure");
+  auto mercure = doc->find(kLegacyClaim);
   if (mercure == doc->end()) return claims;
   if (!mercure->is_object()) return claims_error("the \"mercure\" claim is not an object");
   if (auto it = mercure->find("publish"); it != mercure->end()) {

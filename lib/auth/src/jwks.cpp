@@ -86,6 +86,16 @@ Result<Key> ec_key(const json& jwk, Algorithm alg) {
   return key_from_params("EC", bld.get());
 }
 
+// RFC 8037 2: an OKP key's public half is `x`, the raw 32-byte Ed25519 point.
+Result<Key> ed25519_key(const json& jwk) {
+  auto x = bytes_member(jwk, "x");
+  if (!x || x->size() != 32) return jwk_error("Ed25519 key needs a base64url x of 32 bytes");
+  EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(x->data()), x->size());
+  if (pkey == nullptr) return jwk_error("cannot build the Ed25519 key: " + ossl::take_error());
+  return Key::from_pkey(pkey);
+}
+
 Result<Key> oct_key(const json& jwk) {
   auto k = bytes_member(jwk, "k");
   if (!k || k->empty()) return jwk_error("oct key needs a non-empty base64url k");
@@ -113,8 +123,25 @@ bool meant_for(const json& jwk, Algorithm alg) {
     case KeyKind::ec:
       return kty == "EC" &&
              string_member(jwk, "crv") == (alg == Algorithm::ES256 ? "P-256" : "P-384");
+    case KeyKind::ed25519:
+      // Ed448 and the X25519/X448 key-agreement keys share kty OKP: skipped like other curves.
+      return kty == "OKP" && string_member(jwk, "crv") == "Ed25519";
   }
   return false;
+}
+
+Result<Key> read_key(const json& jwk, Algorithm alg) {
+  switch (key_kind(alg)) {
+    case KeyKind::hmac:
+      return oct_key(jwk);
+    case KeyKind::rsa:
+      return rsa_key(jwk);
+    case KeyKind::ec:
+      return ec_key(jwk, alg);
+    case KeyKind::ed25519:
+      return ed25519_key(jwk);
+  }
+  return jwk_error("unknown key kind");
 }
 
 }  // namespace
@@ -143,9 +170,7 @@ Result<KeySet> parse_jwks(std::string_view text, Algorithm alg) {
   for (const json& jwk : *list) {
     if (!jwk.is_object()) return jwk_error("a key is not a JSON object");
     if (!meant_for(jwk, alg)) continue;
-    Result<Key> key = key_kind(alg) == KeyKind::hmac  ? oct_key(jwk)
-                      : key_kind(alg) == KeyKind::rsa ? rsa_key(jwk)
-                                                      : ec_key(jwk, alg);
+    Result<Key> key = read_key(jwk, alg);
     if (!key) return key.error();
     if (auto it = jwk.find("kid"); it != jwk.end()) {
       if (!it->is_string()) return jwk_error("\"kid\" is not a string");
@@ -159,7 +184,8 @@ Result<KeySet> parse_jwks(std::string_view text, Algorithm alg) {
     set.add(std::move(*key));
   }
   if (set.empty()) {
-    return jwk_error("no key in the set can verify " + std::string(algorithm_name(alg)));
+    return jwk_error("no key in the set can verify " + std::string(algorithm_name(alg)) +
+                     (alg == Algorithm::EdDSA ? " (only Ed25519 keys, kty OKP, are read)" : ""));
   }
   return set;
 }

@@ -67,14 +67,30 @@ Result<Key> Key::from_pkey(EVP_PKEY* pkey) {
     key.kind_ = KeyKind::rsa;
   } else if (EVP_PKEY_is_a(pkey, "EC")) {
     key.kind_ = KeyKind::ec;
+  } else if (EVP_PKEY_is_a(pkey, "ED25519")) {
+    key.kind_ = KeyKind::ed25519;
+  } else if (EVP_PKEY_is_a(pkey, "ED448")) {
+    // JWS's EdDSA names no curve: a hub that took Ed448 keys too would accept whichever
+    // curve a key happens to be on. Ed25519 is what issuers use (RFC 8037, the draft).
+    return key_error("Ed448 keys are not supported: EdDSA here means Ed25519");
   } else {
-    // RSA-PSS-only keys, Ed25519, SM2...: none serves an algorithm herald accepts.
+    // RSA-PSS-only keys, X25519 (key agreement, not signatures), SM2...: none serves an
+    // algorithm herald accepts.
     return key_error(std::string("unsupported key type ") + EVP_PKEY_get0_type_name(pkey));
   }
-  BIGNUM* secret_part = nullptr;
-  const char* param = key.kind_ == KeyKind::rsa ? OSSL_PKEY_PARAM_RSA_D : OSSL_PKEY_PARAM_PRIV_KEY;
-  key.private_ = EVP_PKEY_get_bn_param(pkey, param, &secret_part) == 1;
-  BN_clear_free(secret_part);
+  if (key.kind_ == KeyKind::ed25519) {
+    // Ed25519's private half is an octet string, not a number.
+    std::size_t len = 0;
+    key.private_ =
+        EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PRIV_KEY, nullptr, 0, &len) == 1 &&
+        len > 0;
+  } else {
+    BIGNUM* secret_part = nullptr;
+    const char* param =
+        key.kind_ == KeyKind::rsa ? OSSL_PKEY_PARAM_RSA_D : OSSL_PKEY_PARAM_PRIV_KEY;
+    key.private_ = EVP_PKEY_get_bn_param(pkey, param, &secret_part) == 1;
+    BN_clear_free(secret_part);
+  }
   ossl::take_error();  // a public key answers "no such parameter": not an error
   key.pkey_ = std::shared_ptr<EVP_PKEY>(owned.release(), EVP_PKEY_free);
   return key;
@@ -106,7 +122,8 @@ bool Key::fits(Algorithm alg, std::string* why) const {
     return false;
   };
   const KeyKind wanted = key_kind(alg);
-  static constexpr const char* kKindNames[] = {"an HMAC secret", "an RSA key", "an EC key"};
+  static constexpr const char* kKindNames[] = {"an HMAC secret", "an RSA key", "an EC key",
+                                               "an Ed25519 key"};
   if (kind_ != wanted) {
     return no(std::string(algorithm_name(alg)) + " needs " + kKindNames[static_cast<int>(wanted)] +
               ", not " + kKindNames[static_cast<int>(kind_)]);

@@ -26,6 +26,14 @@ std::string_view to_string(ErrorCode code) {
       return "bad_credentials";
     case ErrorCode::invalid_key:
       return "invalid_key";
+    case ErrorCode::wrong_generation:
+      return "wrong_generation";
+    case ErrorCode::invalid_type:
+      return "invalid_type";
+    case ErrorCode::untrusted_issuer:
+      return "untrusted_issuer";
+    case ErrorCode::invalid_audience:
+      return "invalid_audience";
   }
   return "unknown";
 }

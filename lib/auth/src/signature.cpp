@@ -17,8 +17,12 @@ const unsigned char* bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
+// nullptr for EdDSA: OpenSSL's Ed25519 signs the message itself (PureEdDSA) and refuses a
+// digest.
 const EVP_MD* digest(Algorithm alg) {
   switch (alg) {
+    case Algorithm::EdDSA:
+      return nullptr;
     case Algorithm::HS384:
     case Algorithm::RS384:
     case Algorithm::ES384:
@@ -114,6 +118,7 @@ bool verify_signature(Algorithm alg, const Key& key, std::string_view input,
              CRYPTO_memcmp(expected->data(), signature.data(), signature.size()) == 0;
     }
     case KeyKind::rsa:
+    case KeyKind::ed25519:
       return pkey_verify(alg, key.pkey(), input, signature);
     case KeyKind::ec: {
       const auto der = raw_to_der(signature, ec_coordinate_bytes(alg));

@@ -1,6 +1,7 @@
 #pragma once
-// The JWS signature primitives over OpenSSL 3's EVP interfaces: HMAC, RSASSA-PKCS1-v1_5 and
-// ECDSA with JWS's raw r||s encoding. The caller has checked that the key fits the algorithm.
+// The JWS signature primitives over OpenSSL 3's EVP interfaces: HMAC, RSASSA-PKCS1-v1_5,
+// ECDSA with JWS's raw r||s encoding, and Ed25519 (EdDSA, RFC 8037). The caller has checked that
+// the key fits the algorithm.
 #include <string>
 #include <string_view>
 

@@ -38,6 +38,8 @@ AlgCase keys_for(Algorithm alg) {
       const auto& pair = test::ec_key(alg == Algorithm::ES256 ? "P-256" : "P-384");
       return {alg, pair.private_pem, pair.public_pem};
     }
+    case KeyKind::ed25519:
+      return {alg, test::ed25519_key().private_pem, test::ed25519_key().public_pem};
   }
   return {};
 }
@@ -90,6 +92,7 @@ TEST_P(EveryAlgorithm, SignatureHasTheJwsSize) {
                                : c.alg == Algorithm::HS512 ? 64
                                : c.alg == Algorithm::ES256 ? 64  // raw r||s, not DER
                                : c.alg == Algorithm::ES384 ? 96
+                               : c.alg == Algorithm::EdDSA ? 64    // RFC 8032 5.1.6
                                                            : 256;  // RSA-2048
   EXPECT_EQ(sig->size(), expected);
 }
@@ -135,6 +138,9 @@ TEST_P(EveryAlgorithm, TokenFromAnotherKeyFails) {
     case KeyKind::rsa:
       other.signing_spec = test::second_rsa_key().private_pem;
       break;
+    case KeyKind::ed25519:
+      other.signing_spec = test::ed25519_key(1).private_pem;
+      break;
     case KeyKind::ec: {
       // A fresh key on the same curve.
       EVP_PKEY* pkey =
@@ -157,7 +163,7 @@ TEST_P(EveryAlgorithm, TokenFromAnotherKeyFails) {
 INSTANTIATE_TEST_SUITE_P(Jws, EveryAlgorithm,
                          testing::Values(Algorithm::HS256, Algorithm::HS384, Algorithm::HS512,
                                          Algorithm::RS256, Algorithm::RS384, Algorithm::RS512,
-                                         Algorithm::ES256, Algorithm::ES384),
+                                         Algorithm::ES256, Algorithm::ES384, Algorithm::EdDSA),
                          name_of);
 
 TEST(Signer, AddsTheKid) {

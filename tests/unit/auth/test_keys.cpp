@@ -55,15 +55,30 @@ std::string self_signed(EVP_PKEY* pkey) {
   return bio_text(bio);
 }
 
+std::string raw_public_member(EVP_PKEY* pkey) {
+  unsigned char raw[64];
+  std::size_t len = sizeof raw;
+  if (EVP_PKEY_get_raw_public_key(pkey, raw, &len) != 1) throw std::runtime_error("no raw key");
+  return base64url_encode(std::string_view(reinterpret_cast<const char*>(raw), len));
+}
+
+std::string pem_private(EVP_PKEY* pkey) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, pkey, nullptr, nullptr, 0, nullptr, nullptr);
+  return bio_text(bio);
+}
+
+std::string pem_public(EVP_PKEY* pkey) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PUBKEY(bio, pkey);
+  return bio_text(bio);
+}
+
 KeyPair make_pair(EVP_PKEY* pkey, bool rsa, int coordinate_bytes, std::string_view curve) {
   if (pkey == nullptr) throw std::runtime_error("key generation failed");
   KeyPair pair;
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-  pair.private_pem = bio_text(bio);
-  bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PUBKEY(bio, pkey);
-  pair.public_pem = bio_text(bio);
+  pair.private_pem = pem_private(pkey);
+  pair.public_pem = pem_public(pkey);
   pair.certificate_pem = self_signed(pkey);
   if (rsa) {
     pair.jwk_members = "\"kty\":\"RSA\",\"n\":\"" + bn_member(pkey, OSSL_PKEY_PARAM_RSA_N) +
@@ -104,6 +119,49 @@ const KeyPair& ec_key(std::string_view curve) {
     it = cache.emplace(name, make_pair(pkey, false, curve == "P-384" ? 48 : 32, curve)).first;
   }
   return it->second;
+}
+
+const KeyPair& ed25519_key(int which) {
+  static std::map<int, KeyPair> cache;
+  auto it = cache.find(which);
+  if (it == cache.end()) {
+    EVP_PKEY* pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+    if (pkey == nullptr) throw std::runtime_error("key generation failed");
+    KeyPair pair;
+    pair.private_pem = pem_private(pkey);
+    pair.public_pem = pem_public(pkey);
+    // X.509 signatures with Ed25519 take no digest.
+    X509* cert = X509_new();
+    X509_set_version(cert, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert), 0);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    X509_set_pubkey(cert, pkey);
+    X509_set_issuer_name(cert, X509_get_subject_name(cert));
+    X509_sign(cert, pkey, nullptr);
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_X509(bio, cert);
+    X509_free(cert);
+    pair.certificate_pem = bio_text(bio);
+    pair.jwk_members = R"("kty":"OKP","crv":"Ed25519","x":")" + raw_public_member(pkey) + "\"";
+    EVP_PKEY_free(pkey);
+    it = cache.emplace(which, std::move(pair)).first;
+  }
+  return it->second;
+}
+
+const KeyPair& ed448_key() {
+  static const KeyPair pair = [] {
+    EVP_PKEY* pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED448");
+    if (pkey == nullptr) throw std::runtime_error("key generation failed");
+    KeyPair p;
+    p.private_pem = pem_private(pkey);
+    p.public_pem = pem_public(pkey);
+    p.jwk_members = R"("kty":"OKP","crv":"Ed448","x":")" + raw_public_member(pkey) + "\"";
+    EVP_PKEY_free(pkey);
+    return p;
+  }();
+  return pair;
 }
 
 std::string jwk(const KeyPair& key, std::string_view kid, std::string_view extra) {

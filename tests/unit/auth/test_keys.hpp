@@ -16,6 +16,11 @@ struct KeyPair {
 const KeyPair& rsa_key(int bits = 2048);
 const KeyPair& second_rsa_key();  // another 2048-bit key, for wrong-key tests
 const KeyPair& ec_key(std::string_view curve);
+// Ed25519 (jwk_members: "kty":"OKP","crv":"Ed25519","x":...); `which` picks one of several
+// independent keys, for issuer and wrong-key tests.
+const KeyPair& ed25519_key(int which = 0);
+// Ed448: herald refuses it (no jwk_members, no certificate).
+const KeyPair& ed448_key();
 
 // {"kty":...,"kid":KID,...}: a public JWK, with `extra` members appended (",\"alg\":...").
 std::string jwk(const KeyPair& key, std::string_view kid, std::string_view extra = "");

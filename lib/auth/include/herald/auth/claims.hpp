@@ -39,7 +39,8 @@ struct Claims {
 // Claims from a JWT payload (JSON text). Checks types: `exp`/`nbf` numbers, `mercure` an
 // object, `publish`/`subscribe` arrays of strings, each a valid topic selector. Anything
 // wrong rejects the whole token: acting on part of a token's grants would silently change
-// what its issuer meant. Time is not checked here (see Verifier).
+// what its issuer meant. A payload with `authorization_details` is a Mercure 1.0 access
+// token (see AccessVerifier) and is refused here. Time is not checked here (see Verifier).
 Result<Claims> parse_claims(std::string_view json, const ClaimsLimits& limits = {});
 
 }  // namespace herald::auth

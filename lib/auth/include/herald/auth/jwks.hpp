@@ -9,10 +9,10 @@
 namespace herald::auth {
 
 // The keys of a JWK Set ({"keys": [...]}) or of a single JWK that can verify `alg`:
-// kty RSA (n, e), EC (crv, x, y) and oct (k). Keys meant for something else (another kty,
-// "use" other than "sig", an "alg" or curve other than `alg`'s) are skipped; a key that
-// claims to be for `alg` but is malformed is an error, as are duplicate kids, more than
-// 100 keys, and a set with nothing left for `alg`.
+// kty RSA (n, e), EC (crv, x, y), OKP (crv Ed25519, x) and oct (k). Keys meant for something else
+// (another kty, "use" other than "sig", an "alg" or curve other than `alg`'s) are skipped; a key
+// that claims to be for `alg` but is malformed is an error, as are duplicate kids, more than 100
+// keys, and a set with nothing left for `alg`.
 Result<KeySet> parse_jwks(std::string_view json, Algorithm alg);
 
 }  // namespace herald::auth

@@ -1,5 +1,5 @@
 #pragma once
-// Keys: an HMAC secret, or an RSA / EC key held by OpenSSL; and the set of keys one role
+// Keys: an HMAC secret, or an RSA / EC / Ed25519 key held by OpenSSL; and the set of keys one role
 // (publisher or subscriber) trusts, selected by `kid`.
 #include <openssl/types.h>
 
@@ -24,7 +24,7 @@ class Key {
   static Result<Key> from_public_pem(std::string_view pem);
   // A PEM private key (PKCS#8 or traditional), to sign tokens.
   static Result<Key> from_private_pem(std::string_view pem);
-  // Adopts `pkey` (RSA or EC; ownership passes even on error).
+  // Adopts `pkey` (RSA, EC or Ed25519; Ed448 is refused; ownership passes even on error).
   static Result<Key> from_pkey(EVP_PKEY* pkey);
 
   KeyKind kind() const { return kind_; }
@@ -44,7 +44,7 @@ class Key {
 
   // HMAC keys only.
   const std::string& secret() const { return secret_; }
-  // RSA and EC keys only; shared read-only between threads (OpenSSL 3 allows it).
+  // RSA, EC and Ed25519 keys only; shared read-only between threads (OpenSSL 3 allows it).
   EVP_PKEY* pkey() const { return pkey_.get(); }
 
  private:

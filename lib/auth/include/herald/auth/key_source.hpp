@@ -18,13 +18,13 @@ Result<std::string> read_key_text(std::string_view spec);
 //   - JSON (first non-blank character '{'): a JWK Set or one JWK, see parse_jwks;
 //   - for HS*: anything else is the secret, byte for byte (a file's trailing line break is
 //     dropped, since editors add one);
-//   - for RS* and ES*: a PEM public key or certificate.
+//   - for RS*, ES* and EdDSA: a PEM public key or certificate.
 // Every key is checked against `alg` here, once, so a misconfiguration stops the server at
 // start-up rather than failing each request.
 Result<KeySet> load_verification_keys(std::string_view spec, Algorithm alg);
 
 // A key that signs `alg` (herald token, tests): the secret for HS*, a PEM private key for
-// RS* and ES*. Same spec rules, without JWKS.
+// RS*, ES* and EdDSA. Same spec rules, without JWKS.
 Result<Key> load_signing_key(std::string_view spec, Algorithm alg);
 
 }  // namespace herald::auth

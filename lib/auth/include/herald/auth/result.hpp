@@ -22,6 +22,10 @@ enum class ErrorCode : std::uint8_t {
   invalid_claims,         // wrong claim types, a bad topic selector, too many selectors
   bad_credentials,        // a malformed Authorization header, cookie or query parameter
   invalid_key,            // configuration: a key that cannot be loaded or does not fit
+  wrong_generation,       // a token of the other Mercure generation, or one mixing both
+  invalid_type,           // 1.0: the `typ` header is not at+jwt (not an access token)
+  untrusted_issuer,       // 1.0: no `iss`, or one the hub has no keys for
+  invalid_audience,       // 1.0: `aud` does not name this hub's resource identifier
 };
 
 // A stable identifier for logs and metrics, e.g. "bad_signature".

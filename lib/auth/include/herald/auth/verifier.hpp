@@ -37,7 +37,9 @@ class Verifier {
 
   // The token's claims, or why it is refused. Order of checks: size, shape, header
   // (`alg`, `crit`, `kid`), key, signature, and only then the claims and the time: the
-  // payload of an unauthenticated token is never parsed.
+  // payload of an unauthenticated token is never parsed. Mercure 1.0 access tokens (`typ`
+  // at+jwt, or `authorization_details` in the claims) are refused: AccessVerifier checks
+  // them, with the issuer and audience rules this one does not have.
   Result<Claims> verify(std::string_view token) const;
 
   Algorithm algorithm() const { return config_.algorithm; }
