@@ -253,25 +253,27 @@ def resume(url, last_event_id, first_id, last_id, timeout_s):
         if resp.status != 200:
             return out
         deadline = t0 + timeout_s
-        event = None
+        fields = {}
         while time.monotonic() < deadline:
             line = resp.readline()
             if not line:
                 break
             line = line.decode().rstrip("\r\n")
-            if line.startswith("event:"):
-                event = line[6:].strip()
-            elif line.startswith("id:"):
-                eid = line[3:].strip()
-                if eid == first_id and out["first_s"] is None:
-                    out["first_s"] = time.monotonic() - t0
-                elif out["first_s"] is None and len(out["before_first"]) < 5:
-                    out["before_first"].append({"id": eid, "event": event})
-                if eid == last_id:
-                    out["last_s"] = time.monotonic() - t0
-                    break
-            elif line == "":
-                event = None
+            if line:
+                if not line.startswith(":"):
+                    name, _, value = line.partition(":")
+                    fields[name] = value[1:] if value.startswith(" ") else value
+                continue
+            # A blank line: one event (or a comment) is complete.
+            eid = fields.get("id")
+            if eid == first_id and out["first_s"] is None:
+                out["first_s"] = time.monotonic() - t0
+            elif out["first_s"] is None and fields and len(out["before_first"]) < 5:
+                out["before_first"].append({k: v[:200] for k, v in fields.items()})
+            if eid == last_id:
+                out["last_s"] = time.monotonic() - t0
+                break
+            fields = {}
     except OSError as e:  # a timeout: what arrived so far is in `out`
         out["error"] = f"{type(e).__name__}: {e}"
     finally:
