@@ -7,9 +7,11 @@ store, with `herald bench` and a few probes of our own.
    alternate the order (memory, full, batch, off / off, batch, full, memory / ...) so other
    load on the machine falls on all alike; medians. LMDB batch / memory against the 0.5
    target, p50/p99 publish latency of each mode.
-2. Fan-out deliveries/s (N subscribers, one topic, strictly ordered and checked): LMDB
-   --sync batch against memory, alternating, medians; against the 0.9 target, and the
-   hub's CPU seconds per million deliveries.
+2. Fan-out deliveries/s (N subscribers on one topic): LMDB --sync batch against memory,
+   alternating, medians; against the 0.9 target, and the hub's CPU seconds per million
+   deliveries. Two shapes (--fanout): 8 publishes in flight on the topic (throughput,
+   order not checked), and 1 (each publish waits for the previous one's 200, so a
+   store's commit latency shows; strict order, checked).
 3. Restart with H events held (LMDB, --history-size H): fill it (herald bench publish,
    --sync off, a wide window), stop the hub with SIGTERM, then time restarts: until
    "listening on", until a subscriber resuming with the Last-Event-ID of the first event
@@ -194,11 +196,11 @@ def publish_section(args, log):
 
 # -- 2. fan-out ---------------------------------------------------------------------------
 
-def fanout_section(args, log):
+def fanout_section(args, log, per_topic, events):
     variants = [("memory", None), ("lmdb", args.fanout_sync)]
     reports = {label_of(*v): [] for v in variants}
     flags = ["--scenario", "fanout", "--subscribers", str(args.subscribers), "--events",
-             str(args.fanout_events), "--window", str(args.fanout_window), "--per-topic", "1",
+             str(events), "--window", str(args.fanout_window), "--per-topic", str(per_topic),
              "--event-bytes", str(args.event_bytes)]
     for round_ in range(args.rounds):
         order = variants if round_ % 2 == 0 else list(reversed(variants))
@@ -207,8 +209,10 @@ def fanout_section(args, log):
             with Hub(args, store, sync) as hub:
                 r = bench(args, hub, label, flags, args.fanout_timeout)
             reports[label].append(r)
-            log(f"fanout round {round_ + 1} {label}: {r['delivery']['events_per_s']:,.0f} "
-                f"deliveries/s, hub cpu {r['server']['cpu_s']} s, ok {r['ok']}")
+            log(f"fanout --per-topic {per_topic} round {round_ + 1} {label}: "
+                f"{r['delivery']['events_per_s']:,.0f} deliveries/s, "
+                f"{r['publish']['requests_per_s']:,.0f} publishes/s, hub cpu "
+                f"{r['server']['cpu_s']} s, ok {r['ok']}")
     summary = {}
     for label, rs in reports.items():
         summary[label] = {
@@ -218,11 +222,15 @@ def fanout_section(args, log):
             "p50_ms": median(rs, lambda r: r["delivery"]["latency_ms"]["p50"]),
             "p99_ms": median(rs, lambda r: r["delivery"]["latency_ms"]["p99"]),
             "publish_per_s": median(rs, lambda r: r["publish"]["requests_per_s"]),
+            "publish_p50_ms": median(rs, lambda r: r["publish"]["latency_ms"]["p50"]),
             "loadgen_cpu_s": median(rs, lambda r: r["loadgen"]["cpu_s"]),
             "rounds": [r["delivery"]["events_per_s"] for r in rs],
             "all_ok": all(r["ok"] for r in rs),
         }
-    return summary, reports
+    mem = summary["memory"]["events_per_s"]
+    lm = summary[label_of("lmdb", args.fanout_sync)]["events_per_s"]
+    return {"per_topic": per_topic, "events": events, "summary": summary,
+            "ratio": lm / mem if mem else 0, "runs": reports}
 
 
 # -- 3. restart with many events held -----------------------------------------------------
@@ -411,27 +419,28 @@ def markdown(args, info):
                    f"{fmt_rate(batch['requests_per_s'])}/s against the issue's aim of "
                    "100,000/s durable."]
         md.append("")
-    if "fanout" in info:
-        s = info["fanout"]["summary"]
+    for shape in info.get("fanout", []):
+        s = shape["summary"]
+        order = ("strict order, checked" if shape["per_topic"] == 1 else
+                 f"{shape['per_topic']} publishes in flight on the topic: order not checked")
         md += [
-            f"Fan-out ({args.subscribers:,} subscribers, {args.fanout_events:,} events, "
-            f"--window {args.fanout_window} --per-topic 1: strict order, checked); "
+            f"Fan-out ({args.subscribers:,} subscribers on one topic, {shape['events']:,} "
+            f"events, --window {args.fanout_window} --per-topic {shape['per_topic']}: {order}); "
             f"{args.rounds} alternating rounds, medians.",
             "",
             "| store | deliveries/s | rounds | hub CPU s per 1M deliveries | p50 ms | p99 ms "
-            "| publishes/s | loadgen CPU s | clean |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| publishes/s | publish p50 ms | loadgen CPU s | clean |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for label, v in s.items():
             md.append(f"| {label} | {fmt_rate(v['events_per_s'])} | "
                       f"{', '.join(fmt_rate(x) for x in v['rounds'])} | "
                       f"{v['server_cpu_s_per_million']:.2f} | {v['p50_ms']:.1f} | "
                       f"{v['p99_ms']:.1f} | {fmt_rate(v['publish_per_s'])} | "
+                      f"{v['publish_p50_ms']:.2f} | "
                       f"{v['loadgen_cpu_s']:.2f} | {'yes' if v['all_ok'] else 'NO'} |")
         lm = s[label_of("lmdb", args.fanout_sync)]
-        ratio = lm["events_per_s"] / s["memory"]["events_per_s"] if s["memory"][
-            "events_per_s"] else 0
-        info["fanout"]["ratio"] = ratio
+        ratio = shape["ratio"]
         md += ["", f"LMDB --sync {args.fanout_sync} / memory deliveries/s: {ratio:.2f} (target "
                f"{FANOUT_TARGET}: {'met' if ratio >= FANOUT_TARGET else 'NOT met'}); hub CPU "
                f"per delivery {lm['server_cpu_s_per_million'] / s['memory']['server_cpu_s_per_million']:.2f}"
@@ -501,7 +510,8 @@ def main():
     ap.add_argument("--window", type=int, default=64, help="publishes in flight")
     ap.add_argument("--publish-timeout", type=int, default=60)
     ap.add_argument("--subscribers", type=int, default=1000)
-    ap.add_argument("--fanout-events", type=int, default=2000)
+    ap.add_argument("--fanout", default="8:2000,1:500", metavar="PER_TOPIC:EVENTS,...",
+                    help="fan-out shapes: publishes in flight on the topic, and events")
     ap.add_argument("--fanout-window", type=int, default=8)
     ap.add_argument("--fanout-sync", default="batch")
     ap.add_argument("--fanout-timeout", type=int, default=90)
@@ -518,7 +528,7 @@ def main():
     args = ap.parse_args()
     if args.quick:
         args.rounds, args.publish_events, args.subscribers = 1, 2000, 50
-        args.fanout_events, args.held, args.restarts = 200, 20000, 1
+        args.fanout, args.held, args.restarts = "8:200,1:50", 20000, 1
     args.binary = os.path.abspath(args.herald)
     os.makedirs(args.out, exist_ok=True)
     sections = args.sections.split(",")
@@ -536,8 +546,8 @@ def main():
         summary, reports = publish_section(args, log)
         info["publish"] = {"summary": summary, "runs": reports}
     if "fanout" in sections:
-        summary, reports = fanout_section(args, log)
-        info["fanout"] = {"summary": summary, "runs": reports}
+        info["fanout"] = [fanout_section(args, log, *map(int, shape.split(":")))
+                          for shape in args.fanout.split(",")]
     if "restart" in sections:
         info["restart"] = restart_section(args, log)
     info["load_end"] = os.getloadavg()[0]
@@ -550,8 +560,8 @@ def main():
         f.write("\n".join(md) + "\n")
     print("\n".join(md))
 
-    ok = all(v["all_ok"] for k in ("publish", "fanout") if k in info
-             for v in info[k]["summary"].values())
+    ok = all(v["all_ok"] for part in [info.get("publish")] + info.get("fanout", []) if part
+             for v in part["summary"].values())
     if "restart" in info:
         ok = ok and info["restart"]["fill_report"]["ok"] and info["restart"]["summary"]["resumes_ok"]
     return 0 if ok else 1
