@@ -84,6 +84,19 @@ for (const kind of ['message', 'join', 'leave']) {
   });
 }
 
+// The hub says it no longer holds everything since the last message this page saw (the
+// hub restarted without durable history, or its history moved past us while we were
+// away). What it does hold follows at once, in full: start the room over from it rather
+// than show a conversation with a hole in it.
+source.addEventListener('herald-reset', () => {
+  messages.replaceChildren();
+  const note = document.createElement('li');
+  note.dataset.kind = 'reset';
+  note.className = 'notice';
+  note.textContent = 'Some messages were missed while away; showing what the hub still holds.';
+  messages.append(note);
+});
+
 nameInput.value = localStorage.getItem(NAME_KEY) ?? '';
 
 joinForm.addEventListener('submit', (event) => {

@@ -33,7 +33,10 @@ export function runHerald(args, { env = {}, input, timeoutMs = 20000 } = {}) {
 // `listen: null` leaves out the --listen flag (e.g. to test HERALD_LISTEN).
 export async function startHerald(args = [], { env = {}, timeoutMs = 15000, listen = '127.0.0.1:0' } = {}) {
   const listenArgs = listen === null ? [] : ['--listen', listen];
-  const proc = spawn(heraldBin, ['serve', ...listenArgs, ...args], {
+  // `herald serve` keeps history in ./herald-data unless told otherwise: tests that do not
+  // ask for a store get memory, so parallel hubs never share (or lock) one directory.
+  const storeArgs = args.includes('--store') || env.HERALD_STORE ? [] : ['--store', 'memory'];
+  const proc = spawn(heraldBin, ['serve', ...listenArgs, ...storeArgs, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,6 +7,7 @@
 #include "ended_stream.hpp"
 #include "h2_connection.hpp"
 #include "herald/base/log.hpp"
+#include "late_response.hpp"
 #include "shard.hpp"
 #include "tcp_acked.hpp"
 
@@ -139,16 +140,31 @@ void Connection::read_next_request() {
 }
 
 void Connection::wait_readable() {
+  if (read_waiting_) return;  // the pending wait serves
+  read_waiting_ = true;
   transport_->async_wait_readable(completion_for<&Connection::on_readable>(shared_from_this()));
 }
 
 void Connection::on_readable(error_code ec, std::size_t) {
-  if (state_ != State::reading) return;
-  if (ec) {
-    close_now("read error");
-    return;
+  read_waiting_ = false;
+  switch (state_) {
+    case State::reading:
+      if (ec) {
+        close_now("read error");
+        return;
+      }
+      read_into_scratch();
+      return;
+    case State::responding:
+      // Otherwise an answer is being written, and its completion reads on.
+      if (late_pending()) watch_while_late(ec);
+      return;
+    case State::streaming:
+      check_hangup(ec);
+      return;
+    case State::closed:
+      return;
   }
-  read_into_scratch();
 }
 
 void Connection::read_into_scratch() {
@@ -303,6 +319,54 @@ void Connection::on_response_written(error_code ec, std::size_t n) {
   read_next_request();
 }
 
+std::shared_ptr<LateResponse> Connection::respond_later() {
+  if (answered_ || state_ != State::responding)
+    return std::make_shared<PostedLateResponse>(shard_.io(), nullptr);
+  answered_ = true;
+  read_->late_owner = shared_from_this();
+  wait_readable();  // for a client that leaves meanwhile
+  return std::make_shared<PostedLateResponse>(shard_.io(),
+                                              [connection = weak_from_this()](Response response) {
+                                                if (auto self = connection.lock())
+                                                  self->answer_late(std::move(response));
+                                              });
+}
+
+void Connection::answer_late(Response response) {
+  // Dropped when the connection closed meanwhile. Otherwise this is the answer pending:
+  // no other request was read meanwhile.
+  if (state_ != State::responding || !late_pending()) return;
+  read_->late_owner.reset();  // the write below owns the connection now
+  out_ = writer_.answer(response);
+  write_out();
+}
+
+void Connection::watch_while_late(error_code ec) {
+  // A client that leaves meanwhile closes the connection (the answer is dropped). What it
+  // pipelines meanwhile is kept for after the answer, up to a request head's worth: past
+  // that the kernel's buffers hold the rest, and the watch stops.
+  if (ec) {
+    close_now("read error");
+    return;
+  }
+  const std::size_t budget = shard_.shared().options.max_header_bytes;
+  std::string& kept = read_->next_request;
+  if (kept.size() >= budget) return;  // the request's own read brought that much
+  std::span<char> scratch = shard_.scratch();
+  std::size_t n =
+      transport_->read_some(scratch.first(std::min(scratch.size(), budget - kept.size())), ec);
+  if (ec == asio::error::would_block) {
+    wait_readable();
+    return;
+  }
+  if (ec) {
+    close_now(ec == asio::error::eof ? "client closed" : "read error");
+    return;
+  }
+  kept.append(scratch.data(), n);
+  if (kept.size() < budget) wait_readable();
+}
+
 std::shared_ptr<StreamSink> Connection::open_stream(std::string_view content_type,
                                                     std::vector<Header> headers) {
   if (answered_ || state_ == State::closed)
@@ -320,19 +384,13 @@ std::shared_ptr<StreamSink> Connection::open_stream(std::string_view content_typ
   out_ = writer_.stream_head(content_type, headers);
   read_.reset();  // pipelined requests after a stream are not served
   head_pending_ = true;
-  watch_for_hangup();
-  flush();  // the headers go out at once, before any event
+  wait_readable();  // notices the client leaving (check_hangup)
+  flush();          // the headers go out at once, before any event
   return std::static_pointer_cast<StreamSink>(shared_from_this());
 }
 
-void Connection::watch_for_hangup() {
-  // No read buffer is kept: wait for readability, then drain and discard what came.
-  transport_->async_wait_readable(
-      completion_for<&Connection::on_hangup_readable>(shared_from_this()));
-}
-
-void Connection::on_hangup_readable(error_code ec, std::size_t) {
-  if (state_ != State::streaming) return;
+void Connection::check_hangup(error_code ec) {
+  // No read buffer is kept: a readiness wait, then what came is drained and discarded.
   if (ec) {
     close_now("client gone");
     return;
@@ -341,7 +399,7 @@ void Connection::on_hangup_readable(error_code ec, std::size_t) {
   error_code read_ec;
   std::size_t n = transport_->read_some(discard, read_ec);
   if (read_ec == asio::error::would_block || (!read_ec && n > 0)) {
-    watch_for_hangup();
+    wait_readable();
     return;
   }
   close_now(read_ec == asio::error::eof ? "client closed" : "client gone");

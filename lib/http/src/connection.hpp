@@ -68,6 +68,9 @@ class Connection final : public std::enable_shared_from_this<Connection>,
     std::optional<RequestReader> reader;  // the request being read
     std::string next_request;             // bytes of pipelined requests, read with the previous one
     std::string preface;  // first bytes that may still be HTTP/2's preface (split reads)
+    // While the handler's LateResponse has not answered: the connection owns itself, since
+    // its operations own it otherwise and none may be pending then (see watch_while_late).
+    std::shared_ptr<Connection> late_owner;
     bool continue_sent = false;
   };
 
@@ -75,7 +78,12 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   void respond(Response response) override;
   std::shared_ptr<StreamSink> open_stream(std::string_view content_type,
                                           std::vector<Header> headers) override;
+  std::shared_ptr<LateResponse> respond_later() override;
 
+  bool late_pending() const { return read_ && read_->late_owner; }
+  // On the shard, from the LateResponse: the answer, unless the connection closed meanwhile.
+  void answer_late(Response response);
+  void watch_while_late(boost::system::error_code ec);
   RequestLimits limits() const;
   void on_handshake(boost::system::error_code ec, std::size_t);
   void read_next_request();
@@ -93,8 +101,7 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   void on_response_written(boost::system::error_code ec, std::size_t n);
   void sweep_reading(clock::time_point now);
   void sweep_write_stall(clock::time_point now);
-  void watch_for_hangup();
-  void on_hangup_readable(boost::system::error_code ec, std::size_t);
+  void check_hangup(boost::system::error_code ec);
   void on_stream_written(boost::system::error_code ec, std::size_t n);
   void close_gracefully(std::string_view reason);
 
@@ -119,6 +126,10 @@ class Connection final : public std::enable_shared_from_this<Connection>,
   std::uint64_t write_stall_acked_ = 0;  // bytes the peer had acknowledged then
   bool answered_ = false;
   bool shutting_down_ = false;
+  // A readiness wait is pending. One at a time, whatever it waits for: its completion acts
+  // on the state the connection is in by then (a wait begun while a late answer was
+  // pending may complete when the next request is being read).
+  bool read_waiting_ = false;
   ResponseWriter writer_;  // the bytes of the answers, and whether the connection goes on
   std::string out_;        // a response being written, or a stream's response head
 

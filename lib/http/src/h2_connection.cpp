@@ -7,6 +7,7 @@
 #include "ended_stream.hpp"
 #include "h2_stream.hpp"
 #include "herald/base/log.hpp"
+#include "late_response.hpp"
 #include "shard.hpp"
 #include "tcp_acked.hpp"
 
@@ -40,6 +41,20 @@ class H2Connection::StreamExchange final : public Exchange {
     }
     answered_ = true;
     return connection_.open_stream(stream_id_, content_type, headers, head_request_);
+  }
+
+  std::shared_ptr<LateResponse> respond_later() override {
+    boost::asio::io_context& io = connection_.shard_.io();
+    if (answered_) return std::make_shared<PostedLateResponse>(io, nullptr);
+    answered_ = true;
+    // By stream id, not by anything of the stream's: one that closed meanwhile is not
+    // found, and HTTP/2 never reuses an id on a connection.
+    return std::make_shared<PostedLateResponse>(
+        io, [connection = connection_.weak_from_this(), stream_id = stream_id_,
+             head_request = head_request_](Response response) {
+          if (auto self = connection.lock())
+            self->answer_late(stream_id, std::move(response), head_request);
+        });
   }
 
   bool answered() const { return answered_; }
@@ -162,6 +177,13 @@ std::shared_ptr<StreamSink> H2Connection::open_stream(std::int32_t stream_id,
   streams_.insert(stream_slot(stream_id), stream);
   shard_.count_stream(Protocol::h2, transport_->encrypted(), +1);
   return stream;
+}
+
+void H2Connection::answer_late(std::int32_t stream_id, Response response, bool head_request) {
+  if (closed_) return;
+  // Ignored by the session unless that stream still waits for its answer (not reset).
+  session_.respond(stream_id, std::move(response), head_request);
+  schedule_write();  // with whatever else is due on the connection
 }
 
 void H2Connection::on_stream_closed(std::int32_t stream_id) {

@@ -60,6 +60,8 @@ class H2Connection final : public std::enable_shared_from_this<H2Connection>,
   void on_request(std::int32_t stream_id, Request request);
   std::shared_ptr<StreamSink> open_stream(std::int32_t stream_id, std::string_view content_type,
                                           const std::vector<Header>& headers, bool head_request);
+  // On the shard, from a StreamExchange's LateResponse.
+  void answer_late(std::int32_t stream_id, Response response, bool head_request);
   void on_stream_closed(std::int32_t stream_id);
   void wait_readable();
   void on_readable(boost::system::error_code ec, std::size_t);

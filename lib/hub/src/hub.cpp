@@ -3,10 +3,13 @@
 namespace herald::hub {
 
 Hub::Hub(std::unique_ptr<History> history, std::vector<ShardPost> shards)
-    : history_(std::move(history)) {
+    : history_(std::move(history)), handed_seq_(history_->next_seq() - 1) {
   for (auto& post : shards) {
     auto shard = std::make_unique<Shard>(*this);
     shard->post = std::move(post);
+    // A durable history opens with what it kept before a restart: the shards have, in
+    // effect, dispatched all of it, so a resume replays it and then goes live.
+    shard->dispatched_seq = handed_seq_;
     shards_.push_back(std::move(shard));
   }
 }

@@ -8,6 +8,7 @@
 #include "context.hpp"
 #include "demo_ticker.hpp"
 #include "herald/base/log.hpp"
+#include "herald/store/lmdb_history.hpp"
 #include "herald/store/memory_history.hpp"
 #include "web_assets.hpp"
 
@@ -31,8 +32,50 @@ void split_listen(const std::string& listen, std::string& host, std::uint16_t& p
   port = static_cast<std::uint16_t>(p);
 }
 
-// Adds the CORS headers to whatever the endpoint answers, streams included, so no
-// endpoint can forget them.
+// The history --store asks for. Opened after the listeners' keys and certificates were
+// loaded, so a configuration mistake there leaves no data directory behind. Throws
+// std::runtime_error naming the file when an LMDB directory cannot be used.
+std::unique_ptr<hub::History> open_history(const Config& config) {
+  const store::HistoryLimits limits{.max_events = config.history_size,
+                                    .max_bytes = config.history_bytes,
+                                    .max_per_topic = config.history_per_topic};
+  if (config.store == Config::Store::memory) {
+    log::info("history in memory (a restart forgets it)",
+              {{"events", std::to_string(limits.max_events)}});
+    return std::make_unique<store::MemoryHistory>(limits);
+  }
+  store::LmdbOptions options;
+  options.directory = config.store_dir;
+  options.map_size = config.lmdb_map_size;
+  options.sync = config.sync == Config::HistorySync::full    ? store::SyncMode::full
+                 : config.sync == Config::HistorySync::batch ? store::SyncMode::batch
+                                                             : store::SyncMode::off;
+  options.limits = limits;
+  options.max_age = config.history_max_age;
+  auto history = std::make_unique<store::LmdbHistory>(std::move(options));
+  log::info("history in LMDB", {{"dir", config.store_dir},
+                                {"held", std::to_string(history->size())},
+                                {"newest", history->newest_id().value_or("")}});
+  return history;
+}
+
+// A late answer gets the CORS headers too, worked out while the request was at hand.
+class CorsLateResponse final : public http::LateResponse {
+ public:
+  CorsLateResponse(std::shared_ptr<http::LateResponse> inner, std::vector<http::Header> headers)
+      : inner_(std::move(inner)), headers_(std::move(headers)) {}
+  void respond(http::Response response) override {
+    response.headers.insert(response.headers.end(), headers_.begin(), headers_.end());
+    inner_->respond(std::move(response));
+  }
+
+ private:
+  std::shared_ptr<http::LateResponse> inner_;
+  const std::vector<http::Header> headers_;  // read from any thread, never changed
+};
+
+// Adds the CORS headers to whatever the endpoint answers, streams and late answers
+// included, so no endpoint can forget them.
 class CorsExchange final : public http::Exchange {
  public:
   CorsExchange(Context& ctx, const http::Request& request, http::Exchange& inner)
@@ -45,6 +88,11 @@ class CorsExchange final : public http::Exchange {
                                                 std::vector<http::Header> headers) override {
     decorate(headers);
     return inner_.open_stream(content_type, std::move(headers));
+  }
+  std::shared_ptr<http::LateResponse> respond_later() override {
+    std::vector<http::Header> headers;
+    decorate(headers);
+    return std::make_shared<CorsLateResponse>(inner_.respond_later(), std::move(headers));
   }
 
  private:
@@ -203,12 +251,7 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
       boost::asio::post(io, std::move(fn));
     });
   }
-  impl_->hub =
-      std::make_unique<hub::Hub>(std::make_unique<store::MemoryHistory>(store::HistoryLimits{
-                                     .max_events = ctx.config.history_size,
-                                     .max_bytes = ctx.config.history_bytes,
-                                     .max_per_topic = ctx.config.history_per_topic}),
-                                 std::move(posts));
+  impl_->hub = std::make_unique<hub::Hub>(open_history(ctx.config), std::move(posts));
   ctx.hub = impl_->hub.get();
   if (ctx.config.subscriptions) {
     impl_->subscriptions = std::make_unique<SubscriptionRegistry>(*impl_->hub);

@@ -136,12 +136,36 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
     return fail(400, wire::describe(e));
   }
   update->id = *event.id;
-  std::string id = update->id;
-  ctx.hub->publish(std::move(update));
-  ctx.metrics->publish_latency.record(std::chrono::steady_clock::now() - started);
-  http::Response ok;
-  ok.body = std::move(id);  // exactly the id, as Mercure answers
-  exchange.respond(std::move(ok));
+  // The answer once history has the update: 200 with exactly the id, as Mercure answers,
+  // or 503 when the store could not keep it (nothing is delivered then).
+  auto answer = [&ctx, id = update->id, started, conn = request.connection_id](
+                    hub::AppendResult kept, auto&& respond) {
+    if (!kept.ok()) {
+      ctx.metrics->publishes_failed.fetch_add(1, std::memory_order_relaxed);
+      log::warn("publish not kept",
+                {{"conn", std::to_string(conn)}, {"id", id}, {"reason", kept.error}});
+      http::Response unavailable = denial_response({503, "not published: " + kept.error});
+      unavailable.headers.push_back({"Retry-After", "1"});
+      respond(std::move(unavailable));
+      return;
+    }
+    ctx.metrics->publish_latency.record(std::chrono::steady_clock::now() - started);
+    http::Response ok;
+    ok.body = id;
+    respond(std::move(ok));
+  };
+  if (!ctx.hub->completes_later()) {
+    ctx.hub->publish(std::move(update), [&](hub::AppendResult kept) {
+      answer(std::move(kept), [&](http::Response r) { exchange.respond(std::move(r)); });
+    });
+    return;
+  }
+  // A durable store acknowledges after its group commit, on its own thread: the answer
+  // goes back to this connection's thread from there, and this shard goes on meanwhile.
+  ctx.hub->publish(std::move(update), [answer = std::move(answer),
+                                       late = exchange.respond_later()](hub::AppendResult kept) {
+    answer(std::move(kept), [&](http::Response r) { late->respond(std::move(r)); });
+  });
 }
 
 }  // namespace herald::server

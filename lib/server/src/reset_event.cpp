@@ -21,13 +21,13 @@ const char* reason_name(hub::Gap::Reason reason) {
 }  // namespace
 
 std::string reset_frame(const hub::Gap& gap) {
-  nlohmann::json data = {{"reason", reason_name(gap.reason)}, {"oldest", nullptr}};
+  nlohmann::ordered_json data = {{"reason", reason_name(gap.reason)}, {"oldest", nullptr}};
   if (gap.oldest_held) data["oldest"] = gap.oldest_held->id;
   wire::Event event;
   event.type = kResetEventType;
-  // dump() escapes control characters, so the JSON stays on one data line; an id that is
-  // not UTF-8 has its bad bytes replaced rather than throwing.
-  event.data = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Ordered: the reason reads first. dump() escapes control characters, so the JSON stays on one
+  // data line; an id that is not UTF-8 has its bad bytes replaced rather than throwing.
+  event.data = data.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   std::string frame;
   wire::serialize(event, frame);
   return frame;

@@ -210,6 +210,8 @@ struct H2Fixture : ::testing::Test {
   std::vector<std::shared_ptr<StreamSink>> sinks;  // every stream opened, in order
   std::atomic<int> streams_closed{0};
   std::atomic<std::uint64_t> last_connection_id{0};
+  std::vector<std::shared_ptr<LateResponse>> lates;  // /late's, in order: the test answers
+  std::vector<std::thread> answerers;                // /late-thread's
 
   static ServerOptions options() {
     ServerOptions o;
@@ -228,6 +230,21 @@ struct H2Fixture : ::testing::Test {
         sinks.push_back(sink);
         return;
       }
+      if (r.path() == "/late") {
+        auto late = e.respond_later();
+        std::lock_guard lock(mutex);
+        lates.push_back(std::move(late));
+        return;
+      }
+      if (r.path() == "/late-thread") {  // answered 20 ms later from a thread of its own
+        std::lock_guard lock(mutex);
+        answerers.emplace_back(
+            [late = e.respond_later(), text = "late " + r.method + " " + r.target] {
+              std::this_thread::sleep_for(20ms);
+              late->respond(Response::text(200, text));
+            });
+        return;
+      }
       e.respond(Response::text(
           200, r.method + " " + r.target + " " + r.body + " " + std::string(r.header("host"))));
     });
@@ -235,6 +252,8 @@ struct H2Fixture : ::testing::Test {
     server->start();
   }
   void TearDown() override {
+    for (std::thread& answerer : answerers)
+      answerer.join();
     if (server) {
       server->stop();
       server->wait();
@@ -253,6 +272,19 @@ struct H2Fixture : ::testing::Test {
   std::size_t sink_count() {
     std::lock_guard lock(mutex);
     return sinks.size();
+  }
+  std::size_t late_count() {
+    std::lock_guard lock(mutex);
+    return lates.size();
+  }
+  // Answers the `index`th /late request from a thread other than the shard's.
+  void answer_late(std::size_t index, Response response) {
+    std::shared_ptr<LateResponse> late;
+    {
+      std::lock_guard lock(mutex);
+      late = lates.at(index);
+    }
+    std::thread([&] { late->respond(std::move(response)); }).join();
   }
 };
 
@@ -622,6 +654,94 @@ TEST_F(H2Fixture, WithHttp2OffThePrefaceIsABadHttp11Request) {
   auto id = c.request("GET", "/healthz");
   EXPECT_FALSE(c.pump([&] { return c.streams[id].closed; }, 2s));
   EXPECT_TRUE(c.eof);
+}
+
+TEST_F(H2Fixture, ALateAnswerFromAnotherThreadIsSent) {
+  start();
+  H2Client c(server->port());
+  auto id = c.request("POST", "/late-thread", "hi");
+  ASSERT_TRUE(c.pump([&] { return c.streams[id].closed; }));
+  EXPECT_EQ(c.streams[id].status, 200);
+  EXPECT_EQ(c.streams[id].body, "late POST /late-thread\n");
+  EXPECT_EQ(c.streams[id].close_code, NGHTTP2_NO_ERROR);
+}
+
+TEST_F(H2Fixture, ALateStreamHoldsBackNoOtherStream) {
+  start();
+  H2Client c(server->port());
+  auto late = c.request("GET", "/late");
+  auto now = c.request("GET", "/now");
+  ASSERT_TRUE(c.pump([&] { return c.streams[now].closed; }));
+  EXPECT_EQ(c.streams[now].body, "GET /now  localhost\n");
+  ASSERT_EQ(late_count(), 1u);
+  EXPECT_EQ(c.streams[late].status, 0);  // nothing of it yet
+  EXPECT_FALSE(c.streams[late].closed);
+  answer_late(0, Response::text(201, "late"));
+  answer_late(0, Response::text(500, "ignored"));  // the first call wins
+  ASSERT_TRUE(c.pump([&] { return c.streams[late].closed; }));
+  EXPECT_EQ(c.streams[late].status, 201);
+  EXPECT_EQ(c.streams[late].body, "late\n");
+}
+
+TEST_F(H2Fixture, ALateAnswerForAStreamTheClientResetIsDropped) {
+  start();
+  H2Client c(server->port());
+  auto late = c.request("GET", "/late");
+  ASSERT_TRUE(c.pump([&] { return late_count() == 1; }));
+  c.reset(late);
+  // Asked after the reset on the same connection: answered once the reset was taken.
+  auto after = c.request("GET", "/after-reset");
+  ASSERT_TRUE(c.pump([&] { return c.streams[after].closed; }));
+  answer_late(0, Response::text(200, "too late"));
+  auto next = c.request("GET", "/next");
+  ASSERT_TRUE(c.pump([&] { return c.streams[next].closed; }));
+  EXPECT_EQ(c.streams[next].body, "GET /next  localhost\n");
+  EXPECT_EQ(c.streams[late].status, 0);
+  EXPECT_EQ(c.streams[late].body, "");
+  EXPECT_FALSE(c.goaway.has_value());
+  EXPECT_EQ(server->connections(), 1u);
+}
+
+TEST_F(H2Fixture, ALateAnswerAfterTheConnectionClosedIsDropped) {
+  start();
+  {
+    H2Client c(server->port());
+    c.request("GET", "/late");
+    ASSERT_TRUE(c.pump([&] { return late_count() == 1; }));
+  }
+  for (int i = 0; i < 300 && server->connections() != 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server->connections(), 0u);
+  answer_late(0, Response::text(200, "nobody reads this"));
+  H2Client c(server->port());
+  auto id = c.request("GET", "/next");
+  ASSERT_TRUE(c.pump([&] { return c.streams[id].closed; }));
+  EXPECT_EQ(c.streams[id].body, "GET /next  localhost\n");
+}
+
+TEST_F(H2Fixture, ALateAnswerToHeadSendsTheHeadersOnly) {
+  start();
+  H2Client c(server->port());
+  auto id = c.request("HEAD", "/late-thread");
+  ASSERT_TRUE(c.pump([&] { return c.streams[id].closed; }));
+  EXPECT_EQ(c.streams[id].status, 200);
+  EXPECT_EQ(c.streams[id].headers["content-length"], "23");  // "late HEAD /late-thread\n"
+  EXPECT_TRUE(c.streams[id].ended);
+  EXPECT_TRUE(c.streams[id].body.empty());
+}
+
+TEST_F(H2Fixture, AStopWaitsForALateAnswer) {
+  start();
+  H2Client c(server->port());
+  auto id = c.request("POST", "/late", "event");
+  ASSERT_TRUE(c.pump([&] { return late_count() == 1; }));
+  server->stop();
+  ASSERT_TRUE(c.pump([&] { return c.goaway.has_value(); }));
+  answer_late(0, Response::text(200, "kept"));
+  ASSERT_TRUE(c.pump([&] { return c.streams[id].closed; }));
+  EXPECT_EQ(c.streams[id].status, 200);
+  EXPECT_EQ(c.streams[id].body, "kept\n");
+  server->wait();
 }
 
 }  // namespace

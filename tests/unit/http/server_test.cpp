@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/post.hpp>
 
@@ -88,6 +89,8 @@ struct Fixture : ::testing::Test {
   std::mutex mutex;
   std::shared_ptr<StreamSink> stream;  // the last stream opened
   std::atomic<int> streams_closed{0};
+  std::vector<std::shared_ptr<LateResponse>> lates;  // /late's, in order: the test answers
+  std::vector<std::thread> answerers;                // /late-thread's
 
   void start(ServerOptions options = {}) {
     if (options.host == ServerOptions{}.host) options.port = 0;
@@ -101,7 +104,22 @@ struct Fixture : ::testing::Test {
         return;
       }
       if (r.path() == "/silent") return;  // gives no answer: the server must send a 500
-      if (r.path() == "/big") {           // a large answer, to fill socket buffers
+      if (r.path() == "/late") {
+        auto late = e.respond_later();
+        std::lock_guard lock(mutex);
+        lates.push_back(std::move(late));
+        return;
+      }
+      if (r.path() == "/late-thread") {  // answered 20 ms later from a thread of its own
+        std::lock_guard lock(mutex);
+        answerers.emplace_back(
+            [late = e.respond_later(), text = "late " + r.method + " " + r.target] {
+              std::this_thread::sleep_for(20ms);
+              late->respond(Response::text(200, text));
+            });
+        return;
+      }
+      if (r.path() == "/big") {  // a large answer, to fill socket buffers
         e.respond(Response::text(200, std::string(1024 * 1024, 'b')));
         return;
       }
@@ -117,6 +135,8 @@ struct Fixture : ::testing::Test {
     server->start();
   }
   void TearDown() override {
+    for (std::thread& answerer : answerers)
+      answerer.join();
     if (server) {
       server->stop();
       server->wait();
@@ -132,6 +152,17 @@ struct Fixture : ::testing::Test {
     for (int i = 0; i < 500 && !done; ++i)
       std::this_thread::sleep_for(10ms);
     ASSERT_TRUE(done);
+  }
+  // The `index`th /late request's answer, once its handler ran (null after 5 s).
+  std::shared_ptr<LateResponse> wait_late(std::size_t index) {
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard lock(mutex);
+        if (lates.size() > index) return lates[index];
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    return nullptr;
   }
   std::shared_ptr<StreamSink> wait_stream() {
     for (int i = 0; i < 500; ++i) {
@@ -562,6 +593,128 @@ TEST_F(Fixture, LocalhostListensOnBothLoopbackAddresses) {
     c.send("GET /hi HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_NE(c.read_until("GET /hi").find("GET /hi"), std::string::npos);
   }
+}
+
+TEST_F(Fixture, ALateAnswerFromAnotherThreadIsSentAndTheConnectionGoesOn) {
+  start();
+  Client c(server->port());
+  c.send("POST /late-thread HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi");
+  std::string got = c.read_until("late POST /late-thread\n");
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 200 ")) << got;
+  EXPECT_NE(got.find("Content-Length: 23\r\n"), std::string::npos) << got;
+  c.send("GET /after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(c.read_until("GET /after").find("GET /after"), std::string::npos);
+  EXPECT_TRUE(c.wait_eof());
+}
+
+TEST_F(Fixture, APipelinedRequestWaitsForTheLateAnswerBeforeIt) {
+  start();
+  Client c(server->port());
+  c.send(
+      "GET /late HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /now HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto late = wait_late(0);
+  ASSERT_TRUE(late);
+  // Nothing goes out before the late answer: not even the immediate one behind it.
+  EXPECT_EQ(c.read_until("HTTP/1.1", 200ms), "");
+  std::thread([late] {
+    late->respond(Response::text(200, "first"));
+    late->respond(Response::text(200, "ignored"));  // the first call wins
+  }).join();
+  std::string got = c.read_until("GET /now");
+  const auto first = got.find("first\n");
+  const auto now = got.find("GET /now");
+  ASSERT_NE(first, std::string::npos) << got;
+  ASSERT_NE(now, std::string::npos) << got;
+  EXPECT_LT(first, now) << got;
+  EXPECT_EQ(got.find("ignored"), std::string::npos) << got;
+  EXPECT_TRUE(c.wait_eof());
+}
+
+TEST_F(Fixture, RequestsPipelinedWhileAnAnswerIsLateAreAnsweredAfterItInOrder) {
+  ServerOptions o;
+  o.max_header_bytes = 1024;  // what the connection reads meanwhile: less than comes
+  start(o);
+  Client c(server->port());
+  c.send("GET /late HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto late = wait_late(0);
+  ASSERT_TRUE(late);
+  std::string pipelined;
+  for (int i = 0; i < 100; ++i)
+    pipelined += "GET /n" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  c.send(pipelined);
+  std::this_thread::sleep_for(100ms);  // read up to the budget; the rest waits in the kernel
+  late->respond(Response::text(200, "late one"));
+  std::string got = c.read_until("GET /n99 ");
+  std::size_t at = got.find("late one");
+  ASSERT_NE(at, std::string::npos) << got;
+  for (int i = 0; i < 100; ++i) {
+    const std::size_t next = got.find("GET /n" + std::to_string(i) + " ", at);
+    ASSERT_NE(next, std::string::npos) << i << ": " << got;
+    at = next;
+  }
+}
+
+TEST_F(Fixture, ALateAnswerIsNotCutByTheIdleOrHeaderTimeouts) {
+  ServerOptions o;
+  o.idle_timeout = 100ms;
+  o.header_timeout = 100ms;
+  start(o);
+  Client c(server->port());
+  c.send("GET /late HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto late = wait_late(0);
+  ASSERT_TRUE(late);
+  std::this_thread::sleep_for(700ms);  // a few sweeps
+  late->respond(Response::text(200, "still here"));
+  EXPECT_NE(c.read_until("still here").find("still here"), std::string::npos);
+}
+
+TEST_F(Fixture, ALateAnswerAfterTheClientLeftIsDropped) {
+  start();
+  std::shared_ptr<LateResponse> late;
+  {
+    Client c(server->port());
+    c.send("GET /late HTTP/1.1\r\nHost: x\r\n\r\n");
+    late = wait_late(0);
+    ASSERT_TRUE(late);
+  }
+  // The connection notices the client leaving while its answer is pending.
+  EXPECT_TRUE(connections_drop_to(*server, 0, 3s)) << server->connections();
+  std::thread([late] { late->respond(Response::text(200, "nobody reads this")); }).join();
+  Client next(server->port());
+  next.send("GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(next.read_until("GET /next").find("GET /next"), std::string::npos);
+}
+
+TEST_F(Fixture, ALateAnswerToHeadSendsTheHeadOnly) {
+  start();
+  Client c(server->port());
+  c.send(
+      "HEAD /late-thread HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string got = c.read_until("GET /after");
+  const auto head = split_first_response(got);
+  EXPECT_TRUE(head.head.starts_with("HTTP/1.1 200 ")) << got;
+  // "late HEAD /late-thread\n": announced, not sent.
+  EXPECT_NE(head.head.find("Content-Length: 23\r\n"), std::string::npos) << got;
+  EXPECT_TRUE(head.rest.starts_with("HTTP/1.1 200 ")) << got;
+  EXPECT_EQ(got.find("late HEAD"), std::string::npos) << got;
+}
+
+TEST_F(Fixture, AStopWaitsForALateAnswerAndSendsItWithConnectionClose) {
+  start();
+  Client c(server->port());
+  c.send("POST /late HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nevent");
+  auto late = wait_late(0);
+  ASSERT_TRUE(late);
+  server->stop();
+  std::this_thread::sleep_for(100ms);  // the shutdown has reached the connection
+  late->respond(Response::text(200, "kept"));
+  const std::string got = c.read_until("kept\n");
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 200 ")) << got;
+  EXPECT_NE(got.find("Connection: close\r\n"), std::string::npos) << got;
+  EXPECT_TRUE(c.wait_eof());
+  server->wait();
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/post.hpp>
 
@@ -167,6 +168,7 @@ struct TlsFixture : ::testing::Test {
   std::unique_ptr<Server> server;
   std::mutex mutex;
   std::shared_ptr<StreamSink> stream;
+  std::vector<std::shared_ptr<LateResponse>> lates;  // /late's, in order: the test answers
 
   ServerOptions options() {
     ServerOptions o;
@@ -186,6 +188,12 @@ struct TlsFixture : ::testing::Test {
         stream = sink;
         return;
       }
+      if (r.path() == "/late") {
+        auto late = e.respond_later();
+        std::lock_guard lock(mutex);
+        lates.push_back(std::move(late));
+        return;
+      }
       e.respond(Response::text(200, "hello " + r.target + " " + r.body));
     });
     server->bind();
@@ -197,6 +205,16 @@ struct TlsFixture : ::testing::Test {
       server->wait();
     }
     remove_self_signed_certificate(cert);
+  }
+  std::shared_ptr<LateResponse> wait_late(std::size_t index) {
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard lock(mutex);
+        if (lates.size() > index) return lates[index];
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    return nullptr;
   }
   std::shared_ptr<StreamSink> wait_stream() {
     for (int i = 0; i < 500; ++i) {
@@ -460,6 +478,31 @@ TEST_F(TlsFixture, NamesTheFileThatCannotBeUsed) {
   key_as_cert.tls->cert_file = other.key_file;
   EXPECT_NE(error_of(key_as_cert).find(other.key_file), std::string::npos) << error_of(key_as_cert);
   remove_self_signed_certificate(other);
+}
+
+TEST_F(TlsFixture, ALateAnswerOverTlsComesBeforeThePipelinedOneAndALeavingClientIsNoticed) {
+  start(options());
+  {
+    TlsClient c(server->tls_port(), cert.cert_file);
+    ASSERT_TRUE(c.handshake()) << c.error();
+    c.send(
+        "GET /late HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        "GET /after HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    auto late = wait_late(0);
+    ASSERT_TRUE(late);
+    EXPECT_EQ(c.read_until("HTTP/1.1", 200ms), "");
+    std::thread([late] { late->respond(Response::text(200, "late one")); }).join();
+    const std::string got = c.read_until("hello /after");
+    ASSERT_NE(got.find("late one"), std::string::npos) << got;
+    EXPECT_LT(got.find("late one"), got.find("hello /after")) << got;
+    c.send("GET /late HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    ASSERT_TRUE(wait_late(1));
+  }
+  // Gone while its answer was pending: the connection closes, the answer is dropped.
+  for (int i = 0; i < 300 && server->connections() != 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server->connections(), 0u);
+  std::thread([this] { wait_late(1)->respond(Response::text(200, "nobody reads this")); }).join();
 }
 
 }  // namespace

@@ -171,6 +171,27 @@ TEST_F(HubTest, AReplayThatWaitsForRoomWhileHistoryEvictsHearsOfTheGap) {
   EXPECT_EQ(slow.both, (std::vector<std::string>{"1", "reset:evicted:4", "4", "5", "6", "7"}));
 }
 
+TEST(HubOverAHeldHistory, ResumesFromWhatTheHistoryHeldBeforeTheHubStarted) {
+  // A durable history reopened after a restart already holds updates: a resume replays
+  // them, then goes live, and live ones number on from them.
+  auto history = std::make_unique<store::MemoryHistory>(store::HistoryLimits{100, 1 << 20});
+  for (auto id : {"1", "2", "3"}) {
+    auto u = make(id, "t");
+    u->seq = history->next_seq();
+    history->append(u, {});
+  }
+  ManualShard shard;
+  Hub h{std::move(history), {shard.post()}};
+  Recorder resumed("t"), live("t");
+  h.subscribe(0, resumed, "1");
+  h.subscribe(0, live, "");
+  shard.run();
+  h.publish(make("4", "t"));
+  shard.run();
+  EXPECT_EQ(resumed.both, (std::vector<std::string>{"2", "3", "4"}));
+  EXPECT_EQ(live.both, (std::vector<std::string>{"4"}));
+}
+
 TEST_F(HubTest, RepeatedIdIsKeptAndDeliveredAndResumesAfterItsFirstOccurrence) {
   Recorder s("t");
   hub.subscribe(0, s, "");

@@ -66,6 +66,17 @@ struct ProtocolCounts {
   std::array<std::array<std::size_t, 2>, 2> streams{};
 };
 
+// An answer given later, from any thread (see Exchange::respond_later). Only while the
+// Server exists: the answer is posted to its shard.
+class LateResponse {
+ public:
+  virtual ~LateResponse() = default;
+  // Thread-safe; the first call wins, later ones are ignored. Hands the response to the
+  // connection's own thread; if the connection (or the HTTP/2 stream) is gone meanwhile,
+  // the response is dropped quietly.
+  virtual void respond(Response response) = 0;
+};
+
 // Given to a handler with each request: answer with exactly one of these, before
 // returning.
 class Exchange {
@@ -75,6 +86,13 @@ class Exchange {
   // Sends 200 with these headers and a chunked body fed through the returned sink.
   virtual std::shared_ptr<StreamSink> open_stream(std::string_view content_type,
                                                   std::vector<Header> headers) = 0;
+  // The handler answers later (after a durable store's commit, say): it returns without
+  // respond() or open_stream() and answers through the returned object, from any thread.
+  // Meanwhile an HTTP/1.1 connection reads no further request (answers stay in request
+  // order) and is not timed out for idleness; an HTTP/2 stream stays open while its
+  // siblings go on. An answer never given leaves the request waiting until the client
+  // leaves or the server stops.
+  virtual std::shared_ptr<LateResponse> respond_later() = 0;
 };
 
 using Handler = std::function<void(const Request&, Exchange&)>;
