@@ -391,7 +391,7 @@ def markdown(args, info):
         f"Load average {info['load_start']:.1f} at the start, {info['load_end']:.1f} at the end. "
         f"Hub `--threads {args.threads}`, `--history-per-topic 0`, events of "
         f"{args.event_bytes} bytes.",
-        f"Command: `{info['command']}`",
+        f"Command: `{info['command']}` ({info['herald']}, commit {info['commit']}).",
         "",
     ]
     if "publish" in info:
@@ -540,7 +540,10 @@ def main():
             "filesystem": filesystem_of(args.data_dir or tempfile.gettempdir()),
             "command": shlex.join(["python3", "bench/durable_history.py"] + sys.argv[1:]),
             "herald": subprocess.run([args.binary, "--version"], capture_output=True,
-                                     text=True).stdout.strip()}
+                                     text=True).stdout.strip(),
+            "commit": subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)),
+                                      "rev-parse", "--short", "HEAD"], capture_output=True,
+                                     text=True).stdout.strip() or "?"}
     t0 = time.monotonic()
     if "publish" in sections:
         summary, reports = publish_section(args, log)
