@@ -15,7 +15,8 @@ store, with `herald bench` and a few probes of our own.
 3. Restart with H events held (LMDB, --history-size H): fill it (herald bench publish,
    --sync off, a wide window), stop the hub with SIGTERM, then time restarts: until
    "listening on", until a subscriber resuming with the Last-Event-ID of the first event
-   gets the second one, and until it gets the last one held (the whole replay). RSS
+   gets the second one, and until it gets the last one held (the whole replay), cold
+   (the data files dropped from the page cache) and warm. RSS
    (VmRSS, and its anonymous and file-backed parts: LMDB's map counts as file pages)
    after the restart, against an empty hub's.
 
@@ -59,6 +60,33 @@ def proc_status(pid):
             if key in ("VmRSS", "RssAnon", "RssFile", "VmHWM"):
                 out[key] = int(line.split()[1])
     return out
+
+
+def data_files(path):
+    return [os.path.join(path, n) for n in sorted(os.listdir(path))
+            if os.path.isfile(os.path.join(path, n))]
+
+
+def drop_file_cache(path):
+    """Drops the page cache of the files in `path` (only theirs: written back, then
+    POSIX_FADV_DONTNEED), so the next start reads them from the disk."""
+    for name in data_files(path):
+        fd = os.open(name, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def cached_bytes(path):
+    """Bytes of the files in `path` held in the page cache (fincore), or None."""
+    try:
+        res = subprocess.run(["fincore", "--bytes", "--noheadings", "--raw", "--output", "RES",
+                              *data_files(path)], capture_output=True, text=True, timeout=10)
+        return sum(int(x) for x in res.stdout.split()) if res.returncode == 0 else None
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
 
 
 def dir_bytes(path):
@@ -320,25 +348,33 @@ def restart_section(args, log):
         log(f"restart: stopped in {result['stop_full_s']:.2f} s; data directory "
             f"{result['data_bytes'] / MIB:.0f} MiB")
 
+        # Each round: a cold restart (the data files' pages dropped from the page cache
+        # first, for these files only), then a warm one (right after, the file cached).
         for round_ in range(args.restarts):
-            hub = Hub(args, "lmdb", args.fill_sync, store_flags, data_dir=data_dir).start()
-            try:
-                r = {"listening_s": hub.listening_s,
-                     "rss_after_start_kib": proc_status(hub.proc.pid)}
-                res = resume(hub.url, first, second, last, args.resume_timeout)
-                r["resume"] = res
-                r["rss_after_resume_kib"] = proc_status(hub.proc.pid)
-            finally:
-                r["stop_s"] = hub.stop()
-            # From the start of the process to the first resumed event (the resume starts
-            # as soon as the hub says it listens).
-            r["start_to_first_event_s"] = (hub.listening_s + res["first_s"]) if res[
-                "first_s"] is not None else None
-            result["restarts"].append(r)
-            log(f"restart {round_ + 1}: listening after {r['listening_s']:.3f} s, resumed first "
-                f"event after {res['first_s']} s, last held after {res['last_s']} s, RSS "
-                f"{r['rss_after_start_kib']['VmRSS'] / 1024:.1f} MiB after start, "
-                f"{r['rss_after_resume_kib']['VmRSS'] / 1024:.1f} MiB after the resume")
+            for cache in ("cold", "warm"):
+                if cache == "cold":
+                    drop_file_cache(data_dir)
+                r = {"cache": cache, "cached_bytes_at_start": cached_bytes(data_dir)}
+                hub = Hub(args, "lmdb", args.fill_sync, store_flags, data_dir=data_dir).start()
+                try:
+                    r["listening_s"] = hub.listening_s
+                    r["rss_after_start_kib"] = proc_status(hub.proc.pid)
+                    res = resume(hub.url, first, second, last, args.resume_timeout)
+                    r["resume"] = res
+                    r["rss_after_resume_kib"] = proc_status(hub.proc.pid)
+                finally:
+                    r["stop_s"] = hub.stop()
+                # From the start of the process to the first resumed event (the resume
+                # starts as soon as the hub says it listens).
+                r["start_to_first_event_s"] = (hub.listening_s + res["first_s"]) if res[
+                    "first_s"] is not None else None
+                result["restarts"].append(r)
+                cached = r["cached_bytes_at_start"]
+                log(f"restart {round_ + 1} ({cache}, "
+                    f"{'?' if cached is None else round(cached / MIB)} MiB cached): listening after {r['listening_s']:.3f} s, resumed first event "
+                    f"after {res['first_s']} s, last held after {res['last_s']} s, RSS "
+                    f"{r['rss_after_start_kib']['VmRSS'] / 1024:.1f} MiB after start, "
+                    f"{r['rss_after_resume_kib']['VmRSS'] / 1024:.1f} MiB after the resume")
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -350,20 +386,23 @@ def restart_section(args, log):
             time.sleep(0.2)
             empty[store] = proc_status(hub.proc.pid)
     result["empty_rss_kib"] = empty
-    rs = result["restarts"]
     def med(values):
         values = list(values)
         return None if any(v is None for v in values) else statistics.median(values)
-    result["summary"] = {
-        "listening_s": med(r["listening_s"] for r in rs),
-        "start_to_first_event_s": med(r["start_to_first_event_s"] for r in rs),
-        "resume_first_s": med(r["resume"]["first_s"] for r in rs),
-        "resume_last_s": med(r["resume"]["last_s"] for r in rs),
-        "rss_after_start_kib": med(r["rss_after_start_kib"]["VmRSS"] for r in rs),
-        "rss_after_resume_kib": med(r["rss_after_resume_kib"]["VmRSS"] for r in rs),
-        "resumes_ok": all(r["resume"]["first_s"] is not None and r["resume"]["last_s"] is not None
-                          and not r["resume"]["before_first"] for r in rs),
-    }
+    result["summary"] = {}
+    for cache in ("cold", "warm"):
+        rs = [r for r in result["restarts"] if r["cache"] == cache]
+        result["summary"][cache] = {
+            "listening_s": med(r["listening_s"] for r in rs),
+            "start_to_first_event_s": med(r["start_to_first_event_s"] for r in rs),
+            "resume_first_s": med(r["resume"]["first_s"] for r in rs),
+            "resume_last_s": med(r["resume"]["last_s"] for r in rs),
+            "rss_after_start_kib": med(r["rss_after_start_kib"]["VmRSS"] for r in rs),
+            "rss_after_resume_kib": med(r["rss_after_resume_kib"]["VmRSS"] for r in rs),
+        }
+    result["resumes_ok"] = all(
+        r["resume"]["first_s"] is not None and r["resume"]["last_s"] is not None
+        and not r["resume"]["before_first"] for r in result["restarts"])
     return result
 
 
@@ -448,7 +487,6 @@ def markdown(args, info):
     if "restart" in info:
         r = info["restart"]
         fill = r["fill_report"]
-        sm = r["summary"]
         md += [
             f"Restart with {r['held']:,} events held (LMDB, --sync {args.fill_sync}, "
             f"`{' '.join(r['hub_flags'])}`). Filled with `herald bench` publish, --window "
@@ -457,39 +495,45 @@ def markdown(args, info):
             f"{'yes' if fill['ok'] else 'NO'}), plus 3 markers; data directory "
             f"{r['data_bytes'] / MIB:.0f} MiB; the full hub's RSS "
             f"{kib_cell(r['rss_full_kib'])} MiB; SIGTERM took {r['stop_full_s']:.2f} s. "
-            "Restarts with a warm page cache (the file was just written). Resume: "
+            "Each round restarts cold (the data files' pages dropped from the page cache "
+            "first: POSIX_FADV_DONTNEED on those files only), then warm. Resume: "
             "Last-Event-ID of the first event held, on its topic; `first` is the second event, "
             "`last` the last one held (the replay reads past all the others).",
             "",
-            "| restart | until \"listening on\" s | resume: first event s | start to first "
-            "resumed event s | resume: last held event s | RSS after start MiB | RSS after "
-            "resume MiB | stop s |",
-            "|---|---|---|---|---|---|---|---|",
+            "| restart | page cache MiB at start | until \"listening on\" s | resume: first "
+            "event s | start to first resumed event s | resume: last held event s | RSS after "
+            "start MiB | RSS after resume MiB | stop s |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for i, x in enumerate(r["restarts"]):
             res = x["resume"]
+            cached = x["cached_bytes_at_start"]
             md.append(
-                f"| {i + 1} | {x['listening_s']:.3f} | {secs(res['first_s'])} | "
-                f"{secs(x['start_to_first_event_s'])} | {secs(res['last_s'])} | "
-                f"{kib_cell(x['rss_after_start_kib'])} | {kib_cell(x['rss_after_resume_kib'])} | "
-                f"{x['stop_s']:.2f} |")
+                f"| {i // 2 + 1} {x['cache']} | "
+                f"{'?' if cached is None else f'{cached / MIB:.0f}'} | {x['listening_s']:.3f} | "
+                f"{secs(res['first_s'])} | {secs(x['start_to_first_event_s'])} | "
+                f"{secs(res['last_s'])} | {kib_cell(x['rss_after_start_kib'])} | "
+                f"{kib_cell(x['rss_after_resume_kib'])} | {x['stop_s']:.2f} |")
         e = r["empty_rss_kib"]
-        md += [
-            "",
-            f"Medians: listening after {secs(sm['listening_s'])} s; first resumed event "
-            f"{secs(sm['start_to_first_event_s'])} s after the process started; the whole "
-            f"replay {secs(sm['resume_last_s'])} s. RSS after restart {sm['rss_after_start_kib'] / 1024:.1f} "
-            f"MiB (after the resume {sm['rss_after_resume_kib'] / 1024:.1f} MiB) against an empty "
-            f"LMDB hub's {kib_cell(e['lmdb'])} MiB and an empty memory hub's "
-            f"{kib_cell(e['memory'])} MiB. Resumes exact (no reset, no stray event first): "
-            f"{'yes' if sm['resumes_ok'] else 'NO'}.",
-        ]
+        md.append("")
+        for cache, sm in r["summary"].items():
+            md.append(
+                f"Medians, {cache}: listening after {secs(sm['listening_s'])} s; first resumed "
+                f"event {secs(sm['start_to_first_event_s'])} s after the process started; the "
+                f"whole replay {secs(sm['resume_last_s'])} s; RSS after restart "
+                f"{sm['rss_after_start_kib'] / 1024:.1f} MiB (after the resume "
+                f"{sm['rss_after_resume_kib'] / 1024:.1f} MiB).")
+        md.append(
+            f"Empty hubs' RSS: LMDB {kib_cell(e['lmdb'])} MiB, memory {kib_cell(e['memory'])} "
+            f"MiB. Resumes exact (no reset, no stray event first): "
+            f"{'yes' if r['resumes_ok'] else 'NO'}.")
         for i, x in enumerate(r["restarts"]):
             res = x["resume"]
             if res["before_first"] or res["status"] != 200 or res["last_s"] is None:
-                md.append(f"Restart {i + 1}: the resume got status {res['status']}; before the "
-                          f"first event: {res['before_first'] or 'nothing'}; "
-                          f"{res.get('error', 'no error')} (after {args.resume_timeout} s at most).")
+                md.append(f"Restart {i // 2 + 1} {x['cache']}: the resume got status "
+                          f"{res['status']}; before the first event: "
+                          f"{res['before_first'] or 'nothing'}; {res.get('error', 'no error')} "
+                          f"(after {args.resume_timeout} s at most).")
         md.append("")
     return md
 
@@ -566,7 +610,7 @@ def main():
     ok = all(v["all_ok"] for part in [info.get("publish")] + info.get("fanout", []) if part
              for v in part["summary"].values())
     if "restart" in info:
-        ok = ok and info["restart"]["fill_report"]["ok"] and info["restart"]["summary"]["resumes_ok"]
+        ok = ok and info["restart"]["fill_report"]["ok"] and info["restart"]["resumes_ok"]
     return 0 if ok else 1
 
 
