@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: micro-benchmarks, the idle-subscriber memory probe, herald side by side
-# with nchan and a Node.js hub (`herald bench` scenarios, bench/compare.py), and HTTP/2
-# fan-out against HTTP/1.1, plain and over TLS (bench/h2_fanout.py), in one run, on the release build. Results go to build/bench/; docs/BENCHMARKS.md records them.
+# with nchan and a Node.js hub (`herald bench` scenarios, bench/compare.py), HTTP/2
+# fan-out against HTTP/1.1, plain and over TLS (bench/h2_fanout.py), and durable history,
+# LMDB against memory (bench/durable_history.py), in one run, on the release build.
+# Results go to build/bench/; docs/BENCHMARKS.md records them.
 # HERALD_BENCH_BUILD picks another build tree (default build/release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,3 +28,7 @@ echo "== written: $out/compare.md, $out/compare.json"
 echo "== fan-out over HTTP/2 (100 streams per connection) against HTTP/1.1, plain and over TLS"
 python3 bench/h2_fanout.py --herald "$build/herald" --out "$out" --tls
 echo "== written: $out/h2_fanout.md, $out/h2_fanout.json"
+
+echo "== durable history (issue 11): LMDB against memory, publishes (--sync full/batch/off), fan-out, restart with 1,000,000 events held"
+python3 bench/durable_history.py --herald "$build/herald" --out "$out"
+echo "== written: $out/durable_history.md, $out/durable_history.json"
