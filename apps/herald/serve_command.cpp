@@ -322,8 +322,8 @@ void add_serve_command(CLI::App& app) {
        "(handed to the OS, fsynced when it decides). Publishes are committed in groups either "
        "way");
   flag(*cmd, "lmdb-map-size", o->config.lmdb_map_size,
-       "Largest size of the LMDB file in bytes; when it is full, publishes get 503 until "
-       "retention makes room");
+       "Largest size of the LMDB file in bytes; when a commit does not fit, its publishes get "
+       "503 and the oldest events are let go of to make room");
   flag(*cmd, "history-size", o->config.history_size, "Events kept for replay");
   flag(*cmd, "history-bytes", o->config.history_bytes, "Bytes kept for replay");
   flag(*cmd, "history-per-topic", o->history_per_topic,
