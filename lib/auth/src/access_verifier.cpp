@@ -63,23 +63,19 @@ std::chrono::system_clock::time_point AccessVerifier::now() const {
 }
 
 Result<AccessClaims> AccessVerifier::verify(std::string_view token) const {
-  if (token.size() > config_.max_token_bytes) {
-    return make_error(ErrorCode::too_large, "the token is larger than " +
-                                                std::to_string(config_.max_token_bytes) + " bytes");
-  }
-  auto segments = split_jws(token);
-  if (!segments) return malformed("the token is not three dot-separated segments (JWS compact)");
-  auto header = parse_jose_header(segments->header);
-  if (!header) return header.error();
+  auto jws = read_jws(token, config_.max_token_bytes);
+  if (!jws) return jws.error();
+  const JwsSegments& segments = jws->segments;
+  const JoseHeader& header = jws->header;
   // RFC 9068 2.1: without it, an ID token or any other JWT from the same issuer would pass.
-  if (!header->typ || !is_access_token_type(*header->typ)) {
+  if (!header.typ || !is_access_token_type(*header.typ)) {
     return make_error(ErrorCode::invalid_type, "the token is not an access token (typ at+jwt)");
   }
 
   // The draft binds keys to issuers and requires checking with the keys of the token's own
   // `iss` only, so `iss` is read before the signature; nothing else is acted on until the
   // signature verifies.
-  auto payload_text = base64url_decode(segments->payload);
+  auto payload_text = base64url_decode(segments.payload);
   if (!payload_text) return malformed("the token payload is not base64url");
   auto payload = parse_json(*payload_text);
   if (!payload || !payload->is_object()) {
@@ -92,7 +88,7 @@ Result<AccessClaims> AccessVerifier::verify(std::string_view token) const {
   const std::string& issuer = iss->get_ref<const std::string&>();
   auto trusted = std::find_if(
       config_.issuers.begin(), config_.issuers.end(),
-      [&](const TrustedIssuer& t) { return t.issuer == issuer && t.algorithm == header->alg; });
+      [&](const TrustedIssuer& t) { return t.issuer == issuer && t.algorithm == header.alg; });
   if (trusted == config_.issuers.end()) {
     const std::string algorithms = algorithms_of(config_.issuers, issuer);
     // The issuer is not echoed: it is the token's text, not the hub's.
@@ -100,14 +96,14 @@ Result<AccessClaims> AccessVerifier::verify(std::string_view token) const {
       return make_error(ErrorCode::untrusted_issuer, "the token issuer is not trusted by this hub");
     }
     return make_error(ErrorCode::algorithm_mismatch,
-                      "the token is signed with " + std::string(algorithm_name(header->alg)) +
+                      "the token is signed with " + std::string(algorithm_name(header.alg)) +
                           ", its issuer's keys are for " + algorithms);
   }
-  auto key = trusted->keys.select(header->kid);
+  auto key = trusted->keys.select(header.kid);
   if (!key) return key.error();
-  auto signature = base64url_decode(segments->signature);
+  auto signature = base64url_decode(segments.signature);
   if (!signature) return malformed("the token signature is not base64url");
-  if (!verify_signature(header->alg, **key, segments->signing_input, *signature)) {
+  if (!verify_signature(header.alg, **key, segments.signing_input, *signature)) {
     return make_error(ErrorCode::bad_signature, "the token signature does not verify");
   }
 

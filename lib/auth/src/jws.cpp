@@ -94,4 +94,19 @@ bool is_access_token_type(std::string_view typ) {
   return equals_ignoring_case(typ, "at+jwt");
 }
 
+Result<Jws> read_jws(std::string_view token, std::size_t max_bytes) {
+  if (token.size() > max_bytes) {
+    return make_error(ErrorCode::too_large,
+                      "the token is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  auto segments = split_jws(token);
+  if (!segments) {
+    return make_error(ErrorCode::malformed,
+                      "the token is not three dot-separated segments (JWS compact)");
+  }
+  auto header = parse_jose_header(segments->header);
+  if (!header) return header.error();
+  return Jws{*segments, std::move(*header)};
+}
+
 }  // namespace herald::auth

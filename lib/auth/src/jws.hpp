@@ -1,6 +1,7 @@
 #pragma once
 // The JWS compact serialization (RFC 7515 section 7.1) and its protected header, read the same
 // way by the Mercure 0.x verifier and the 1.0 access-token verifier.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,14 @@ struct JoseHeader {
 // understands no extension), `kid` a short string. `jku`, `jwk`, `x5u` and `x5c` are ignored
 // on purpose: keys come from configuration only, a token may at most pick one by `kid`.
 Result<JoseHeader> parse_jose_header(std::string_view segment);
+
+// A token as both verifiers read it first: at most `max_bytes`, three segments, and a
+// header parse_jose_header accepts; anything else is the error to answer with.
+struct Jws {
+  JwsSegments segments;
+  JoseHeader header;
+};
+Result<Jws> read_jws(std::string_view token, std::size_t max_bytes);
 
 // RFC 9068 2.1 and RFC 7515 4.1.9: "at+jwt", or "application/at+jwt", case-insensitively.
 bool is_access_token_type(std::string_view typ);

@@ -28,35 +28,31 @@ std::chrono::system_clock::time_point Verifier::now() const {
 }
 
 Result<Claims> Verifier::verify(std::string_view token) const {
-  if (token.size() > config_.max_token_bytes) {
-    return make_error(ErrorCode::too_large, "the token is larger than " +
-                                                std::to_string(config_.max_token_bytes) + " bytes");
-  }
-  auto segments = split_jws(token);
-  if (!segments) return malformed("the token is not three dot-separated segments (JWS compact)");
-  auto header = parse_jose_header(segments->header);
-  if (!header) return header.error();
-  if (header->alg != config_.algorithm) {
+  auto jws = read_jws(token, config_.max_token_bytes);
+  if (!jws) return jws.error();
+  const JwsSegments& segments = jws->segments;
+  const JoseHeader& header = jws->header;
+  if (header.alg != config_.algorithm) {
     return make_error(ErrorCode::algorithm_mismatch,
-                      "the token is signed with " + std::string(algorithm_name(header->alg)) +
+                      "the token is signed with " + std::string(algorithm_name(header.alg)) +
                           ", this hub expects " + std::string(algorithm_name(config_.algorithm)));
   }
   // A 1.0 access token is checked by AccessVerifier, with its issuer and audience; under
   // 0.x rules it would be accepted without either.
-  if (header->typ && is_access_token_type(*header->typ)) {
+  if (header.typ && is_access_token_type(*header.typ)) {
     return make_error(ErrorCode::wrong_generation,
                       "the token is a Mercure 1.0 access token (typ at+jwt), not a 0.x token");
   }
 
-  auto key = config_.keys.select(header->kid);
+  auto key = config_.keys.select(header.kid);
   if (!key) return key.error();
-  auto signature = base64url_decode(segments->signature);
+  auto signature = base64url_decode(segments.signature);
   if (!signature) return malformed("the token signature is not base64url");
-  if (!verify_signature(header->alg, **key, segments->signing_input, *signature)) {
+  if (!verify_signature(header.alg, **key, segments.signing_input, *signature)) {
     return make_error(ErrorCode::bad_signature, "the token signature does not verify");
   }
 
-  auto payload = base64url_decode(segments->payload);
+  auto payload = base64url_decode(segments.payload);
   if (!payload) return malformed("the token payload is not base64url");
   auto claims = parse_claims(*payload, config_.claims_limits);
   if (!claims) return claims.error();
