@@ -184,25 +184,35 @@ def label_of(store, sync):
     return "memory" if store == "memory" else f"lmdb --sync {sync}"
 
 
-# -- 1. publishes per second --------------------------------------------------------------
-
-def publish_section(args, log):
-    variants = [("memory", None)] + [("lmdb", s) for s in args.syncs.split(",")]
+def run_rounds(args, log, variants, flags, timeout_s, what, describe):
+    """`herald bench FLAGS` against a fresh hub of each (store, sync) variant, args.rounds
+    times, the order reversed every other round so that machine noise falls on all alike.
+    Returns {label: [report per round]}; logs each report's `describe(report)`."""
     reports = {label_of(*v): [] for v in variants}
-    flags = ["--scenario", "publish", "--events", str(args.publish_events), "--window",
-             str(args.window), "--per-topic", str(args.window), "--event-bytes",
-             str(args.event_bytes)]
     for round_ in range(args.rounds):
         order = variants if round_ % 2 == 0 else list(reversed(variants))
         for store, sync in order:
             label = label_of(store, sync)
             with Hub(args, store, sync) as hub:
-                r = bench(args, hub, label, flags, args.publish_timeout)
+                r = bench(args, hub, label, flags, timeout_s)
             reports[label].append(r)
-            log(f"publish round {round_ + 1} {label}: {r['publish']['requests_per_s']:,.0f}/s, "
-                f"p50 {r['publish']['latency_ms']['p50']} ms, p99 "
-                f"{r['publish']['latency_ms']['p99']} ms, hub cpu {r['server']['cpu_s']} s, "
-                f"ok {r['ok']}")
+            log(f"{what} round {round_ + 1} {label}: {describe(r)}")
+    return reports
+
+
+# -- 1. publishes per second --------------------------------------------------------------
+
+def publish_section(args, log):
+    variants = [("memory", None)] + [("lmdb", s) for s in args.syncs.split(",")]
+    flags = ["--scenario", "publish", "--events", str(args.publish_events), "--window",
+             str(args.window), "--per-topic", str(args.window), "--event-bytes",
+             str(args.event_bytes)]
+    reports = run_rounds(
+        args, log, variants, flags, args.publish_timeout, "publish",
+        lambda r: f"{r['publish']['requests_per_s']:,.0f}/s, "
+                  f"p50 {r['publish']['latency_ms']['p50']} ms, p99 "
+                  f"{r['publish']['latency_ms']['p99']} ms, hub cpu {r['server']['cpu_s']} s, "
+                  f"ok {r['ok']}")
     summary = {}
     for label, rs in reports.items():
         summary[label] = {
@@ -225,21 +235,14 @@ def publish_section(args, log):
 
 def fanout_section(args, log, per_topic, events):
     variants = [("memory", None), ("lmdb", args.fanout_sync)]
-    reports = {label_of(*v): [] for v in variants}
     flags = ["--scenario", "fanout", "--subscribers", str(args.subscribers), "--events",
              str(events), "--window", str(args.fanout_window), "--per-topic", str(per_topic),
              "--event-bytes", str(args.event_bytes)]
-    for round_ in range(args.rounds):
-        order = variants if round_ % 2 == 0 else list(reversed(variants))
-        for store, sync in order:
-            label = label_of(store, sync)
-            with Hub(args, store, sync) as hub:
-                r = bench(args, hub, label, flags, args.fanout_timeout)
-            reports[label].append(r)
-            log(f"fanout --per-topic {per_topic} round {round_ + 1} {label}: "
-                f"{r['delivery']['events_per_s']:,.0f} deliveries/s, "
-                f"{r['publish']['requests_per_s']:,.0f} publishes/s, hub cpu "
-                f"{r['server']['cpu_s']} s, ok {r['ok']}")
+    reports = run_rounds(
+        args, log, variants, flags, args.fanout_timeout, f"fanout --per-topic {per_topic}",
+        lambda r: f"{r['delivery']['events_per_s']:,.0f} deliveries/s, "
+                  f"{r['publish']['requests_per_s']:,.0f} publishes/s, hub cpu "
+                  f"{r['server']['cpu_s']} s, ok {r['ok']}")
     summary = {}
     for label, rs in reports.items():
         summary[label] = {
