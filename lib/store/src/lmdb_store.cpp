@@ -135,19 +135,19 @@ void walk_table(MDB_txn* txn, MDB_dbi dbi, std::string_view table, bool dups, En
   MDB_stat stat;
   check(mdb_stat(txn, dbi, &stat), "mdb_stat");
   Cursor cursor(txn, dbi);
-  MDB_val key, value;
-  std::string last_key, last_value;
+  // What a read-only transaction returns points into the map and stays valid to its end.
+  MDB_val key, value, last_key, last_value;
   std::size_t count = 0;
   int rc = mdb_cursor_get(cursor.c, &key, &value, MDB_FIRST);
   for (; rc == MDB_SUCCESS; rc = mdb_cursor_get(cursor.c, &key, &value, MDB_NEXT), ++count) {
     if (count != 0) {
-      const int order = view(key).compare(last_key);
-      if (order < 0 || (order == 0 && (!dups || view(value).compare(last_value) <= 0)))
+      const int order = view(key).compare(view(last_key));
+      if (order < 0 || (order == 0 && (!dups || view(value).compare(view(last_value)) <= 0)))
         damaged(table, "entry " + std::to_string(count) + " is out of order");
     }
     entry(key, value);
-    last_key.assign(view(key));
-    if (dups) last_value.assign(view(value));
+    last_key = key;
+    last_value = value;
   }
   if (rc != MDB_NOTFOUND) check(rc, "damaged: table " + std::string(table));
   if (count != stat.ms_entries) {
