@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "herald/base/log.hpp"
 #include "lmdb_record.hpp"
 #include "lmdb_store.hpp"
 #include "recent_updates.hpp"
@@ -414,8 +415,15 @@ hub::ResumePoint LmdbHistory::Writer::resume_point(std::string_view last_event_i
   }
   if (last_event_id == "earliest") {
     point.from = hub::ReplayFrom::earliest;
-  } else if (auto seq = store_.earliest_seq_of(last_event_id, visible_through)) {
-    point = {hub::ReplayFrom::after_id, *seq};
+    return point;
+  }
+  try {
+    if (auto seq = store_.earliest_seq_of(last_event_id, visible_through))
+      point = {hub::ReplayFrom::after_id, *seq};
+  } catch (const lmdb::Error& e) {
+    // Called on a hub shard's thread: a read that fails is an id not held (the client
+    // is told it missed updates), never an exception through the hub.
+    log::error("history read failed", {{"error", e.what()}});
   }
   return point;
 }
@@ -434,7 +442,13 @@ std::uint64_t LmdbHistory::Writer::read(std::uint64_t after_seq, std::uint64_t u
     // Below the memory's floor: from disk, then on from memory (whose floor may have
     // risen meanwhile: the loop reads what it let go of from disk as well).
     const std::uint64_t disk_up_to = std::min(up_to, floor - 1);
-    const std::uint64_t reached = store_.read(after_seq, disk_up_to, max, out);
+    std::uint64_t reached = disk_up_to;
+    try {
+      reached = store_.read(after_seq, disk_up_to, max, out);
+    } catch (const lmdb::Error& e) {
+      // As in resume_point: what could not be read is not held; the reader goes on past it.
+      log::error("history read failed", {{"error", e.what()}});
+    }
     if (reached < disk_up_to || disk_up_to == up_to) return reached;
     after_seq = disk_up_to;
   }

@@ -1,13 +1,19 @@
 #include "lmdb_store.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <utility>
+
+#include "herald/base/log.hpp"
 
 namespace herald::store::lmdb {
 
@@ -75,7 +81,7 @@ std::string index_key(std::string_view name, std::size_t max_key) {
   return key;
 }
 
-void check(int rc, const char* what) {
+void check(int rc, const std::string& what) {
   if (rc != MDB_SUCCESS) throw Error(rc, what);
 }
 
@@ -86,6 +92,262 @@ struct Cursor {
   Cursor& operator=(const Cursor&) = delete;
   MDB_cursor* c = nullptr;
 };
+
+// LMDB maps the file and trusts its meta page: a file cut short (a bad copy, a full disk
+// during a copy) would fault (SIGBUS) at the first read of a missing page.
+void check_file_size(MDB_env* env, const std::filesystem::path& data) {
+  MDB_envinfo info;
+  MDB_stat stat;
+  check(mdb_env_info(env, &info), "mdb_env_info");
+  check(mdb_env_stat(env, &stat), "mdb_env_stat");
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(data, ec);
+  const std::uintmax_t needed = (std::uintmax_t{info.me_last_pgno} + 1) * stat.ms_psize;
+  if (!ec && size < needed) {
+    throw std::runtime_error("truncated (" + std::to_string(size) + " bytes, its pages need " +
+                             std::to_string(needed) + ")");
+  }
+}
+
+// The format version in `meta`, when it is there; throws when it is not this herald's.
+bool check_format_version(MDB_txn* txn, MDB_dbi meta) {
+  MDB_val key = val(std::string_view("format")), value;
+  const int rc = mdb_get(txn, meta, &key, &value);
+  if (rc == MDB_NOTFOUND) return false;
+  check(rc, "reading the format version");
+  if (seq_of(value) != kFormatVersion) {
+    throw Error(MDB_VERSION_MISMATCH, "format version " + std::to_string(seq_of(value)) +
+                                          ", this herald reads " + std::to_string(kFormatVersion));
+  }
+  return true;
+}
+
+[[noreturn]] void damaged(std::string_view table, const std::string& what) {
+  throw std::runtime_error("damaged: table " + std::string(table) + ": " + what);
+}
+
+// Reads every entry of `dbi` (so every branch, leaf and overflow page of its tree),
+// checks that they come in LMDB's order (a page read twice or out of place shows as a key
+// out of order) and that there are as many as the table says, and hands each to `entry`.
+// `dups`: a DUPSORT table, whose equal keys come with ascending values.
+template <typename Entry>
+void walk_table(MDB_txn* txn, MDB_dbi dbi, std::string_view table, bool dups, Entry entry) {
+  MDB_stat stat;
+  check(mdb_stat(txn, dbi, &stat), "mdb_stat");
+  Cursor cursor(txn, dbi);
+  // What a read-only transaction returns points into the map and stays valid to its end.
+  MDB_val key, value, last_key, last_value;
+  std::size_t count = 0;
+  int rc = mdb_cursor_get(cursor.c, &key, &value, MDB_FIRST);
+  for (; rc == MDB_SUCCESS; rc = mdb_cursor_get(cursor.c, &key, &value, MDB_NEXT), ++count) {
+    if (count != 0) {
+      const int order = view(key).compare(view(last_key));
+      if (order < 0 || (order == 0 && (!dups || view(value).compare(view(last_value)) <= 0)))
+        damaged(table, "entry " + std::to_string(count) + " is out of order");
+    }
+    entry(key, value);
+    last_key = key;
+    last_value = value;
+  }
+  if (rc != MDB_NOTFOUND) check(rc, "damaged: table " + std::string(table));
+  if (count != stat.ms_entries) {
+    damaged(table,
+            std::to_string(count) + " entries where it counts " + std::to_string(stat.ms_entries));
+  }
+}
+
+constexpr unsigned kIndexFlags = MDB_DUPSORT | MDB_DUPFIXED;
+struct Table {
+  const char* name;
+  unsigned flags;
+};
+constexpr std::array<Table, kTableCount> kTables{
+    {{"events", 0}, {"ids", kIndexFlags}, {"topics", kIndexFlags}, {"meta", 0}}};
+
+// Reads the whole of an existing data.mdb, read-only: every page of LMDB's free list, of
+// its table of tables and of each table, and decodes every event. Throws
+// std::runtime_error saying what is wrong. Runs in the checker child (check_in_child),
+// where garbage that LMDB follows into a fault kills only the child.
+void read_everything(const std::filesystem::path& dir, const std::filesystem::path& data,
+                     std::size_t map_size) {
+  MDB_env* env = nullptr;
+  check(mdb_env_create(&env), "mdb_env_create");
+  check(mdb_env_set_maxdbs(env, kTableCount), "mdb_env_set_maxdbs");
+  check(mdb_env_set_mapsize(env, map_size), "mdb_env_set_mapsize");
+  // MDB_NOLOCK: the parent holds DIR/herald.lock, so no other herald is in DIR, and the
+  // child leaves lock.mdb alone. Never closed: the child exits when this returns.
+  check(mdb_env_open(env, dir.c_str(), MDB_RDONLY | MDB_NOLOCK, 0644), "cannot open");
+  check_file_size(env, data);
+  MDB_envinfo info;
+  check(mdb_env_info(env, &info), "mdb_env_info");
+  const auto max_key = static_cast<std::size_t>(mdb_env_get_maxkeysize(env));
+  MDB_txn* txn = nullptr;
+  check(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin");
+
+  std::array<std::optional<MDB_dbi>, kTableCount> dbis;
+  for (std::size_t i = 0; i < kTables.size(); ++i) {
+    MDB_dbi dbi = 0;
+    const int rc = mdb_dbi_open(txn, kTables[i].name, kTables[i].flags, &dbi);
+    if (rc == MDB_NOTFOUND) continue;  // a new store has no tables yet
+    check(rc, std::string("damaged: opening table ") + kTables[i].name);
+    unsigned flags = 0;
+    check(mdb_dbi_flags(txn, dbi, &flags), "mdb_dbi_flags");
+    if (flags != kTables[i].flags) damaged(kTables[i].name, "flags " + std::to_string(flags));
+    dbis[i] = dbi;
+  }
+  const std::optional<MDB_dbi> events = dbis[0], meta = dbis[3];
+  // First, so that a store of another version says so rather than looking damaged.
+  if (meta) check_format_version(txn, *meta);
+
+  // LMDB's own trees: the table of tables (dbi 1) and the free list (dbi 0), which every
+  // commit reads to reuse pages. A free-list entry is a txn id -> a count, then as many
+  // page numbers, each a data page of the file.
+  walk_table(txn, 1, "(tables)", false, [&](const MDB_val& key, const MDB_val&) {
+    for (const Table& table : kTables)
+      if (view(key) == table.name) return;
+    damaged("(tables)", "an unknown table");
+  });
+  walk_table(txn, 0, "(free pages)", false, [&](const MDB_val& key, const MDB_val& value) {
+    if (key.mv_size != sizeof(std::size_t) || value.mv_size % sizeof(std::size_t) != 0 ||
+        value.mv_size == 0) {
+      damaged("(free pages)", "an entry of " + std::to_string(value.mv_size) + " bytes");
+    }
+    std::vector<std::size_t> pages(value.mv_size / sizeof(std::size_t));
+    std::memcpy(pages.data(), value.mv_data, value.mv_size);
+    // LMDB reads as many pages as the count says.
+    if (pages[0] > pages.size() - 1) damaged("(free pages)", "a bad page count");
+    for (std::size_t i = 1; i <= pages[0]; ++i) {
+      if (pages[i] < 2 || pages[i] > info.me_last_pgno)
+        damaged("(free pages)", "page " + std::to_string(pages[i]) + " is not a data page");
+    }
+  });
+  // The key ordering of walk_table matches these tables' (memcmp, shorter first; the
+  // seq keys and values are big-endian).
+  if (events) {
+    walk_table(txn, *events, "events", false, [&](const MDB_val& key, const MDB_val& value) {
+      if (key.mv_size != 8) damaged("events", "a key of " + std::to_string(key.mv_size) + " bytes");
+      if (!decode_record(view(value)))
+        damaged("events", "the record of seq " + std::to_string(seq_of(key)) + " does not decode");
+    });
+  }
+  for (const std::size_t i : {1, 2}) {  // ids, topics
+    if (!dbis[i]) continue;
+    const char* name = kTables[i].name;
+    walk_table(txn, *dbis[i], name, true, [&](const MDB_val& key, const MDB_val& value) {
+      const bool key_ok = key.mv_size >= 1 && key.mv_size <= max_key &&
+                          (view(key)[0] == kExactKey || view(key)[0] == kHashedKey);
+      if (!key_ok || value.mv_size != 8) damaged(name, "a malformed entry");
+    });
+  }
+  if (meta) {
+    walk_table(txn, *meta, "meta", false, [&](const MDB_val&, const MDB_val& value) {
+      if (value.mv_size != 8)
+        damaged("meta", "a value of " + std::to_string(value.mv_size) + " bytes");
+    });
+  }
+}
+
+// How long the check of an existing data.mdb may take. It reads the whole file: for a
+// million small events (10 topics), about 0.25 s optimized with the file in the page
+// cache, 2-3 s in the sanitized dev build; this bounds a loop in damaged pages.
+constexpr auto kCheckTimeout = std::chrono::seconds(60);
+
+// LMDB has no checksums and follows whatever page numbers and offsets it finds: garbage
+// in the data pages (meta pages intact) can fault, abort on an assertion or loop, and
+// opening the tables with MDB_CREATE writes into them. So before the store is opened for
+// writing, a forked child reads all of it (read_everything) and reports through a pipe;
+// a child killed by a signal, or silent, means a damaged file, and the hub never touched
+// it.
+//
+// Forking is safe here because `herald serve` opens the store from HubServer's
+// constructor, before start() runs any thread, and the store starts none before it is
+// open (LmdbHistory's writer starts after): the child is a copy of a single-threaded
+// process, so the allocator it uses (read_everything allocates) holds no lock another
+// thread took. Some unit tests open a store while another history's writer runs; glibc's
+// fork takes malloc's locks across the fork, which covers them. The child ends with
+// _exit: no atexit handler or destructor of the parent's runs twice.
+void check_in_child(const std::filesystem::path& dir, const std::filesystem::path& data,
+                    std::size_t map_size) {
+  const std::string file = data.string();
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    throw std::runtime_error(file + ": cannot check it: pipe: " + std::strerror(errno));
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    const int err = errno;
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw std::runtime_error(file + ": cannot check it: fork: " + std::strerror(err));
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    // A fault ends the child at once, as a signal the parent names, and not in a
+    // sanitizer's handler whose report would read as the hub crashing.
+    ::signal(SIGSEGV, SIG_DFL);
+    ::signal(SIGBUS, SIG_DFL);
+    std::string report = "ok";
+    try {
+      read_everything(dir, data, map_size);
+    } catch (const std::exception& e) {
+      report = e.what();
+    }
+    const ssize_t written = ::write(fds[1], report.data(), report.size());
+    ::_exit(written == static_cast<ssize_t>(report.size()) ? 0 : 1);
+  }
+  ::close(fds[1]);
+  std::string report;
+  bool timed_out = false;
+  const auto deadline = std::chrono::steady_clock::now() + kCheckTimeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd pfd{fds[0], POLLIN, 0};
+    const int ready = left.count() > 0 ? ::poll(&pfd, 1, static_cast<int>(left.count())) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) {
+      timed_out = true;
+      break;
+    }
+    char buf[512];
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // the child is gone
+    report.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  if (timed_out) ::kill(pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) {
+    throw std::runtime_error("checking " + file + " took too long (over " +
+                             std::to_string(kCheckTimeout.count()) + " s)");
+  }
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    const char* name = sigabbrev_np(sig);
+    throw std::runtime_error(file + ": damaged: reading it killed the check (SIG" +
+                             (name != nullptr ? std::string(name) : std::to_string(sig)) + ")");
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || report.empty()) {
+    throw std::runtime_error(file + ": damaged: the check of its pages failed (exit status " +
+                             std::to_string(WEXITSTATUS(status)) + ")");
+  }
+  if (report != "ok") throw std::runtime_error(file + ": " + report);
+}
+
+// An existing data.mdb is read whole before it is opened (check_in_child); an empty
+// one is refused: LMDB would take it for a new store and start with an empty history,
+// while a store was kept here. A missing one is a new store.
+void check_existing(const std::filesystem::path& dir, const std::filesystem::path& data,
+                    std::size_t map_size) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(data, ec);
+  if (ec == std::errc::no_such_file_or_directory) return;
+  if (ec) throw std::runtime_error(data.string() + ": " + ec.message());
+  if (size == 0) throw std::runtime_error(data.string() + ": empty (0 bytes): no LMDB file");
+  check_in_child(dir, data, map_size);
+}
 
 }  // namespace
 
@@ -132,6 +394,7 @@ Store::Store(const std::filesystem::path& dir, std::size_t map_size, bool sync_e
     throw std::runtime_error(lock_path + ": cannot lock: " + std::strerror(err));
   }
   try {
+    check_existing(dir, data, map_size);
     check(mdb_env_create(&env_), "mdb_env_create");
     check(mdb_env_set_maxdbs(env_, kTableCount), "mdb_env_set_maxdbs");
     check(mdb_env_set_mapsize(env_, map_size), "mdb_env_set_mapsize");
@@ -139,7 +402,6 @@ Store::Store(const std::filesystem::path& dir, std::size_t map_size, bool sync_e
     // share one, under read_mutex_).
     const unsigned flags = MDB_NOTLS | (sync_each_commit ? 0 : MDB_NOSYNC);
     check(mdb_env_open(env_, dir.c_str(), flags, 0644), "cannot open");
-    check_file_size(data);
     int stale = 0;
     mdb_reader_check(env_, &stale);  // slots of readers whose process died
     max_key_ = static_cast<std::size_t>(mdb_env_get_maxkeysize(env_));
@@ -164,47 +426,22 @@ void Store::close() {
   ::close(lock_fd_);  // releases the flock
 }
 
-// LMDB maps the file and trusts its meta page: a file cut short (a bad copy, a full disk
-// during a copy) would fault (SIGBUS) at the first read of a missing page.
-void Store::check_file_size(const std::filesystem::path& data) const {
-  MDB_envinfo info;
-  MDB_stat stat;
-  check(mdb_env_info(env_, &info), "mdb_env_info");
-  check(mdb_env_stat(env_, &stat), "mdb_env_stat");
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(data, ec);
-  const std::uintmax_t needed = (std::uintmax_t{info.me_last_pgno} + 1) * stat.ms_psize;
-  if (!ec && size < needed) {
-    throw std::runtime_error(data.string() + ": truncated (" + std::to_string(size) +
-                             " bytes, its pages need " + std::to_string(needed) + ")");
-  }
-}
-
 void Store::open_tables() {
   MDB_txn* txn = nullptr;
   check(mdb_txn_begin(env_, nullptr, 0, &txn), "mdb_txn_begin");
   try {
-    const unsigned index_flags = MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED;
-    check(mdb_dbi_open(txn, "events", MDB_CREATE, &events_), "opening table events");
-    check(mdb_dbi_open(txn, "ids", index_flags, &ids_), "opening table ids");
-    check(mdb_dbi_open(txn, "topics", index_flags, &topics_), "opening table topics");
-    check(mdb_dbi_open(txn, "meta", MDB_CREATE, &meta_), "opening table meta");
-    MDB_val key = val(std::string_view("format")), value;
-    const int rc = mdb_get(txn, meta_, &key, &value);
-    if (rc == MDB_NOTFOUND) {
+    MDB_dbi* dbis[] = {&events_, &ids_, &topics_, &meta_};
+    for (std::size_t i = 0; i < kTables.size(); ++i) {
+      check(mdb_dbi_open(txn, kTables[i].name, MDB_CREATE | kTables[i].flags, dbis[i]),
+            std::string("opening table ") + kTables[i].name);
+    }
+    if (!check_format_version(txn, meta_)) {
       MDB_stat stat;
       check(mdb_stat(txn, events_, &stat), "mdb_stat");
       if (stat.ms_entries != 0) throw Error(MDB_INCOMPATIBLE, "events without a format version");
       const SeqKey version = seq_key(kFormatVersion);
-      MDB_val v = val(version);
+      MDB_val key = val(std::string_view("format")), v = val(version);
       check(mdb_put(txn, meta_, &key, &v, 0), "writing the format version");
-    } else {
-      check(rc, "reading the format version");
-      if (seq_of(value) != kFormatVersion) {
-        throw Error(MDB_VERSION_MISMATCH, "format version " + std::to_string(seq_of(value)) +
-                                              ", this herald reads " +
-                                              std::to_string(kFormatVersion));
-      }
     }
     check(mdb_txn_commit(txn), "mdb_txn_commit");
   } catch (...) {
@@ -285,10 +522,22 @@ std::uint64_t Store::read(std::uint64_t after, std::uint64_t up_to, std::size_t&
     if (auto record = decode_record(view(value))) {
       out.push_back(to_update(*record, seq));
       --max;
+    } else {
+      log_bad_record(seq);
     }
   }
   if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) check(rc, "reading events");
   return up_to;
+}
+
+// Under read_mutex_ (a ReadTxn is alive): bad_record_log_ is the readers'.
+void Store::log_bad_record(std::uint64_t seq) {
+  std::uint64_t suppressed = 0;
+  if (!bad_record_log_.allow(log::LineLimiter::clock::now(), suppressed)) return;
+  log::error("history record does not decode; skipped",
+             {{"file", (dir_ / "data.mdb").string()},
+              {"seq", std::to_string(seq)},
+              {"suppressed", std::to_string(suppressed)}});
 }
 
 WriteTxn::WriteTxn(Store& store) : store_(store) {

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "herald/base/log_limiter.hpp"
 #include "herald/hub/update.hpp"
 #include "lmdb_record.hpp"
 
@@ -46,10 +47,11 @@ class Store {
     std::optional<std::string> newest_id;
   };
 
-  // Creates `dir` if missing, takes DIR/herald.lock, opens or creates the environment and
-  // checks it (format version, the newest record decodes, the file is not shorter than its
-  // pages). `sync_each_commit`: fsync in every commit (else MDB_NOSYNC). Throws
-  // std::runtime_error naming the file and the reason.
+  // Creates `dir` if missing, takes DIR/herald.lock, reads an existing data.mdb whole in
+  // a forked child (every page and record; an empty file is refused), then opens or
+  // creates the environment. Call it while the process has no other thread (see
+  // check_in_child in lmdb_store.cpp). `sync_each_commit`: fsync in every commit (else MDB_NOSYNC).
+  // Throws std::runtime_error naming the file and the reason.
   Store(const std::filesystem::path& dir, std::size_t map_size, bool sync_each_commit);
   ~Store();
   Store(const Store&) = delete;
@@ -64,7 +66,7 @@ class Store {
   std::optional<std::uint64_t> earliest_seq_of(std::string_view id, std::uint64_t visible_through);
   // Appends to `out` the updates with seq in (after, up_to], at most `max` of them; returns
   // the seq of the last one appended when `max` stopped it with more left, else up_to.
-  // A record that does not decode is skipped.
+  // A record that does not decode is skipped (and logged).
   std::uint64_t read(std::uint64_t after, std::uint64_t up_to, std::size_t& max,
                      std::vector<hub::UpdatePtr>& out);
 
@@ -74,8 +76,8 @@ class Store {
 
   void close();
   void open_tables();
-  void check_file_size(const std::filesystem::path& data) const;
   void load_summary(const std::filesystem::path& data);
+  void log_bad_record(std::uint64_t seq);
 
   std::filesystem::path dir_;
   int lock_fd_ = -1;
@@ -85,6 +87,7 @@ class Store {
   Summary summary_;
   std::mutex read_mutex_;
   MDB_txn* read_txn_ = nullptr;  // reset between reads (holds no snapshot), renewed on use
+  log::LineLimiter bad_record_log_{std::chrono::seconds(10)};
 };
 
 // A write transaction; aborted unless committed. The writer thread's only.
