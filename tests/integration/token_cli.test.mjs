@@ -126,4 +126,53 @@ describe('herald token', () => {
       assert.ok(r.stdout.includes(f), `--help mentions ${f}`);
     }
   });
+  it('--v1 mints a Mercure 1.0 access token (RFC 9068) that node:crypto verifies, EdDSA included', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const keyFile = path.join(dir, 'ed25519.pem');
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const hub = 'https://hub.example.com/.well-known/mercure';
+    const before = Math.floor(Date.now() / 1000);
+    const t = await mint(['--v1', '--key', `@${keyFile}`, '--alg', 'EdDSA', '--issuer', 'https://auth.example.com',
+      '--audience', hub, '--subject', 'alice', '--publish', 'https://example.com/books/1',
+      '--subscribe-urlpattern', '/users/:id', '--subscribe', '*', '--payload', '{"name":"alice"}']);
+    assert.deepEqual(t.header, { alg: 'EdDSA', typ: 'at+jwt' });
+    assert.ok(verify(null, Buffer.from(t.input), publicKey, Buffer.from(t.signature, 'base64url')), 'Ed25519 signature');
+    const { iat, exp, jti, ...rest } = t.payload;
+    assert.ok(iat >= before && iat <= before + 5);
+    assert.equal(exp - iat, 3600, 'exp is required: an hour unless --exp');
+    assert.match(jti, /^urn:uuid:[0-9a-f-]{36}$/);
+    assert.deepEqual(rest, {
+      iss: 'https://auth.example.com', sub: 'alice', aud: hub, client_id: 'herald-token',
+      authorization_details: [
+        { type: 'https://mercure.rocks/authorization-detail', actions: ['publish'],
+          topics: [{ match: 'https://example.com/books/1', match_type: 'exact' }] },
+        { type: 'https://mercure.rocks/authorization-detail', actions: ['subscribe'],
+          topics: [{ match: '*', match_type: 'exact' }, { match: '/users/:id', match_type: 'urlpattern' }],
+          payload: { name: 'alice' } },
+      ],
+    });
+    const other = await mint(['--v1', '--key', DEV_KEY, '--issuer', 'i', '--audience', hub, '--publish', '*']);
+    assert.notEqual(other.payload.jti, jti, 'a fresh jti per token');
+    assert.equal(other.payload.sub, other.payload.jti, 'sub defaults to the jti');
+    assert.equal(other.header.typ, 'at+jwt');
+  });
+
+  it('--v1 refuses what a 1.0 hub would refuse, and 0.x refuses the 1.0 flags', async () => {
+    const hub = 'https://hub.example.com/.well-known/mercure';
+    const cases = [
+      [['--v1', '--key', DEV_KEY, '--audience', hub, '--publish', '*'], /--v1 needs --issuer/],
+      [['--v1', '--key', DEV_KEY, '--issuer', 'i', '--publish', '*'], /--v1 needs --audience/],
+      [['--v1', '--key', DEV_KEY, '--issuer', 'i', '--audience', hub, '--subscribe-urlpattern', 'https://e.com/(x'],
+        /pattern/i],
+      [['--v1', '--key', DEV_KEY, '--issuer', 'i', '--audience', hub, '--subscribe', '*', '--payload', '[1]'],
+        /payload/],
+      [['--key', DEV_KEY, '--issuer', 'i', '--publish', '*'], /are for --v1 tokens/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await herald(['token', ...args]);
+      assert.equal(r.code, 2, `herald token ${args.join(' ')}: ${r.stdout}`);
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, '', 'no token printed');
+    }
+  });
 });

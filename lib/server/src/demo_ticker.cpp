@@ -7,7 +7,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
-#include "event_id.hpp"
+#include "herald/base/uuid.hpp"
 #include "herald/wire/serializer.hpp"
 
 namespace herald::server {
@@ -39,7 +39,7 @@ struct Ticker {
                     q.price, q.price - old);
       auto update = std::make_shared<hub::Update>();
       update->topics = {ticker_topic};
-      update->id = generate_event_id();
+      update->id = random_urn_uuid();
       wire::serialize(wire::Event{.id = update->id, .type = "price", .data = json}, update->frame);
       hub.publish(std::move(update));
     }

@@ -3,11 +3,11 @@
 #include <chrono>
 
 #include "context.hpp"
-#include "event_id.hpp"
 #include "herald/auth/authorize.hpp"
 #include "herald/base/form.hpp"
 #include "herald/base/log.hpp"
 #include "herald/base/strings.hpp"
+#include "herald/base/uuid.hpp"
 #include "herald/wire/serializer.hpp"
 
 namespace herald::server {
@@ -130,7 +130,7 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
     if (event.id->empty()) return fail(400, "id must not be empty");
     if (*event.id == "earliest") return fail(400, "id 'earliest' is reserved for replay");
   } else {
-    event.id = generate_event_id();
+    event.id = random_urn_uuid();
   }
   if (auto e = wire::serialize(event, update->frame); e != wire::SerializeError::none) {
     return fail(400, wire::describe(e));

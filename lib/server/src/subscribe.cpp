@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "context.hpp"
-#include "event_id.hpp"
 #include "herald/base/form.hpp"
 #include "herald/base/log.hpp"
+#include "herald/base/uuid.hpp"
 #include "herald/sse/sse.hpp"
 #include "stream_subscriber.hpp"
 
@@ -122,7 +122,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   // client that saw its stream open also sees itself in the subscriptions API.
   std::string subscriber_id;  // stays empty (no allocation) without --subscriptions
   if (ctx.subscriptions != nullptr) {
-    subscriber_id = generate_event_id();
+    subscriber_id = random_urn_uuid();
     ctx.subscriptions->add(subscriber_id, std::move(topics), payload_of(identity.claims.get()));
   }
 

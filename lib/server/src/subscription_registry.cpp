@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "event_id.hpp"
+#include "herald/base/uuid.hpp"
 #include "herald/wire/serializer.hpp"
 
 namespace herald::server {
@@ -35,7 +35,7 @@ void SubscriptionRegistry::publish_events(const std::string& subscriber, const E
   for (const std::string& topic : entry.topics) {
     SubscriptionView view{topic, subscriber, active, entry.payload};
     auto update = std::make_shared<hub::Update>();
-    update->id = generate_event_id();
+    update->id = random_urn_uuid();
     update->topics = {subscription_id(topic, subscriber)};
     // Who is connected, and the payloads of their tokens, is for authorized eyes only.
     update->is_private = true;

@@ -136,7 +136,7 @@ void walk_table(MDB_txn* txn, MDB_dbi dbi, std::string_view table, bool dups, En
   check(mdb_stat(txn, dbi, &stat), "mdb_stat");
   Cursor cursor(txn, dbi);
   // What a read-only transaction returns points into the map and stays valid to its end.
-  MDB_val key, value, last_key, last_value;
+  MDB_val key{}, value{}, last_key{}, last_value{};
   std::size_t count = 0;
   int rc = mdb_cursor_get(cursor.c, &key, &value, MDB_FIRST);
   for (; rc == MDB_SUCCESS; rc = mdb_cursor_get(cursor.c, &key, &value, MDB_NEXT), ++count) {

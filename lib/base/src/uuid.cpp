@@ -1,11 +1,11 @@
-#include "event_id.hpp"
+#include "herald/base/uuid.hpp"
 
 #include <cstdint>
 #include <random>
 
-namespace herald::server {
+namespace herald {
 
-std::string generate_event_id() {
+std::string random_urn_uuid() {
   // One generator per thread, seeded from the OS: unique ids without a lock.
   thread_local std::mt19937_64 rng{[] {
     std::random_device rd;
@@ -35,4 +35,4 @@ std::string generate_event_id() {
   return id;
 }
 
-}  // namespace herald::server
+}  // namespace herald
