@@ -141,8 +141,10 @@ void walk_table(MDB_txn* txn, MDB_dbi dbi, std::string_view table, bool dups, En
   int rc = mdb_cursor_get(cursor.c, &key, &value, MDB_FIRST);
   for (; rc == MDB_SUCCESS; rc = mdb_cursor_get(cursor.c, &key, &value, MDB_NEXT), ++count) {
     if (count != 0) {
-      const int order = view(key).compare(view(last_key));
-      if (order < 0 || (order == 0 && (!dups || view(value).compare(view(last_value)) <= 0)))
+      // The table's own comparison: the free list's txn-id keys are native integers
+      // (MDB_INTEGERKEY), which a byte-wise comparison would call out of order.
+      const int order = mdb_cmp(txn, dbi, &key, &last_key);
+      if (order < 0 || (order == 0 && (!dups || mdb_dcmp(txn, dbi, &value, &last_value) <= 0)))
         damaged(table, "entry " + std::to_string(count) + " is out of order");
     }
     entry(key, value);
@@ -221,8 +223,6 @@ void read_everything(const std::filesystem::path& dir, const std::filesystem::pa
         damaged("(free pages)", "page " + std::to_string(pages[i]) + " is not a data page");
     }
   });
-  // The key ordering of walk_table matches these tables' (memcmp, shorter first; the
-  // seq keys and values are big-endian).
   if (events) {
     walk_table(txn, *events, "events", false, [&](const MDB_val& key, const MDB_val& value) {
       if (key.mv_size != 8) damaged("events", "a key of " + std::to_string(key.mv_size) + " bytes");
