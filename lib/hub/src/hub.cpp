@@ -40,6 +40,7 @@ void Hub::publish(std::shared_ptr<Update> update, PublishDone done) {
 
 void Hub::hand_to_shards(const UpdatePtr& shared) {
   handed_seq_ = shared->seq;
+  ++published_;
   for (auto& shard : shards_) {
     shard->inbox.push_back(shared);
     if (!shard->drain_posted) {
@@ -154,7 +155,7 @@ std::size_t Hub::history_bytes() const {
 
 std::uint64_t Hub::published() const {
   std::lock_guard lock(mutex_);
-  return history_->next_seq() - 1;
+  return published_;
 }
 
 std::optional<std::string> Hub::newest_id() const {

@@ -92,7 +92,8 @@ std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http:
   metric(out, "herald_subscribers", "gauge", "Open subscriptions.", t.subscribers);
   metric(out, "herald_topics", "gauge", "Distinct topic selectors subscribed (summed over shards).",
          t.selectors);
-  metric(out, "herald_events_published_total", "counter", "Updates accepted.", hub.published());
+  metric(out, "herald_events_published_total", "counter",
+         "Updates kept in history and delivered (a publish answered 200).", hub.published());
   metric(out, "herald_events_delivered_total", "counter", "Updates queued to subscribers.",
          t.delivered);
   metric(out, "herald_publishes_rejected_total", "counter", "Publish requests refused (4xx).",

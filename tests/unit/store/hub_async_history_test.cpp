@@ -133,6 +133,7 @@ TEST_F(AsyncHubTest, ARefusedUpdateIsAnsweredWithTheErrorAndNeverDelivered) {
   run();
   EXPECT_EQ(s.got, (std::vector<std::string>{"1", "3"}));
   EXPECT_EQ(answers, (std::vector<std::string>{"1:kept", "2:history store is full", "3:kept"}));
+  EXPECT_EQ(hub->published(), 2u) << "the refused one is not counted as published";
   // A resume replays what was kept: the refused seq is a hole, not a loss.
   Recorder resumed;
   hub->subscribe(0, resumed, "earliest");

@@ -59,6 +59,8 @@ class Hub {
   std::size_t shard_count() const { return shards_.size(); }
   std::size_t history_size() const;
   std::size_t history_bytes() const;
+  // Updates kept and handed to the shards since this hub started (not those the store
+  // refused). Thread-safe.
   std::uint64_t published() const;
   // The id of the newest update in history; none while it is empty. Thread-safe.
   std::optional<std::string> newest_id() const;
@@ -112,6 +114,7 @@ class Hub {
   // The newest seq handed to the shards: a subscriber that joins live has seen up to it,
   // and an update still being made durable reaches it through its shard later.
   std::uint64_t handed_seq_ = 0;  // guarded by mutex_
+  std::uint64_t published_ = 0;   // guarded by mutex_
 };
 
 }  // namespace herald::hub
