@@ -22,17 +22,21 @@ void Hub::publish(std::shared_ptr<Update> update, PublishDone done) {
   std::unique_lock lock(mutex_);
   update->seq = history_->next_seq();
   UpdatePtr shared = std::move(update);
-  const bool kept = history_->append(shared, [this, shared, done](AppendResult result) {
-    // The store's thread, in append order: the shards get updates in history's order.
-    if (result.ok()) {
-      std::lock_guard later(mutex_);
-      hand_to_shards(shared);
-    }
-    if (done) done(std::move(result));
-  });
-  if (!kept) return;
-  // Pushing under the same lock as the append keeps every shard's order equal to the
-  // history's order, so live delivery and replay agree.
+  if (history_->completes_later()) {
+    history_->append(shared, [this, shared, done = std::move(done)](AppendResult result) {
+      // The store's thread, in append order: the shards get updates in history's order.
+      if (result.ok()) {
+        std::lock_guard later(mutex_);
+        hand_to_shards(shared);
+      }
+      if (done) done(std::move(result));
+    });
+    return;
+  }
+  // A memory history keeps it at once, so there is no completion to allocate. Pushing
+  // under the same lock as the append keeps every shard's order equal to the history's
+  // order, so live delivery and replay agree.
+  history_->append(shared, {});
   hand_to_shards(shared);
   lock.unlock();
   if (done) done({});

@@ -43,7 +43,8 @@ class History {
 
   // Keeps the update (the hub stamped update.seq with next_seq(), which moves on at once).
   // Ids may repeat: neither generation of the Mercure protocol forbids it.
-  // Returns true when the update is kept already (a memory store): `done` is not called.
+  // Returns true when the update is kept already (a memory store): `done` is not called
+  // (the hub passes none then).
   // Returns false when the store completes it later: `done` is then called exactly once,
   // on the store's thread and without the hub's lock, and completions come in append
   // order, so the hub hands updates to its shards in seq order. Until its completion an
