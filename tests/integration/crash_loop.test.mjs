@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { publish, sleep } from '../lib/sse_reader.mjs';
 import { tempDir, removeDir, startOnDir, killHard, readHeld, metrics, RESET } from '../lib/durable.mjs';
+import { rng } from '../lib/rng.mjs';
 
 const CYCLES = Number(process.env.HERALD_CRASH_CYCLES || 12);
 const BOUNDED_CYCLES = Math.max(4, Math.round(CYCLES * 2 / 3));
@@ -24,18 +25,6 @@ const own = (p) => `urn:herald:test:crash:p${p}`;
 const CHECK_EVERY = 4;
 // Large enough that nothing is ever evicted: a missing event is a lost one.
 const HOLD_ALL = ['--history-size', '10000000', '--history-bytes', '4000000000'];
-
-// A small seeded PRNG (mulberry32), so a failing run's kill moments can be replayed.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // What the test knows about every publish it attempted: answered 200 (acked), 503
 // (refused: must never be held), or cut by the kill (inFlight: may be held or not). Ids

@@ -8,22 +8,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { URLPattern } from 'urlpattern-polyfill/urlpattern';
+import { rng } from '../lib/rng.mjs';
 
 const ORACLE = process.env.HERALD_URL_PATTERN_ORACLE;
 const SEED = Number(process.env.URL_PATTERN_SEED ?? 20261130);
 const CASES = Number(process.env.URL_PATTERN_CASES ?? 4000);
-
-// mulberry32: small, seeded, the same sequence on every run.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Each piece is [pattern text, [topic texts it is meant to match]]; topics built from the
 // chosen alternatives hit the pattern often, and mutations near-miss it.
