@@ -14,7 +14,7 @@ using namespace herald::hub;
 
 class QueueingSubscriber final : public Subscriber {
  public:
-  explicit QueueingSubscriber(std::vector<Selector> s) : Subscriber(std::move(s)) {
+  explicit QueueingSubscriber(std::vector<herald::match::Selector> s) : Subscriber(std::move(s)) {
     queue_.reserve(64);
   }
   void replay(const UpdatePtr&) override {}
@@ -27,9 +27,9 @@ class QueueingSubscriber final : public Subscriber {
   std::vector<UpdatePtr> queue_;
 };
 
-std::vector<Selector> selector(const char* text) {
+std::vector<herald::match::Selector> selector(const char* text) {
   std::string error;
-  return {*Selector::parse(text, &error)};
+  return {*herald::match::Selector::parse(text, &error)};
 }
 
 // Items processed = deliveries, so the report reads as time per delivery.
@@ -68,14 +68,14 @@ BENCHMARK(BM_FanoutUriTemplate)->Arg(10000);
 constexpr int kTemplateSubscribers = 500;
 constexpr int kTemplatesEach = 30;
 
-std::vector<Selector> templates_of(int subscriber) {
-  std::vector<Selector> out;
+std::vector<herald::match::Selector> templates_of(int subscriber) {
+  std::vector<herald::match::Selector> out;
   std::string error;
   for (int i = 0; i < kTemplatesEach; ++i) {
     // Same host as the topics: each match runs the matcher, not only a prefix check.
     const std::string text = "https://example.com/{kind}/s" + std::to_string(subscriber) + "-" +
                              std::to_string(i) + "/{id}";
-    out.push_back(*Selector::parse(text, &error));
+    out.push_back(*herald::match::Selector::parse(text, &error));
   }
   return out;
 }

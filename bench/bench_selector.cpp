@@ -5,15 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "herald/hub/match_cache.hpp"
-#include "herald/hub/selector.hpp"
-#include "herald/hub/uri_template.hpp"
+#include "herald/match/match_cache.hpp"
+#include "herald/match/selector.hpp"
+#include "herald/match/uri_template.hpp"
 
 namespace {
 
-using herald::hub::MatchCache;
-using herald::hub::Selector;
-using herald::hub::UriTemplate;
+using herald::match::MatchCache;
+using herald::match::Selector;
+using herald::match::UriTemplate;
 
 Selector must_parse(std::string_view text) {
   return *Selector::parse(text, nullptr);

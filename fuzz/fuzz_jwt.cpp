@@ -95,7 +95,7 @@ void fuzz_claims(std::string_view input) {
   check(claims->publish.size() <= 256 && claims->subscribe.size() <= 256,
         "parsed too many selectors", input);
   for (const auto& s : claims->publish.selectors()) {
-    check(!s.text().empty() && s.text().size() <= herald::hub::Selector::kMaxLength,
+    check(!s.text().empty() && s.text().size() <= herald::match::Selector::kMaxLength,
           "selector out of bounds", input);
   }
   auto token = sign_token(input, Algorithm::HS256, signing_key());

@@ -17,16 +17,16 @@
 #include <string_view>
 #include <vector>
 
-#include "herald/hub/selector.hpp"
-#include "herald/hub/uri_template.hpp"
+#include "herald/match/selector.hpp"
+#include "herald/match/uri_template.hpp"
 
 namespace {
 
 using herald::hub::Expression;
 using herald::hub::Operator;
-using herald::hub::Selector;
 using herald::hub::TemplatePart;
-using herald::hub::UriTemplate;
+using herald::match::Selector;
+using herald::match::UriTemplate;
 
 void check(bool ok, const char* what, std::string_view tmpl, std::string_view uri) {
   if (ok) return;

@@ -40,6 +40,7 @@ struct ServeOptions {
   // Unset: lmdb:./herald-data, or memory with --dev.
   std::optional<std::string> store;
   std::string sync = "full";
+  std::string protocol = "both";
   std::string history_max_age = "0";
   std::string log_format = "text";
   std::string log_level = "info";
@@ -154,6 +155,17 @@ int run_serve(ServeOptions& o) {
       o.history_per_topic.value_or(o.config.dev ? dev_history_per_topic : 0);
   o.config.cors_origins = split_list(o.cors_origins);
   o.config.publish_origins = split_list(o.publish_origins);
+  if (o.protocol == "both") {
+    o.config.protocol = server::Config::Protocol::both;
+  } else if (o.protocol == "1") {
+    o.config.protocol = server::Config::Protocol::v1;
+  } else if (o.protocol == "0") {
+    o.config.protocol = server::Config::Protocol::v0;
+  } else {
+    std::fprintf(stderr, "herald serve: --protocol: expected both, 1 or 0, got %s\n",
+                 o.protocol.c_str());
+    return 2;
+  }
   o.config.publisher = role(o.publisher_jwt_key, o.publisher_jwt_alg, o);
   o.config.subscriber = role(o.subscriber_jwt_key, o.subscriber_jwt_alg, o);
   log::set_format(o.log_format == "json" ? log::Format::json : log::Format::text);
@@ -302,7 +314,23 @@ void add_serve_command(CLI::App& app) {
        "Subscribers' JWT key (overrides --jwt-key)");
   flag(*cmd, "subscriber-jwt-alg", o->subscriber_jwt_alg,
        "Subscribers' JWT algorithm (overrides --jwt-alg)");
-  flag(*cmd, "cookie-name", o->config.cookie_name, "Cookie that carries a browser's JWT");
+  flag(*cmd, "cookie-name", o->config.cookie_name,
+       "Cookie that carries a browser's 0.x JWT (Mercure 0.x: mercureAuthorization)");
+  flag(*cmd, "protocol", o->protocol,
+       "Mercure generations spoken: both (default; each request is served under the rules of "
+       "the one it speaks: topic= and mercure-claim tokens are 0.x, match*= and at+jwt tokens "
+       "1.0), 1 (the current draft only) or 0 (0.x only)");
+  flag(*cmd, "resource", o->config.resource,
+       "The hub's resource identifier: the aud every 1.0 access token must name, and the "
+       "hub's public URL that relative topics and URL patterns resolve against (default "
+       "http://LISTEN/.well-known/mercure; set it to the URL clients use, e.g. "
+       "https://hub.example.com/.well-known/mercure)");
+  flag(*cmd, "jwt-issuer", o->config.jwt_issuers,
+       "Trust 1.0 access tokens from an issuer: \"ISSUER ALG KEY\" (e.g. \"https://auth."
+       "example.com EdDSA @issuer.pub.pem\"; KEY as for --jwt-key). Repeat for more issuers "
+       "or algorithms; a token is checked only with the keys of its own iss");
+  flag(*cmd, "access-cookie-name", o->config.access_cookie_name,
+       "Cookie that carries a browser's 1.0 access token");
   flag(*cmd, "publish-origins", o->publish_origins,
        "Origins whose pages may publish with the cookie, comma-separated (* does not let "
        "cookies in: list them)");

@@ -1,6 +1,6 @@
 #include "authorization_details.hpp"
 
-#include "topic_text.hpp"
+#include "herald/base/clean_text.hpp"
 
 namespace herald::auth {
 
@@ -53,7 +53,7 @@ Result<TopicMatcher> parse_matcher(const Json& entry, const AccessLimits& limits
                       "authorization_details: a topic matcher is longer than " +
                           std::to_string(limits.max_match_bytes) + " bytes");
   }
-  if (!is_clean_topic_text(matcher.text)) {
+  if (!is_clean_text(matcher.text)) {
     return invalid("a topic matcher holds control or invisible format characters");
   }
   if (auto type = entry.find("match_type"); type != entry.end()) {

@@ -14,7 +14,8 @@ Error claims_error(std::string message) {
   return make_error(ErrorCode::invalid_claims, std::move(message));
 }
 
-Result<hub::SelectorSet> selectors(const json& list, const char* name, const ClaimsLimits& limits) {
+Result<match::SelectorSet> selectors(const json& list, const char* name,
+                                     const ClaimsLimits& limits) {
   const std::string where = std::string("mercure.") + name;
   if (!list.is_array()) return claims_error(where + " is not an array");
   if (list.size() > limits.max_selectors) {
@@ -22,11 +23,11 @@ Result<hub::SelectorSet> selectors(const json& list, const char* name, const Cla
         ErrorCode::too_large,
         where + " has more than " + std::to_string(limits.max_selectors) + " topic selectors");
   }
-  hub::SelectorSet set;
+  match::SelectorSet set;
   for (const json& item : list) {
     if (!item.is_string()) return claims_error(where + " holds something other than strings");
     std::string why;
-    auto selector = hub::Selector::parse(item.get_ref<const std::string&>(), &why);
+    auto selector = match::Selector::parse(item.get_ref<const std::string&>(), &why);
     if (!selector) return claims_error(where + ": " + why);
     set.add(std::move(*selector));
   }

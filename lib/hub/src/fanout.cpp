@@ -7,14 +7,16 @@ namespace herald::hub {
 Fanout::Fanout(std::size_t topic_cache_limit, std::size_t template_refs_limit)
     : topic_templates_(topic_cache_limit, template_refs_limit) {}
 
-Fanout::Index& Fanout::index_for(const Selector& selector) {
+Fanout::Index& Fanout::index_for(const match::Selector& selector) {
   switch (selector.kind()) {
-    case Selector::Kind::any:
+    case match::Selector::Kind::any:
       return any_;
-    case Selector::Kind::exact:
+    case match::Selector::Kind::exact:
       return exact_;
-    case Selector::Kind::uri_template:
+    case match::Selector::Kind::uri_template:
       return templates_;
+    case match::Selector::Kind::url_pattern:
+      return url_patterns_;
   }
   return exact_;
 }
@@ -24,7 +26,7 @@ void Fanout::add(Subscriber& s, std::uint64_t seen_seq) {
   s.slots_.clear();
   s.slots_.reserve(s.selectors_.size());
   for (std::size_t i = 0; i < s.selectors_.size(); ++i) {
-    const Selector& selector = s.selectors_[i];
+    const match::Selector& selector = s.selectors_[i];
     // A selector given twice is indexed once: one list entry per subscriber keeps the
     // swap-removal below simple (and a second entry would deliver nothing new anyway).
     bool repeated = false;
@@ -38,7 +40,7 @@ void Fanout::add(Subscriber& s, std::uint64_t seen_seq) {
     auto [it, inserted] = index.try_emplace(selector.text());
     if (inserted) {
       it->second.selector = &selector;
-      if (&index == &templates_) index_template(it->second);
+      if (selector.is_evaluated()) index_template(it->second);
     }
     s.slots_.push_back(static_cast<std::uint32_t>(it->second.subscribers.size()));
     it->second.subscribers.push_back(&s);
@@ -49,7 +51,7 @@ void Fanout::add(Subscriber& s, std::uint64_t seen_seq) {
 void Fanout::remove(Subscriber& s) {
   for (std::size_t i = 0; i < s.selectors_.size(); ++i) {
     if (s.slots_[i] == not_indexed) continue;
-    const Selector& selector = s.selectors_[i];
+    const match::Selector& selector = s.selectors_[i];
     Index& index = index_for(selector);
     auto it = index.find(selector.text());
     if (it == index.end()) continue;
@@ -69,13 +71,13 @@ void Fanout::remove(Subscriber& s) {
       }
     }
     if (list.empty()) {
-      if (&index == &templates_) forget_template(it->second);
+      if (selector.is_evaluated()) forget_template(it->second);
       index.erase(it);
     } else if (it->second.selector == &selector) {
       // The entry borrowed this subscriber's selector: borrow a remaining one's instead.
       Subscriber* other = list.front();
-      for (const Selector& o : other->selectors_) {
-        if (o.text() == selector.text()) {
+      for (const match::Selector& o : other->selectors_) {
+        if (o == selector) {
           it->second.selector = &o;
           break;
         }
@@ -131,11 +133,11 @@ void Fanout::forget_template(const Entry& entry) {
 }
 
 void Fanout::offer_templates(const std::string& topic, const UpdatePtr& update) {
-  TopicTemplateCache::Matches& cached = topic_templates_.lookup(topic);
+  match::TopicTemplateCache::Matches& cached = topic_templates_.lookup(topic);
   const std::size_t before = cached.templates.size();
   // Deliver through the cached matches, compacting away those whose template is gone.
   std::size_t kept = 0;
-  for (const TemplateRef ref : cached.templates) {
+  for (const match::TemplateRef ref : cached.templates) {
     Entry* entry = template_slots_[ref.slot];
     if (entry == nullptr || entry->ref.generation != ref.generation) continue;
     cached.templates[kept++] = ref;
@@ -160,7 +162,7 @@ std::size_t Fanout::dispatch(const UpdatePtr& update) {
   delivered_ = 0;
   for (const std::string& topic : update->topics) {
     if (auto it = exact_.find(topic); it != exact_.end()) offer_all(it->second, update);
-    if (!templates_.empty()) offer_templates(topic, update);
+    if (!templates_.empty() || !url_patterns_.empty()) offer_templates(topic, update);
   }
   for (auto& [text, entry] : any_)
     offer_all(entry, update);

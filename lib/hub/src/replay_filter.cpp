@@ -7,9 +7,9 @@ namespace herald::hub {
 bool ReplayFilter::topic_matches(std::string_view topic) {
   auto [it, inserted] = topics_.try_emplace(topic, false);
   if (!inserted) return it->second;
-  const std::vector<Selector>& selectors = subscriber_.selectors();
+  const std::vector<match::Selector>& selectors = subscriber_.selectors();
   it->second = std::any_of(selectors.begin(), selectors.end(),
-                           [topic](const Selector& s) { return s.matches(topic); });
+                           [topic](const match::Selector& s) { return s.matches(topic); });
   return it->second;
 }
 

@@ -86,9 +86,9 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
   for (form::Field& f : fields) {
     if (f.name == "topic") {
       if (f.value.empty()) return fail(400, "empty topic");
-      if (f.value.size() > hub::Selector::kMaxLength) {
-        return fail(
-            400, "topic too long (limit " + std::to_string(hub::Selector::kMaxLength) + " bytes)");
+      if (f.value.size() > match::Selector::kMaxLength) {
+        return fail(400, "topic too long (limit " + std::to_string(match::Selector::kMaxLength) +
+                             " bytes)");
       }
       update->topics.push_back(std::move(f.value));
     } else if (f.name == "data") {

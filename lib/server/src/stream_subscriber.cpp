@@ -8,7 +8,7 @@
 
 namespace herald::server {
 
-StreamSubscriber::StreamSubscriber(std::vector<hub::Selector> selectors,
+StreamSubscriber::StreamSubscriber(std::vector<match::Selector> selectors,
                                    std::shared_ptr<const auth::Claims> claims,
                                    std::size_t byte_budget, Metrics& metrics)
     : hub::Subscriber(std::move(selectors)),

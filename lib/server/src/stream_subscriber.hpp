@@ -20,8 +20,9 @@ class StreamSubscriber final : public hub::Subscriber {
  public:
   // `claims`: the verified token of the subscriber, null when anonymous; it decides which
   // private updates this subscriber receives, live and on replay alike.
-  StreamSubscriber(std::vector<hub::Selector> selectors, std::shared_ptr<const auth::Claims> claims,
-                   std::size_t byte_budget, Metrics& metrics);
+  StreamSubscriber(std::vector<match::Selector> selectors,
+                   std::shared_ptr<const auth::Claims> claims, std::size_t byte_budget,
+                   Metrics& metrics);
 
   void attach(std::shared_ptr<http::StreamSink> sink) { sink_ = std::move(sink); }
   // Registers with `hub` on `shard`; resume() and leave() then speak to it.

@@ -59,7 +59,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   limits.max_fields = ctx.config.max_form_fields;
   if (!form::decode(request.query(), query, error, limits)) return fail(400, error);
 
-  std::vector<hub::Selector> selectors;
+  std::vector<match::Selector> selectors;
   std::string last_event_id(request.header("Last-Event-ID"));
   std::string legacy_last_event_id;
   // What this subscription's URI-template selectors cost together: each compiled variable
@@ -78,9 +78,9 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
                              " bytes (--max-selector-bytes)");
       }
       std::string selector_error;
-      auto selector = hub::Selector::parse(f.value, &selector_error);
+      auto selector = match::Selector::parse(f.value, &selector_error);
       if (!selector) return fail(400, "bad topic selector: " + selector_error);
-      if (const hub::UriTemplate* tmpl = selector->uri_template()) {
+      if (const match::UriTemplate* tmpl = selector->uri_template()) {
         template_variables += tmpl->variable_count();
         if (template_variables > ctx.config.max_template_variables) {
           return fail(400, "URI-template selectors with more than " +
@@ -110,7 +110,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
 
   std::vector<std::string> topics;  // for subscription events
   if (ctx.subscriptions != nullptr) {
-    for (const hub::Selector& s : selectors)
+    for (const match::Selector& s : selectors)
       topics.push_back(s.text());
   }
   auto subscriber = std::make_shared<StreamSubscriber>(std::move(selectors), identity.claims,

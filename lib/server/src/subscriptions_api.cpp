@@ -33,7 +33,7 @@ bool split_path(std::string_view rest, std::vector<std::string>& parts, std::str
 
 // Whether a subscription to `subscribed` belongs in the collection for `asked`: the same
 // selector, or one that `asked` (itself a selector) matches, as in Mercure.
-bool in_collection(const std::optional<hub::Selector>& asked, std::string_view asked_text,
+bool in_collection(const std::optional<match::Selector>& asked, std::string_view asked_text,
                    std::string_view subscribed) {
   return subscribed == asked_text || (asked && asked->matches(subscribed));
 }
@@ -97,7 +97,7 @@ void handle_subscriptions(Context& ctx, const http::Request& request, http::Exch
   if (parts.empty()) {
     selected = std::move(snap.subscriptions);
   } else {
-    auto asked = hub::Selector::parse(parts[0], nullptr);
+    auto asked = match::Selector::parse(parts[0], nullptr);
     for (SubscriptionView& s : snap.subscriptions) {
       if (in_collection(asked, parts[0], s.topic)) selected.push_back(std::move(s));
     }

@@ -93,12 +93,12 @@ TEST(CanReceive, PrivateUpdatesNeverReachAnUnmatchedSubscriber) {
   int private_delivered = 0, private_withheld = 0;
   for (int round = 0; round < 3000; ++round) {
     std::string json = R"({"mercure":{"subscribe":[)";
-    std::vector<hub::Selector> chosen;
+    std::vector<match::Selector> chosen;
     const std::size_t count = pick(4);  // 0..3 selectors, "*" now and then
     for (std::size_t i = 0; i < count; ++i) {
       const std::string& s = selectors[pick(selectors.size() - (round % 5 == 0 ? 0 : 1))];
       json += (i ? ",\"" : "\"") + s + "\"";
-      chosen.push_back(*hub::Selector::parse(s, nullptr));
+      chosen.push_back(*match::Selector::parse(s, nullptr));
     }
     json += "]}}";
     const Claims c = claims(json);

@@ -91,7 +91,7 @@ TEST(Claims, Limits) {
   ASSERT_FALSE(big);
   EXPECT_EQ(big.error().code, ErrorCode::too_large);
   // Selector length: Selector::kMaxLength.
-  const std::string at_limit(hub::Selector::kMaxLength, 'x');
+  const std::string at_limit(match::Selector::kMaxLength, 'x');
   EXPECT_TRUE(parse_claims(R"({"mercure":{"publish":[")" + at_limit + "\"]}}"));
   EXPECT_FALSE(parse_claims(R"({"mercure":{"publish":[")" + at_limit + "x\"]}}"));
 }

@@ -305,7 +305,7 @@ TEST(Verifier, RefusesOversizedClaims) {
   const std::string payload = R"({"mercure":{"payload":")" + std::string(4100, 'p') + R"("}})";
   EXPECT_EQ(failure(v, hmac_token(kHeader, payload, kSecret)), ErrorCode::too_large);
   const std::string long_selector =
-      R"({"mercure":{"publish":[")" + std::string(hub::Selector::kMaxLength + 1, 's') + R"("]}})";
+      R"({"mercure":{"publish":[")" + std::string(match::Selector::kMaxLength + 1, 's') + R"("]}})";
   EXPECT_EQ(failure(v, hmac_token(kHeader, long_selector, kSecret)), ErrorCode::invalid_claims);
 }
 

@@ -7,11 +7,11 @@
 namespace herald::hub {
 namespace {
 
-std::vector<Selector> selectors(std::initializer_list<const char*> texts) {
-  std::vector<Selector> out;
+std::vector<match::Selector> selectors(std::initializer_list<const char*> texts) {
+  std::vector<match::Selector> out;
   for (const char* t : texts) {
     std::string error;
-    auto s = Selector::parse(t, &error);
+    auto s = match::Selector::parse(t, &error);
     EXPECT_TRUE(s) << error;
     out.push_back(std::move(*s));
   }
@@ -30,7 +30,7 @@ UpdatePtr update(std::uint64_t seq, std::vector<std::string> topics, bool is_pri
 
 class RecordingSubscriber : public Subscriber {
  public:
-  explicit RecordingSubscriber(std::vector<Selector> s, bool authorized = false)
+  explicit RecordingSubscriber(std::vector<match::Selector> s, bool authorized = false)
       : Subscriber(std::move(s)), authorized_(authorized) {}
   // Replays are the hub's concern, not the fan-out's.
   void replay(const UpdatePtr&) override {}

@@ -30,7 +30,7 @@ struct ManualShard {
 // A subscriber to `*` that may receive everything: reads what the history holds.
 class HistoryReader final : public hub::Subscriber {
  public:
-  HistoryReader() : hub::Subscriber({*hub::Selector::parse("*", nullptr)}) {}
+  HistoryReader() : hub::Subscriber({*match::Selector::parse("*", nullptr)}) {}
   void replay(const hub::UpdatePtr& u) override { replayed.push_back(u); }
   bool has_replay_room() const override { return true; }
   void deliver(const hub::UpdatePtr& u) override { live.push_back(u); }

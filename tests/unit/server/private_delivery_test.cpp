@@ -67,18 +67,18 @@ void run_seed(unsigned seed) {
 
   auto join = [&](const std::string& last_event_id) {
     Client c;
-    std::vector<hub::Selector> selectors;
+    std::vector<match::Selector> selectors;
     for (int n = 1 + static_cast<int>(rng() % 3); n > 0; --n) {
       const std::string& text = pick(rng, selectors_pool);
       // Distinct, as the subscribe endpoint makes them.
       if (std::find(c.selectors.begin(), c.selectors.end(), text) != c.selectors.end()) continue;
       c.selectors.push_back(text);
-      selectors.push_back(*hub::Selector::parse(text, nullptr));
+      selectors.push_back(*match::Selector::parse(text, nullptr));
     }
     if (rng() % 10 >= 3) {
       auto claims = std::make_shared<auth::Claims>();
       for (int n = static_cast<int>(rng() % 3); n > 0; --n) {
-        claims->subscribe.add(*hub::Selector::parse(pick(rng, selectors_pool), nullptr));
+        claims->subscribe.add(*match::Selector::parse(pick(rng, selectors_pool), nullptr));
       }
       c.claims = claims;
     }
@@ -115,7 +115,7 @@ void run_seed(unsigned seed) {
       bool routed = false;
       for (const auto& s : c.selectors) {
         for (const auto& t : u->topics)
-          routed = routed || hub::Selector::parse(s, nullptr)->matches(t);
+          routed = routed || match::Selector::parse(s, nullptr)->matches(t);
       }
       if (routed && auth::can_receive(c.claims.get(), u->topics, u->is_private)) {
         expected.insert(u->id);
@@ -143,15 +143,15 @@ TEST(PrivateDelivery, NeverLeaksNeverLosesAcrossLiveAndReplay) {
 
 TEST(PrivateDelivery, AnonymousSubscribersNeverGetPrivateUpdates) {
   Metrics metrics;
-  StreamSubscriber anonymous({*hub::Selector::parse("*", nullptr)}, nullptr, 1024, metrics);
+  StreamSubscriber anonymous({*match::Selector::parse("*", nullptr)}, nullptr, 1024, metrics);
   hub::Update u;
   u.topics = {"https://example.com/books/1"};
   u.is_private = true;
   EXPECT_FALSE(anonymous.may_receive_private(u));
 
   auto claims = std::make_shared<auth::Claims>();
-  claims->subscribe.add(*hub::Selector::parse("https://example.com/books/{id}", nullptr));
-  StreamSubscriber authorized({*hub::Selector::parse("*", nullptr)}, claims, 1024, metrics);
+  claims->subscribe.add(*match::Selector::parse("https://example.com/books/{id}", nullptr));
+  StreamSubscriber authorized({*match::Selector::parse("*", nullptr)}, claims, 1024, metrics);
   EXPECT_TRUE(authorized.may_receive_private(u));
   u.topics = {"https://example.com/users/1"};
   EXPECT_FALSE(authorized.may_receive_private(u));

@@ -26,7 +26,7 @@ TEST(StreamSubscriberCut, OverItsBudgetTheStreamIsCutOnceTheFanOutIsDone) {
   auto sink = std::make_shared<herald::test::RecordingSink>();
   sink->set_stalled(true);  // a client that does not read
   auto slow = std::make_shared<StreamSubscriber>(
-      std::vector<hub::Selector>{*hub::Selector::parse("t", nullptr)}, nullptr, 300, metrics);
+      std::vector<match::Selector>{*match::Selector::parse("t", nullptr)}, nullptr, 300, metrics);
   slow->attach(sink);
   sink->on_close([slow] { slow->leave(); });  // as the subscribe endpoint does
   slow->join(hub, 0, "");

@@ -27,7 +27,7 @@ TEST(StreamSubscriberReplay, StopsAtItsBudgetAndGoesOnAsTheStreamDrains) {
   constexpr std::size_t budget = 20 * 1024;
   auto sink = std::make_shared<herald::test::RecordingSink>();
   sink->set_stalled(true);  // a client that does not read
-  std::vector<hub::Selector> selectors{*hub::Selector::parse("t", nullptr)};
+  std::vector<match::Selector> selectors{*match::Selector::parse("t", nullptr)};
   auto subscriber =
       std::make_shared<StreamSubscriber>(std::move(selectors), nullptr, budget, metrics);
   subscriber->attach(sink);

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "herald/hub/selector.hpp"
+#include "herald/match/selector.hpp"
 
 namespace herald::server {
 namespace {
@@ -22,11 +22,11 @@ TEST(SubscriptionJson, IdsMatchTheUsualSubscriptionSelector) {
   // The selector Mercure documents for subscription events matches every id, and so does a
   // template pinned to one topic.
   auto all =
-      hub::Selector::parse("/.well-known/mercure/subscriptions{/topic}{/subscriber}", nullptr);
+      match::Selector::parse("/.well-known/mercure/subscriptions{/topic}{/subscriber}", nullptr);
   ASSERT_TRUE(all);
   EXPECT_TRUE(all->matches(id));
   EXPECT_TRUE(all->matches("/.well-known/mercure/subscriptions"));
-  auto one = hub::Selector::parse(
+  auto one = match::Selector::parse(
       "/.well-known/mercure/subscriptions/https%3A%2F%2Fexample.com%2Fa%20b{/subscriber}", nullptr);
   ASSERT_TRUE(one);
   EXPECT_TRUE(one->matches(id));

@@ -57,8 +57,8 @@ class Recorder : public Subscriber {
   Recorder()
       : Subscriber([] {
           std::string error;
-          std::vector<Selector> v;
-          v.push_back(*Selector::parse("t", &error));
+          std::vector<match::Selector> v;
+          v.push_back(*match::Selector::parse("t", &error));
           return v;
         }()) {}
   void replay(const UpdatePtr& u) override { got.push_back(u->id); }

@@ -33,8 +33,8 @@ class Recorder : public Subscriber {
   explicit Recorder(const char* selector)
       : Subscriber([&] {
           std::string error;
-          std::vector<Selector> v;
-          v.push_back(*Selector::parse(selector, &error));
+          std::vector<match::Selector> v;
+          v.push_back(*match::Selector::parse(selector, &error));
           return v;
         }()) {}
   void replay(const UpdatePtr& u) override {

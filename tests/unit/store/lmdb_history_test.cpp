@@ -555,10 +555,10 @@ class SeqRecorder : public hub::Subscriber {
   std::vector<std::uint64_t> seqs;
 
  private:
-  static std::vector<hub::Selector> selectors() {
+  static std::vector<match::Selector> selectors() {
     std::string error;
-    std::vector<hub::Selector> v;
-    v.push_back(*hub::Selector::parse("t", &error));
+    std::vector<match::Selector> v;
+    v.push_back(*match::Selector::parse("t", &error));
     return v;
   }
 };

@@ -1,13 +1,17 @@
 #pragma once
-// The claims herald reads from a verified token: Mercure's `mercure` claim and the times.
+// What a verified token grants, in either Mercure generation: the 0.x `mercure` claim, or
+// a 1.0 access token's authorization details, reduced to the same selector sets so that
+// the endpoints authorize both alike (can_publish, can_receive).
 #include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "herald/auth/result.hpp"
-#include "herald/hub/selector.hpp"
+#include "herald/auth/token_generation.hpp"
+#include "herald/match/selector.hpp"
 
 namespace herald::auth {
 
@@ -20,16 +24,28 @@ struct ClaimsLimits {
 };
 
 struct Claims {
+  TokenGeneration generation = TokenGeneration::mercure_0x;
   // `mercure.publish`: topics this token may publish to (`*`: all). Empty when absent.
-  hub::SelectorSet publish;
+  match::SelectorSet publish;
   // `mercure.subscribe`: topics whose private updates this token may receive.
-  hub::SelectorSet subscribe;
+  match::SelectorSet subscribe;
   // Whether each list was present in the token at all (an empty list is present). Mercure
   // 0.x hubs tell "no publish claim" (never publish) from "publish: []".
   bool has_publish = false;
   bool has_subscribe = false;
   // `mercure.payload`, re-serialized compactly; empty when absent.
   std::string payload;
+  // 1.0: the details with the `subscribe` action, in token order: a subscription's payload
+  // is that of the first whose topics match the subscription's own matcher (the draft's
+  // "Payloads").
+  struct SubscribeDetail {
+    match::SelectorSet topics;
+    std::optional<std::string> payload;  // re-serialized compactly
+  };
+  std::vector<SubscribeDetail> subscribe_details;
+  // 1.0: `iss` and `sub`.
+  std::string issuer;
+  std::string subject;
   // `exp` and `nbf`, when present (fractions dropped; dates past the year 2200 are clamped
   // there). The server ends a subscriber's stream at expires_at.
   std::optional<std::chrono::system_clock::time_point> expires_at;

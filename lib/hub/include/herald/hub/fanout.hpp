@@ -8,10 +8,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "herald/hub/selector.hpp"
 #include "herald/hub/subscriber.hpp"
-#include "herald/hub/topic_template_cache.hpp"
 #include "herald/hub/update.hpp"
+#include "herald/match/selector.hpp"
+#include "herald/match/topic_template_cache.hpp"
 
 namespace herald::hub {
 
@@ -39,23 +39,26 @@ class Fanout {
   void flush();
 
   std::size_t subscriber_count() const { return subscribers_; }
-  std::size_t template_selector_count() const { return templates_.size(); }
+  // Distinct evaluated selectors (URI templates and URL patterns) on this shard.
+  std::size_t template_selector_count() const { return templates_.size() + url_patterns_.size(); }
   // Distinct selectors with at least one subscriber on this shard.
-  std::size_t selector_count() const { return exact_.size() + templates_.size() + any_.size(); }
+  std::size_t selector_count() const {
+    return exact_.size() + template_selector_count() + any_.size();
+  }
   // How many times a template was matched against a topic: what the topic cache saves.
   std::uint64_t template_evaluations() const { return template_evaluations_; }
   std::size_t cached_topic_count() const { return topic_templates_.size(); }
 
  private:
   struct Entry {
-    const Selector* selector = nullptr;  // owned by the first subscriber; any works
+    const match::Selector* selector = nullptr;  // owned by the first subscriber; any works
     std::vector<Subscriber*> subscribers;
-    TemplateRef ref;  // template entries only: how the topic cache names this one
+    match::TemplateRef ref;  // template entries only: how the topic cache names this one
   };
   using Index = std::unordered_map<std::string, Entry>;
   static constexpr std::uint32_t not_indexed = UINT32_MAX;  // a repeated selector's slot
 
-  Index& index_for(const Selector& selector);
+  Index& index_for(const match::Selector& selector);
   void index_template(Entry& entry);
   void forget_template(const Entry& entry);
   void offer(Subscriber& s, const UpdatePtr& update);
@@ -63,9 +66,10 @@ class Fanout {
   void offer_templates(const std::string& topic, const UpdatePtr& update);
   std::size_t delivered_ = 0;  // in the current dispatch
 
-  Index exact_;      // selector text == topic
-  Index templates_;  // URI templates, keyed by their text: identical ones indexed once
-  Index any_;        // the `*` selector (one entry)
+  Index exact_;         // selector text == topic
+  Index templates_;     // URI templates (0.x), keyed by their text: identical ones indexed once
+  Index url_patterns_;  // URL patterns (1.0), likewise; both kinds share the topic cache
+  Index any_;           // the `*` selector (one entry)
   // Template entries by slot (null: free), and the free slots to reuse.
   std::vector<Entry*> template_slots_;
   std::vector<std::uint32_t> free_template_slots_;
@@ -73,7 +77,7 @@ class Fanout {
   // only against the templates that came after it was last looked at.
   std::map<std::uint64_t, Entry*> templates_by_generation_;
   std::uint64_t next_generation_ = 1;
-  TopicTemplateCache topic_templates_;
+  match::TopicTemplateCache topic_templates_;
   std::uint64_t template_evaluations_ = 0;
   std::vector<Subscriber*> touched_;
   std::size_t subscribers_ = 0;

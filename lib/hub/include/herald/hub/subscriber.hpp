@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "herald/hub/selector.hpp"
 #include "herald/hub/update.hpp"
+#include "herald/match/selector.hpp"
 
 namespace herald::hub {
 
@@ -22,12 +22,12 @@ struct Gap {
 
 class Subscriber {
  public:
-  explicit Subscriber(std::vector<Selector> selectors) : selectors_(std::move(selectors)) {}
+  explicit Subscriber(std::vector<match::Selector> selectors) : selectors_(std::move(selectors)) {}
   virtual ~Subscriber() = default;
   Subscriber(const Subscriber&) = delete;
   Subscriber& operator=(const Subscriber&) = delete;
 
-  const std::vector<Selector>& selectors() const { return selectors_; }
+  const std::vector<match::Selector>& selectors() const { return selectors_; }
 
   // Queues the next update of what history holds for a resuming subscriber, oldest first
   // (no write yet). They come until the replay has caught up; live updates only after.
@@ -50,7 +50,7 @@ class Subscriber {
  private:
   friend class Fanout;
   friend class ReplayQueue;
-  std::vector<Selector> selectors_;
+  std::vector<match::Selector> selectors_;
   std::vector<std::uint32_t> slots_;  // index in each selector's subscriber list
   std::uint64_t seen_seq_ = 0;        // updates with seq <= this are skipped (dedup/replay)
   bool touched_ = false;              // queued something in the current batch

@@ -42,6 +42,19 @@ struct Config {
   JwtRole subscriber;
   // The cookie a browser carries its token in (EventSource cannot set headers).
   std::string cookie_name = "mercureAuthorization";
+  // Which Mercure generations the hub speaks (--protocol): both at once (the default: each
+  // request is served under the rules of the generation it speaks), only 1.0, only 0.x.
+  enum class Protocol { both, v1, v0 };
+  Protocol protocol = Protocol::both;
+  // The hub's resource identifier (--resource): the `aud` every 1.0 access token must name,
+  // and the hub's URL, against which relative topics and URL patterns resolve. Empty:
+  // http://LISTEN/.well-known/mercure (see hub_url()).
+  std::string resource;
+  // Issuers whose 1.0 access tokens the hub trusts, each bound to its keys (--jwt-issuer
+  // "ISSUER ALG KEY", repeatable; KEY as for --jwt-key).
+  std::vector<std::string> jwt_issuers;
+  // The cookie a browser carries a 1.0 access token in (the draft's "Cookie").
+  std::string access_cookie_name = "__Secure-mercure_access_token";
   // Origins whose pages may publish with the cookie (CSRF); "*" for any.
   std::vector<std::string> publish_origins;
   std::chrono::milliseconds heartbeat{15000};
@@ -87,6 +100,16 @@ struct Config {
   // The `retry:` sent when a stream ends because its token expired: how soon the client
   // comes back with a fresh token (and resumes from history).
   std::chrono::milliseconds expired_token_retry{1000};
+
+  // Whether requests of each generation are served (--protocol).
+  bool speaks_v0() const { return protocol != Protocol::v1; }
+  bool speaks_v1() const { return protocol != Protocol::v0; }
+  // The resource identifier: --resource, else http://LISTEN/.well-known/mercure (the TLS
+  // listener's https:// URL when there is no plain one).
+  std::string resource_identifier() const;
+  // The hub's URL (relative topics and URL patterns resolve against it): the resource
+  // identifier when it is an http(s) URL, else the default above.
+  std::string hub_url() const;
 };
 
 }  // namespace herald::server

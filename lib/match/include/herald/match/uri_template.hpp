@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace herald::hub {
+namespace herald::match {
 
 // The expression operators of RFC 6570 section 2.2 (`{x}`, `{+x}`, `{#x}`, ...).
 enum class Operator : std::uint8_t {
@@ -82,4 +82,4 @@ class UriTemplate {
   bool needs_counts_ = false;  // some variable has a prefix modifier
 };
 
-}  // namespace herald::hub
+}  // namespace herald::match

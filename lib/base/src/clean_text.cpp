@@ -1,10 +1,10 @@
-#include "topic_text.hpp"
+#include "herald/base/clean_text.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
 
-namespace herald::auth {
+namespace herald {
 
 namespace {
 
@@ -31,7 +31,7 @@ bool is_forbidden(char32_t c) {
 
 }  // namespace
 
-bool is_clean_topic_text(std::string_view utf8) {
+bool is_clean_text(std::string_view utf8) {
   for (std::size_t i = 0; i < utf8.size();) {
     const auto lead = static_cast<unsigned char>(utf8[i]);
     const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
@@ -45,4 +45,4 @@ bool is_clean_topic_text(std::string_view utf8) {
   return true;
 }
 
-}  // namespace herald::auth
+}  // namespace herald

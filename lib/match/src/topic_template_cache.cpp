@@ -1,8 +1,8 @@
-#include "herald/hub/topic_template_cache.hpp"
+#include "herald/match/topic_template_cache.hpp"
 
 #include <algorithm>
 
-namespace herald::hub {
+namespace herald::match {
 
 TopicTemplateCache::TopicTemplateCache(std::size_t max_topics, std::size_t max_refs)
     : max_topics_(std::max<std::size_t>(max_topics, 1)), max_refs_(max_refs) {}
@@ -31,4 +31,4 @@ void TopicTemplateCache::evict_least_recently_used() {
   lru_.pop_back();
 }
 
-}  // namespace herald::hub
+}  // namespace herald::match

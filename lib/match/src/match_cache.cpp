@@ -1,9 +1,9 @@
-#include "herald/hub/match_cache.hpp"
+#include "herald/match/match_cache.hpp"
 
 #include <algorithm>
 #include <utility>
 
-namespace herald::hub {
+namespace herald::match {
 namespace {
 
 // Mixes the two hashes so that swapping selector and topic gives another key.
@@ -55,4 +55,4 @@ void MatchCache::clear() {
   old_.clear();
 }
 
-}  // namespace herald::hub
+}  // namespace herald::match

@@ -1,10 +1,13 @@
-#include "herald/hub/selector.hpp"
+#include "herald/match/selector.hpp"
 
 #include <utility>
 
-#include "herald/hub/match_cache.hpp"
+#include "herald/base/clean_text.hpp"
+#include "herald/base/utf8.hpp"
 
-namespace herald::hub {
+#include "herald/match/match_cache.hpp"
+
+namespace herald::match {
 
 std::optional<Selector> Selector::parse(std::string_view text, std::string* error) {
   auto fail = [&](std::string message) -> std::optional<Selector> {
@@ -28,6 +31,41 @@ std::optional<Selector> Selector::parse(std::string_view text, std::string* erro
                   std::make_shared<const UriTemplate>(std::move(*tmpl)));
 }
 
+bool Selector::check_matcher_text(std::string_view text, std::string* error) {
+  auto fail = [&](std::string message) {
+    if (error) *error = std::move(message);
+    return false;
+  };
+  if (text.empty()) return fail("topic matcher is empty");
+  if (text.size() > kMaxLength) {
+    return fail("topic matcher is longer than " + std::to_string(kMaxLength) + " bytes");
+  }
+  if (!is_valid_utf8(text)) return fail("topic matcher is not valid UTF-8");
+  if (!is_clean_text(text)) {
+    return fail("topic matcher holds a control or Unicode format (Cf) character");
+  }
+  return true;
+}
+
+std::optional<Selector> Selector::exact(std::string_view text, std::string* error) {
+  if (!check_matcher_text(text, error)) return std::nullopt;
+  return Selector(std::string(text), text == "*" ? Kind::any : Kind::exact, nullptr);
+}
+
+std::optional<Selector> Selector::url_pattern(std::string_view text, std::string_view base_url,
+                                              std::string* error) {
+  if (!check_matcher_text(text, error)) return std::nullopt;
+  if (text == "*") return Selector(std::string(text), Kind::any, nullptr);
+  std::string why;
+  auto pattern = UrlPattern::compile(text, base_url, &why);
+  if (!pattern) {
+    if (error) *error = "invalid URL pattern: " + why;
+    return std::nullopt;
+  }
+  return Selector(std::string(text), Kind::url_pattern, nullptr,
+                  std::make_shared<const UrlPattern>(std::move(*pattern)));
+}
+
 bool Selector::matches(std::string_view topic) const {
   switch (kind_) {
     case Kind::any:
@@ -36,6 +74,8 @@ bool Selector::matches(std::string_view topic) const {
       return topic == text_;
     case Kind::uri_template:
       return topic == text_ || template_->matches(topic);
+    case Kind::url_pattern:
+      return pattern_->matches(topic);
   }
   return false;
 }
@@ -78,10 +118,10 @@ bool SelectorSet::matches_any(std::span<const std::string> topics, MatchCache& c
   for (const std::string& topic : topics) {
     const MatchCache::Topic hashed(topic);  // hashed once for all the selectors
     for (const Selector& s : selectors_) {
-      if (s.kind() == Selector::Kind::uri_template && cache.matches(s, hashed)) return true;
+      if (s.is_evaluated() && cache.matches(s, hashed)) return true;
     }
   }
   return false;
 }
 
-}  // namespace herald::hub
+}  // namespace herald::match

@@ -17,7 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace herald::hub {
+namespace herald::match {
 
 // A template selector as the cache names it: its slot in the fan-out, which is reused
 // once the template is gone, and the generation it was indexed at, which never is.
@@ -63,4 +63,4 @@ class TopicTemplateCache {
   std::unordered_map<std::string_view, std::list<Node>::iterator> by_topic_;  // views Node::topic
 };
 
-}  // namespace herald::hub
+}  // namespace herald::match

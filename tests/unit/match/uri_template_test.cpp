@@ -1,7 +1,7 @@
 // RFC 6570 parsing and matching: every expansion example of RFC 6570 section 3.2 must match
 // its template, near misses must not, malformed templates must be refused with a reason,
 // and hostile inputs must finish quickly.
-#include "herald/hub/uri_template.hpp"
+#include "herald/match/uri_template.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace herald::hub {
+namespace herald::match {
 namespace {
 
 UriTemplate must_parse(std::string_view text) {
@@ -600,4 +600,4 @@ TEST(UriTemplateMatch, TopicsShorterThanTheLiteralsNeverMatch) {
 }
 
 }  // namespace
-}  // namespace herald::hub
+}  // namespace herald::match

@@ -13,9 +13,9 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "herald/hub/selector.hpp"
+#include "herald/match/selector.hpp"
 
-namespace herald::hub {
+namespace herald::match {
 
 class MatchCache {
  public:
@@ -93,4 +93,4 @@ class MatchCache {
   Stats stats_;
 };
 
-}  // namespace herald::hub
+}  // namespace herald::match

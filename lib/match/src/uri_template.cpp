@@ -1,4 +1,4 @@
-#include "herald/hub/uri_template.hpp"
+#include "herald/match/uri_template.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 #include <span>
 #include <utility>
 
-namespace herald::hub {
+namespace herald::match {
 namespace {
 
 // ---------------------------------------------------------------------------------------
@@ -636,4 +636,4 @@ bool UriTemplate::matches(std::string_view uri) const {
   return Matcher(uri, scratch).match(parts);
 }
 
-}  // namespace herald::hub
+}  // namespace herald::match

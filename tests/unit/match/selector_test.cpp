@@ -1,14 +1,14 @@
 // Topic selectors as Mercure 0.x reads them: `*`, URI templates, exact strings.
-#include "herald/hub/selector.hpp"
+#include "herald/match/selector.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "herald/hub/match_cache.hpp"
+#include "herald/match/match_cache.hpp"
 
-namespace herald::hub {
+namespace herald::match {
 namespace {
 
 Selector sel(std::string_view text) {
@@ -197,4 +197,4 @@ TEST(SelectorSet, ExactSelectorsNeverReachTheCache) {
 }
 
 }  // namespace
-}  // namespace herald::hub
+}  // namespace herald::match

@@ -1,11 +1,11 @@
 // The per-shard cache of (template selector, topic) results.
-#include "herald/hub/match_cache.hpp"
+#include "herald/match/match_cache.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace herald::hub {
+namespace herald::match {
 namespace {
 
 Selector sel(std::string_view text) {
@@ -110,4 +110,4 @@ TEST(MatchCache, ClearForgetsEverything) {
 }
 
 }  // namespace
-}  // namespace herald::hub
+}  // namespace herald::match
