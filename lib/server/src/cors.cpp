@@ -31,11 +31,16 @@ bool Cors::decorate(const http::Request& request, std::vector<http::Header>& hea
     headers.push_back({"Access-Control-Allow-Origin", std::string(origin)});
     headers.push_back({"Access-Control-Allow-Credentials", "true"});
     headers.push_back({"Vary", "Origin"});
-    return true;
+  } else if (wildcard_) {
+    // The same answer for every origin, and browsers refuse it to credentialed requests.
+    headers.push_back({"Access-Control-Allow-Origin", "*"});
+  } else {
+    return false;
   }
-  if (!wildcard_) return false;
-  // The same answer for every origin, and browsers refuse it to credentialed requests.
-  headers.push_back({"Access-Control-Allow-Origin", "*"});
+  // What a cross-origin script may read: the reconciliation cursors (the Link header's
+  // last-event-id, Mercure-Last-Event-ID) and why a request was refused.
+  headers.push_back({"Access-Control-Expose-Headers",
+                     "Link, Mercure-Last-Event-ID, Last-Event-ID, WWW-Authenticate"});
   return true;
 }
 
@@ -47,7 +52,7 @@ http::Response Cors::preflight(const http::Request& request) const {
   http::Response r;
   r.status = 204;
   r.content_type.clear();  // the Allow-Origin headers are added like on every answer
-  r.headers.push_back({"Access-Control-Allow-Methods", "GET, POST, OPTIONS"});
+  r.headers.push_back({"Access-Control-Allow-Methods", "GET, QUERY, POST, OPTIONS"});
   std::string_view asked = request.header("Access-Control-Request-Headers");
   r.headers.push_back({"Access-Control-Allow-Headers",
                        asked.empty() ? "Last-Event-ID, Authorization, Cache-Control, Content-Type"

@@ -4,7 +4,26 @@
 
 namespace herald::server {
 
-http::Header mercure_link(std::string_view hub_url) {
+namespace {
+
+// `; name="value"`, as an RFC 9110 quoted-string: '"' and backslash escaped, CR and LF (which
+// would split the header) dropped.
+void append_attribute(std::string& out, std::string_view name, std::string_view value) {
+  if (value.empty()) return;
+  out += "; ";
+  out += name;
+  out += "=\"";
+  for (char c : value) {
+    if (c == '\r' || c == '\n') continue;
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+http::Header mercure_link(std::string_view hub_url, const MercureLinkAttributes& attributes) {
   std::string value;
   value.reserve(hub_url.size() + 18);
   value += '<';
@@ -19,6 +38,9 @@ http::Header mercure_link(std::string_view hub_url) {
     }
   }
   value += ">; rel=\"mercure\"";
+  append_attribute(value, "last-event-id", attributes.last_event_id);
+  append_attribute(value, "type", attributes.type);
+  append_attribute(value, "content-type", attributes.content_type);
   return {"Link", std::move(value)};
 }
 

@@ -128,10 +128,13 @@ void route(Context& ctx, const http::Request& request, http::Exchange& exchange)
     return exchange.respond(ctx.cors.preflight(request));
   }
   if (path == mercure_path) {
-    // HEAD answers the stream's head only (lib/http ends such a stream at once).
-    if (method == "GET" || method == "HEAD") return handle_subscribe(ctx, request, exchange);
+    // HEAD answers the stream's head only (lib/http ends such a stream at once). QUERY is
+    // a subscribe whose matchers are in a form body (Mercure 1.0).
+    if (method == "GET" || method == "HEAD" || method == "QUERY") {
+      return handle_subscribe(ctx, request, exchange);
+    }
     if (method == "POST") return handle_publish(ctx, request, exchange);
-    return exchange.respond(http::Response::text(405, "use GET or POST"));
+    return exchange.respond(http::Response::text(405, "use GET, QUERY or POST"));
   }
   if (path.starts_with(subscriptions_path) &&
       (path.size() == subscriptions_path.size() || path[subscriptions_path.size()] == '/')) {

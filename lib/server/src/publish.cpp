@@ -4,10 +4,12 @@
 
 #include "context.hpp"
 #include "herald/auth/authorize.hpp"
+#include "herald/base/clean_text.hpp"
 #include "herald/base/form.hpp"
 #include "herald/base/log.hpp"
 #include "herald/base/strings.hpp"
 #include "herald/base/uuid.hpp"
+#include "herald/match/reserved_path.hpp"
 #include "herald/wire/serializer.hpp"
 
 namespace herald::server {
@@ -20,19 +22,6 @@ bool is_form_content_type(std::string_view type) {
   while (!essence.empty() && essence.back() == ' ')
     essence.remove_suffix(1);
   return iequals(essence, "application/x-www-form-urlencoded");
-}
-
-// Whether `topic`, relative or absolute, has a path under /.well-known/mercure: those are
-// the hub's own topics (subscription events), which a publisher must not forge.
-bool addresses_hub_namespace(std::string_view topic) {
-  if (auto scheme = topic.find("://"); scheme != std::string_view::npos) {
-    auto path = topic.find('/', scheme + 3);
-    topic = path == std::string_view::npos ? std::string_view() : topic.substr(path);
-  }
-  topic = topic.substr(0, topic.find_first_of("?#"));
-  constexpr std::string_view reserved = "/.well-known/mercure";
-  return topic.starts_with(reserved) &&
-         (topic.size() == reserved.size() || topic[reserved.size()] == '/');
 }
 
 bool parse_retry(std::string_view text, std::uint32_t& out) {
@@ -81,14 +70,28 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
   limits.max_value_bytes = ctx.config.max_body_bytes;
   if (!form::decode(request.body, fields, error, limits)) return fail(400, error);
 
+  // The rules of the generation the publisher speaks: its token's, else (anonymous, --dev)
+  // 0.x unless the hub speaks 1.0 only.
+  const bool v1 =
+      claims ? claims->generation == auth::TokenGeneration::mercure_1 : !ctx.config.speaks_v0();
+  // The draft's value constraints on topics, ids and types: no control or format characters.
+  auto clean = [&](std::string_view value) { return !v1 || is_clean_text(value); };
+  // 1.0 answers a limit with 413; 0.x herald answered 400.
+  const int too_large = v1 ? 413 : 400;
+
   auto update = std::make_shared<hub::Update>();
   wire::Event event;
   for (form::Field& f : fields) {
     if (f.name == "topic") {
       if (f.value.empty()) return fail(400, "empty topic");
       if (f.value.size() > match::Selector::kMaxLength) {
-        return fail(400, "topic too long (limit " + std::to_string(match::Selector::kMaxLength) +
-                             " bytes)");
+        return fail(too_large, "topic too long (limit " +
+                                   std::to_string(match::Selector::kMaxLength) + " bytes)");
+      }
+      if (!clean(f.value)) return fail(400, "topic holds a control or format (Cf) character");
+      if (update->topics.size() >= ctx.config.max_topics_per_request) {
+        return fail(too_large, "too many topics (limit " +
+                                   std::to_string(ctx.config.max_topics_per_request) + ")");
       }
       update->topics.push_back(std::move(f.value));
     } else if (f.name == "data") {
@@ -104,21 +107,27 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
       if (!parse_retry(f.value, ms)) return fail(400, "retry must be a whole number of ms");
       event.retry = ms;
     } else if (f.name == "private") {
-      update->is_private = !f.value.empty() && f.value != "off" && f.value != "false";
+      // 1.0: private by the field's presence, whatever its value. 0.x herald read the value.
+      update->is_private = v1 || (!f.value.empty() && f.value != "off" && f.value != "false");
     }
   }
   if (update->topics.empty()) return fail(400, "missing topic: give at least one topic field");
-  if (update->topics.size() > ctx.config.max_topics_per_request) {
-    return fail(
-        400, "too many topics (limit " + std::to_string(ctx.config.max_topics_per_request) + ")");
-  }
+  const std::string hub_url = ctx.config.hub_url();
   for (const std::string& topic : update->topics) {
-    if (addresses_hub_namespace(topic)) {
-      return fail(403,
-                  "topics under /.well-known/mercure are the hub's own (subscription "
-                  "events); nobody may publish to them");
+    // `*` is the wildcard of every matcher type: a topic spelled so could not be selected
+    // alone.
+    if (topic == "*") return fail(400, "the topic '*' is reserved for the wildcard matcher");
+    if (match::addresses_hub_path(topic, hub_url)) {
+      return fail(v1 ? 400 : 403,
+                  "topics under the hub's URL (/.well-known/mercure) are the hub's own "
+                  "(subscription events); nobody may publish to them");
     }
   }
+  // Subscription events come with the reserved `mercure` type: no publisher may forge one.
+  if (event.type == "mercure") {
+    return fail(400, "the event type 'mercure' is reserved for the hub's own events");
+  }
+  if (!clean(event.type)) return fail(400, "type holds a control or format (Cf) character");
   // Every topic must match a publish selector, private update or not: stricter than
   // Mercure 0.x, which lets any publish claim publish public updates.
   if (claims && !auth::can_publish(*claims, update->topics)) {
@@ -129,6 +138,9 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
   if (event.id) {
     if (event.id->empty()) return fail(400, "id must not be empty");
     if (*event.id == "earliest") return fail(400, "id 'earliest' is reserved for replay");
+    // Ids starting with '#' are the hub's own (relative fragment references).
+    if (v1 && event.id->front() == '#') return fail(400, "an id must not start with '#'");
+    if (!clean(*event.id)) return fail(400, "id holds a control or format (Cf) character");
   } else {
     event.id = random_urn_uuid();
   }

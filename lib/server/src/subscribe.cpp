@@ -1,15 +1,17 @@
-// GET /.well-known/mercure: who is asking, parse selectors, register with the hub, replay,
-// then stream until the client leaves or its token expires.
+// GET (or QUERY) /.well-known/mercure: who is asking, read the request under the rules of
+// its Mercure generation, register with the hub, replay, then stream until the client
+// leaves or its token expires.
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
 
 #include "context.hpp"
-#include "herald/base/form.hpp"
 #include "herald/base/log.hpp"
+#include "herald/base/strings.hpp"
 #include "herald/base/uuid.hpp"
 #include "herald/sse/sse.hpp"
 #include "stream_subscriber.hpp"
+#include "subscribe_request.hpp"
 
 namespace herald::server {
 
@@ -29,11 +31,39 @@ const char* describe(hub::ReplayFrom from) {
   return "none";
 }
 
-// What a subscriber's token contributes to its subscription events.
-nlohmann::json payload_of(const auth::Claims* claims) {
-  if (claims == nullptr || claims->payload.empty()) return nullptr;
-  auto j = nlohmann::json::parse(claims->payload, nullptr, false);
+// The payload a subscription's events carry: 0.x, the token's `mercure.payload`; 1.0, that
+// of the first subscribe detail whose topics match the subscription's own matcher, read as
+// if it were a topic (the draft's "Payloads").
+nlohmann::json payload_of(const auth::Claims* claims, const RequestedMatcher& m) {
+  if (claims == nullptr) return nullptr;
+  const std::string* text = nullptr;
+  if (claims->generation == auth::TokenGeneration::mercure_0x) {
+    if (!claims->payload.empty()) text = &claims->payload;
+  } else {
+    for (const auth::Claims::SubscribeDetail& d : claims->subscribe_details) {
+      if (!d.topics.matches(m.selector.text())) continue;
+      if (d.payload) text = &*d.payload;
+      break;
+    }
+  }
+  if (text == nullptr) return nullptr;
+  auto j = nlohmann::json::parse(*text, nullptr, false);
   return j.is_discarded() ? nlohmann::json() : j;
+}
+
+// A subscribe request's parameters may come in a form body (1.0: QUERY, or a GET with one),
+// for matcher lists too long for a URL.
+std::optional<std::string_view> form_body(const http::Request& request, std::string& error) {
+  if (request.body.empty()) return std::nullopt;
+  std::string_view type = request.header("Content-Type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ')
+    type.remove_suffix(1);
+  if (!iequals(type, "application/x-www-form-urlencoded")) {
+    error = "a subscribe request's body must be application/x-www-form-urlencoded";
+    return std::nullopt;
+  }
+  return std::string_view(request.body);
 }
 
 }  // namespace
@@ -53,66 +83,36 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
                            "configured (start the hub with --anonymous or --subscriber-jwt-key)");
   }
 
-  std::vector<form::Field> query;
-  std::string error;
-  form::Limits limits;
-  limits.max_fields = ctx.config.max_form_fields;
-  if (!form::decode(request.query(), query, error, limits)) return fail(400, error);
+  std::string body_error;
+  std::optional<std::string_view> body = form_body(request, body_error);
+  if (!body_error.empty()) return fail(415, body_error);
+  SubscribeInput input{request.query(), body, request.header("Last-Event-ID"),
+                       request.has_header("Last-Event-ID")};
+  auto read = read_subscribe_request(input, ctx.config);
+  if (auto* refusal = std::get_if<SubscribeRefusal>(&read)) {
+    return fail(refusal->status, refusal->message);
+  }
+  SubscribeRequest asked = std::move(std::get<SubscribeRequest>(read));
+  if (identity.claims && identity.claims->generation != asked.generation) {
+    return fail(400, "this request mixes Mercure generations: a " +
+                         std::string(auth::to_string(identity.claims->generation)) +
+                         " token with " + std::string(auth::to_string(asked.generation)) +
+                         " subscription parameters (0.x: topic= with a mercure-claim JWT; 1.0: "
+                         "match= with an at+jwt access token)");
+  }
 
-  std::vector<match::Selector> selectors;
-  std::string last_event_id(request.header("Last-Event-ID"));
-  std::string legacy_last_event_id;
-  // What this subscription's URI-template selectors cost together: each compiled variable
-  // is kept for the subscription's life and walked on every match.
-  std::size_t template_bytes = 0;
-  std::size_t template_variables = 0;
-  for (const form::Field& f : query) {
-    if (f.name == "topic") {
-      if (selectors.size() >= ctx.config.max_topics_per_request) {
-        return fail(400, "too many topic selectors (limit " +
-                             std::to_string(ctx.config.max_topics_per_request) + ")");
-      }
-      if (f.value.size() > ctx.config.max_selector_bytes) {
-        return fail(400, "topic selector longer than " +
-                             std::to_string(ctx.config.max_selector_bytes) +
-                             " bytes (--max-selector-bytes)");
-      }
-      std::string selector_error;
-      auto selector = match::Selector::parse(f.value, &selector_error);
-      if (!selector) return fail(400, "bad topic selector: " + selector_error);
-      if (const match::UriTemplate* tmpl = selector->uri_template()) {
-        template_variables += tmpl->variable_count();
-        if (template_variables > ctx.config.max_template_variables) {
-          return fail(400, "URI-template selectors with more than " +
-                               std::to_string(ctx.config.max_template_variables) +
-                               " variables together (--max-template-variables)");
-        }
-        template_bytes += selector->text().size();
-        if (template_bytes > ctx.config.max_template_bytes) {
-          return fail(400, "URI-template selectors longer than " +
-                               std::to_string(ctx.config.max_template_bytes) +
-                               " bytes together (--max-template-bytes)");
-        }
-      }
-      // A selector asked twice means it once; the fan-out index also wants each selector
-      // of a subscriber once (removal assumes it).
-      if (std::find(selectors.begin(), selectors.end(), *selector) == selectors.end()) {
-        selectors.push_back(std::move(*selector));
-      }
-    } else if (f.name == "lastEventID" && last_event_id.empty()) {
-      last_event_id = f.value;  // the header wins: it is what a reconnecting browser sends
-    } else if (f.name == "Last-Event-ID") {
-      legacy_last_event_id = f.value;  // older Mercure clients' spelling
+  std::vector<SubscriptionRegistry::Subscription> subscriptions;  // for subscription events
+  if (ctx.subscriptions != nullptr) {
+    for (const RequestedMatcher& m : asked.matchers) {
+      subscriptions.push_back(
+          {m.selector.text(), m.match_type, payload_of(identity.claims.get(), m)});
     }
   }
-  if (last_event_id.empty()) last_event_id = std::move(legacy_last_event_id);
-  if (selectors.empty()) return fail(400, "missing topic: give at least one topic parameter");
-
-  std::vector<std::string> topics;  // for subscription events
-  if (ctx.subscriptions != nullptr) {
-    for (const match::Selector& s : selectors)
-      topics.push_back(s.text());
-  }
+  std::vector<match::Selector> selectors;
+  selectors.reserve(asked.matchers.size());
+  for (RequestedMatcher& m : asked.matchers)
+    selectors.push_back(std::move(m.selector));
+  const std::string& last_event_id = asked.last_event_id;
   auto subscriber = std::make_shared<StreamSubscriber>(std::move(selectors), identity.claims,
                                                        ctx.config.subscriber_buffer, *ctx.metrics);
   subscriber->set_id(request.connection_id);
@@ -123,11 +123,20 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   std::string subscriber_id;  // stays empty (no allocation) without --subscriptions
   if (ctx.subscriptions != nullptr) {
     subscriber_id = random_urn_uuid();
-    ctx.subscriptions->add(subscriber_id, std::move(topics), payload_of(identity.claims.get()));
+    ctx.subscriptions->add(subscriber_id, std::move(subscriptions));
   }
 
   std::vector<http::Header> headers = sse::sse_headers();
-  if (result.newest) headers.push_back({"Last-Event-ID", *result.newest});
+  if (asked.generation == auth::TokenGeneration::mercure_0x) {
+    if (result.newest) headers.push_back({"Last-Event-ID", *result.newest});
+  } else if (asked.has_last_event_id) {
+    // The id preceding the first event sent: the one asked for when history holds it,
+    // else `earliest` (all held is replayed). A client that compares it with what it asked
+    // for learns of a loss (browsers, which cannot read it, get herald-reset in band).
+    headers.push_back({"Mercure-Last-Event-ID", result.replay_from == hub::ReplayFrom::after_id
+                                                    ? last_event_id
+                                                    : std::string("earliest")});
+  }
   auto sink = exchange.open_stream("text/event-stream", std::move(headers));
   subscriber->attach(sink);
   // A replay stops at the subscriber's budget and goes on as its stream drains. The sink

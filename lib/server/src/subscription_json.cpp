@@ -55,3 +55,46 @@ nlohmann::json subscriptions_json(std::string_view id, std::string_view last_eve
 }
 
 }  // namespace herald::server
+
+namespace herald::server {
+
+std::string subscription_id_v1(std::string_view match_type, std::string_view match,
+                               std::string_view subscriber) {
+  std::string id(subscriptions_path);
+  id += '/';
+  id += match_type;  // a canonical type name: nothing to escape
+  id += '/';
+  id += escape_segment(match);
+  id += '/';
+  id += escape_segment(subscriber);
+  return id;
+}
+
+std::optional<std::string> v1_match_type(const SubscriptionView& s) {
+  if (!s.match_type.empty()) return s.match_type;
+  if (s.topic.find_first_of("{}") == std::string::npos) return "exact";
+  return std::nullopt;
+}
+
+nlohmann::json subscription_json_v1(const SubscriptionView& s, std::string_view match_type) {
+  nlohmann::json j = nlohmann::json::object();
+  j["id"] = subscription_id_v1(match_type, s.topic, s.subscriber);
+  j["type"] = "subscription";
+  j["match_type"] = match_type;
+  j["match"] = s.topic;
+  j["subscriber"] = s.subscriber;
+  j["active"] = s.active;
+  if (!s.payload.is_null()) j["payload"] = s.payload;
+  return j;
+}
+
+nlohmann::json subscriptions_json_v1(std::string_view id,
+                                     const std::vector<SubscriptionView>& subscriptions) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const SubscriptionView& s : subscriptions) {
+    if (auto type = v1_match_type(s)) list.push_back(subscription_json_v1(s, *type));
+  }
+  return {{"id", id}, {"type", "subscriptions"}, {"subscriptions", std::move(list)}};
+}
+
+}  // namespace herald::server

@@ -1,24 +1,14 @@
 #include "subscription_registry.hpp"
 
-#include <algorithm>
-
 #include "herald/base/uuid.hpp"
 #include "herald/wire/serializer.hpp"
 
 namespace herald::server {
 
-void SubscriptionRegistry::add(const std::string& subscriber, std::vector<std::string> topics,
-                               nlohmann::json payload) {
-  // One subscription per distinct selector, as a subscriber asking twice means it once.
-  std::vector<std::string> distinct;
-  for (std::string& t : topics) {
-    if (std::find(distinct.begin(), distinct.end(), t) == distinct.end()) {
-      distinct.push_back(std::move(t));
-    }
-  }
-  topics = std::move(distinct);
+void SubscriptionRegistry::add(const std::string& subscriber,
+                               std::vector<Subscription> subscriptions) {
   std::lock_guard lock(mutex_);
-  auto [it, inserted] = entries_.emplace(subscriber, Entry{std::move(topics), std::move(payload)});
+  auto [it, inserted] = entries_.emplace(subscriber, std::move(subscriptions));
   if (inserted) publish_events(subscriber, it->second, true);
 }
 
@@ -32,16 +22,26 @@ void SubscriptionRegistry::remove(const std::string& subscriber) {
 
 void SubscriptionRegistry::publish_events(const std::string& subscriber, const Entry& entry,
                                           bool active) {
-  for (const std::string& topic : entry.topics) {
-    SubscriptionView view{topic, subscriber, active, entry.payload};
+  for (const Subscription& sub : entry) {
+    SubscriptionView view{sub.topic, subscriber, active, sub.payload, sub.match_type};
     auto update = std::make_shared<hub::Update>();
     update->id = random_urn_uuid();
-    update->topics = {subscription_id(topic, subscriber)};
     // Who is connected, and the payloads of their tokens, is for authorized eyes only.
     update->is_private = true;
-    std::string data =
-        subscription_json(view, true).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-    wire::serialize(wire::Event{.id = update->id, .data = std::move(data)}, update->frame);
+    wire::Event event{.id = update->id};
+    if (sub.match_type.empty()) {
+      update->topics = {subscription_id(sub.topic, subscriber)};
+      event.data = subscription_json(view, true)
+                       .dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    } else {
+      // 1.0: the reserved `mercure` event type, which no publisher may use, tells these
+      // events from application updates on the same stream.
+      nlohmann::json doc = subscription_json_v1(view, sub.match_type);
+      update->topics = {doc["id"].get<std::string>()};
+      event.type = "mercure";
+      event.data = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    wire::serialize(event, update->frame);
     hub_.publish(std::move(update));  // a fresh uuid: never a duplicate
   }
 }
@@ -52,8 +52,8 @@ SubscriptionRegistry::Snapshot SubscriptionRegistry::snapshot() const {
   out.last_event_id = hub_.newest_id().value_or("earliest");
   out.subscriptions.reserve(entries_.size());
   for (const auto& [subscriber, entry] : entries_) {
-    for (const std::string& topic : entry.topics) {
-      out.subscriptions.push_back({topic, subscriber, true, entry.payload});
+    for (const Subscription& sub : entry) {
+      out.subscriptions.push_back({sub.topic, subscriber, true, sub.payload, sub.match_type});
     }
   }
   return out;

@@ -20,9 +20,17 @@ class SubscriptionRegistry {
  public:
   explicit SubscriptionRegistry(hub::Hub& hub) : hub_(hub) {}
 
-  // Registers a subscriber's selectors and publishes one private "active" event per
-  // selector. `subscriber` must be unique (the hub generates it).
-  void add(const std::string& subscriber, std::vector<std::string> topics, nlohmann::json payload);
+  // One subscription of a subscriber: its selector or matcher text, its 1.0 matcher type
+  // (empty: 0.x) and the payload its token gives it.
+  struct Subscription {
+    std::string topic;
+    std::string match_type;
+    nlohmann::json payload;
+  };
+  // Registers a subscriber's subscriptions (distinct) and publishes one private "active"
+  // event for each, shaped for its generation: 0.x JSON-LD, or the 1.0 document under the
+  // reserved `mercure` event type. `subscriber` must be unique (the hub generates it).
+  void add(const std::string& subscriber, std::vector<Subscription> subscriptions);
   // Forgets the subscriber and publishes its "inactive" events.
   void remove(const std::string& subscriber);
 
@@ -33,10 +41,7 @@ class SubscriptionRegistry {
   Snapshot snapshot() const;
 
  private:
-  struct Entry {
-    std::vector<std::string> topics;
-    nlohmann::json payload;
-  };
+  using Entry = std::vector<Subscription>;
   // Called with mutex_ held.
   void publish_events(const std::string& subscriber, const Entry& entry, bool active);
 

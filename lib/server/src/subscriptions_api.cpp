@@ -1,6 +1,9 @@
-// GET /.well-known/mercure/subscriptions[/{topic}[/{subscriber}]] (--subscriptions): the
-// active subscriptions as JSON-LD, with the lastEventID from which subscription events
-// take over (subscribe with it to miss nothing).
+// GET /.well-known/mercure/subscriptions[...] (--subscriptions): the active subscriptions,
+// with the cursor from which subscription events take over (subscribe with it to miss
+// nothing). In the generation the client speaks: 0.x, /subscriptions[/{topic}[/{subscriber}]]
+// as JSON-LD with a lastEventID member; 1.0,
+// /subscriptions[/{match_type}/{match}[/{subscriber}]] as JSON with the cursor in the
+// Link header's last-event-id.
 #include "context.hpp"
 #include "herald/base/form.hpp"
 #include "herald/base/utf8.hpp"
@@ -14,7 +17,7 @@ namespace {
 // part percent-encoded once. Returns false for any other shape.
 bool split_path(std::string_view rest, std::vector<std::string>& parts, std::string& error) {
   while (!rest.empty()) {
-    if (rest.front() != '/' || parts.size() == 2) {
+    if (rest.front() != '/' || parts.size() == 3) {
       error = "not found";
       return false;
     }
@@ -23,7 +26,8 @@ bool split_path(std::string_view rest, std::vector<std::string>& parts, std::str
     rest.remove_prefix(raw.size());
     std::string decoded;
     if (raw.empty() || !form::percent_decode(raw, decoded) || !is_valid_utf8(decoded)) {
-      error = "bad path segment: expected a percent-encoded topic selector or subscriber id";
+      error =
+          "bad path segment: expected a percent-encoded matcher, topic selector or subscriber id";
       return false;
     }
     parts.push_back(std::move(decoded));
@@ -47,6 +51,68 @@ http::Response json_ld(const nlohmann::json& document) {
   return r;
 }
 
+// 1.0: the cursor in the Link header, so a single subscription's body is exactly the
+// document of its events.
+http::Response json_v1(const nlohmann::json& document, std::string_view last_event_id) {
+  http::Response r;
+  r.content_type = "application/json";
+  r.body = document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.headers.push_back({"Cache-Control", "must-revalidate"});
+  r.headers.push_back({"ETag", "\"" + std::string(last_event_id) + "\""});
+  r.headers.push_back(mercure_link(
+      "/.well-known/mercure",
+      {.last_event_id = last_event_id, .type = "mercure", .content_type = "application/json"}));
+  return r;
+}
+
+void respond_v0(const SubscriptionRegistry::Snapshot& snap, std::string_view path,
+                std::vector<std::string>& parts, http::Exchange& exchange) {
+  if (parts.size() == 2) {
+    for (const SubscriptionView& s : snap.subscriptions) {
+      if (s.topic != parts[0] || s.subscriber != parts[1]) continue;
+      nlohmann::json j = subscription_json(s, true);
+      j["lastEventID"] = snap.last_event_id;
+      return exchange.respond(json_ld(j));
+    }
+    return exchange.respond(http::Response::text(404, "no such active subscription"));
+  }
+  std::vector<SubscriptionView> selected;
+  if (parts.empty()) {
+    selected = snap.subscriptions;
+  } else {
+    auto asked = match::Selector::parse(parts[0], nullptr);
+    for (const SubscriptionView& s : snap.subscriptions) {
+      if (in_collection(asked, parts[0], s.topic)) selected.push_back(s);
+    }
+  }
+  exchange.respond(json_ld(subscriptions_json(path, snap.last_event_id, selected)));
+}
+
+void respond_v1(const SubscriptionRegistry::Snapshot& snap, std::string_view path,
+                std::vector<std::string>& parts, http::Exchange& exchange) {
+  if (parts.size() == 1 || (!parts.empty() && parts[0] != "exact" && parts[0] != "urlpattern")) {
+    return exchange.respond(http::Response::text(
+        404,
+        "not found (1.0: /.well-known/mercure/subscriptions[/{match_type}/{match}[/"
+        "{subscriber}]], match_type exact or urlpattern)"));
+  }
+  std::vector<SubscriptionView> selected;
+  for (const SubscriptionView& s : snap.subscriptions) {
+    auto type = v1_match_type(s);
+    if (!type) continue;
+    if (parts.size() >= 2 && (*type != parts[0] || s.topic != parts[1])) continue;
+    if (parts.size() == 3) {
+      if (s.subscriber != parts[2]) continue;
+      return exchange.respond(json_v1(subscription_json_v1(s, *type), snap.last_event_id));
+    }
+    selected.push_back(s);
+  }
+  if (parts.size() == 3) {
+    return exchange.respond(http::Response::text(404, "no such active subscription"));
+  }
+  exchange.respond(json_v1(subscriptions_json_v1(path, selected), snap.last_event_id));
+}
+
 }  // namespace
 
 void handle_subscriptions(Context& ctx, const http::Request& request, http::Exchange& exchange) {
@@ -65,44 +131,31 @@ void handle_subscriptions(Context& ctx, const http::Request& request, http::Exch
   }
 
   // The requested path, as sent, is the topic the token must be allowed to subscribe to:
-  // the same form as the subscription events' topics, so one selector covers both.
+  // the same form as the subscription events' topics, so one matcher covers both.
+  std::shared_ptr<const auth::Claims> claims;
   if (!ctx.config.dev) {
     auto who = ctx.auth->identify(request, Role::subscriber);
     if (auto* denial = std::get_if<Denial>(&who)) {
       return exchange.respond(denial_response(*denial));
     }
-    const auto& claims = std::get<Identity>(who).claims;
+    claims = std::get<Identity>(who).claims;
     if (!claims) {
       return exchange.respond(denial_response(
-          {401, "the subscriptions API needs a JWT whose mercure.subscribe claim covers " +
+          {401, "the subscriptions API needs a token whose subscribe grants cover " +
                     std::string(path)}));
     }
-    if (!claims->subscribe.matches(path)) {
-      return exchange.respond(denial_response(
-          {403, "the token's mercure.subscribe selectors do not cover " + std::string(path)}));
-    }
   }
-
+  // The generation of the token, else (--dev) of the path's shape, else of the hub.
+  const bool v1 = claims ? claims->generation == auth::TokenGeneration::mercure_1
+                         : parts.size() == 3 || !ctx.config.speaks_v0();
+  if (!v1 && parts.size() == 3) return exchange.respond(http::Response::text(404, "not found"));
+  if (claims && !claims->subscribe.matches(path)) {
+    return exchange.respond(
+        denial_response({403, "the token's subscribe grants do not cover " + std::string(path)}));
+  }
   SubscriptionRegistry::Snapshot snap = ctx.subscriptions->snapshot();
-  if (parts.size() == 2) {
-    for (const SubscriptionView& s : snap.subscriptions) {
-      if (s.topic != parts[0] || s.subscriber != parts[1]) continue;
-      nlohmann::json j = subscription_json(s, true);
-      j["lastEventID"] = snap.last_event_id;
-      return exchange.respond(json_ld(j));
-    }
-    return exchange.respond(http::Response::text(404, "no such active subscription"));
-  }
-  std::vector<SubscriptionView> selected;
-  if (parts.empty()) {
-    selected = std::move(snap.subscriptions);
-  } else {
-    auto asked = match::Selector::parse(parts[0], nullptr);
-    for (SubscriptionView& s : snap.subscriptions) {
-      if (in_collection(asked, parts[0], s.topic)) selected.push_back(std::move(s));
-    }
-  }
-  exchange.respond(json_ld(subscriptions_json(path, snap.last_event_id, selected)));
+  if (v1) return respond_v1(snap, path, parts, exchange);
+  respond_v0(snap, path, parts, exchange);
 }
 
 }  // namespace herald::server

@@ -26,3 +26,15 @@ TEST(Discovery, AddsOneLinkPerHub) {
 
 }  // namespace
 }  // namespace herald::server
+
+TEST(Discovery, TargetAttributesAreQuotedStrings) {
+  auto h = herald::server::mercure_link(
+      "https://example.com/.well-known/mercure",
+      {.last_event_id = "urn:uuid:1\"x\\", .type = "mercure", .content_type = "application/json"});
+  EXPECT_EQ(h.value,
+            "<https://example.com/.well-known/mercure>; rel=\"mercure\"; "
+            "last-event-id=\"urn:uuid:1\\\"x\\\\\"; type=\"mercure\"; "
+            "content-type=\"application/json\"");
+  auto bare = herald::server::mercure_link("/.well-known/mercure", {.last_event_id = "a\r\nb"});
+  EXPECT_EQ(bare.value, "</.well-known/mercure>; rel=\"mercure\"; last-event-id=\"ab\"");
+}

@@ -31,12 +31,13 @@ struct RegistryTest : ::testing::Test {
   }
 };
 
-TEST_F(RegistryTest, AddPublishesOnePrivateActiveEventPerDistinctSelector) {
+TEST_F(RegistryTest, AddPublishesOnePrivateActiveEventPerSubscription) {
   EXPECT_EQ(registry.snapshot().last_event_id, "earliest") << "empty history";
-  registry.add("urn:uuid:s1", {"https://example.com/{id}", "a", "a"}, {{"user", "u1"}});
+  const nlohmann::json payload = {{"user", "u1"}};
+  registry.add("urn:uuid:s1", {{"https://example.com/{id}", "", payload}, {"a", "", payload}});
 
   auto events = history_after("earliest");
-  ASSERT_EQ(events.size(), 2u) << "the repeated selector counts once";
+  ASSERT_EQ(events.size(), 2u);
   for (const auto& e : events) {
     EXPECT_TRUE(e->is_private) << "who is connected is for authorized eyes only";
     ASSERT_EQ(e->topics.size(), 1u);
@@ -63,6 +64,40 @@ TEST_F(RegistryTest, AddPublishesOnePrivateActiveEventPerDistinctSelector) {
   EXPECT_EQ(history_after("earliest").size(), 4u);
 }
 
+// 1.0 subscriptions get the draft's documents: the topic is
+// /.well-known/mercure/subscriptions/{match_type}/{match}/{subscriber} with each variable
+// escaped once, the SSE event type is the reserved `mercure`, the JSON has no @context.
+TEST_F(RegistryTest, V1SubscriptionEventsHaveTheDraftsShape) {
+  registry.add("urn:uuid:bb3d", {{"https://example.com/:selector", "urlpattern", {{"foo", "bar"}}},
+                                 {"https://example.com/a-topic", "exact", nullptr}});
+  auto events = history_after("earliest");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_NE(events[0]->frame.find("event: mercure\n"), std::string::npos) << events[0]->frame;
+  EXPECT_TRUE(events[0]->is_private);
+  auto j = nlohmann::json::parse(test::frame_data(events[0]->frame));
+  const std::string id =
+      "/.well-known/mercure/subscriptions/urlpattern/"
+      "https%3A%2F%2Fexample.com%2F%3Aselector/urn%3Auuid%3Abb3d";
+  EXPECT_EQ(events[0]->topics[0], id);
+  EXPECT_EQ(j["id"], id);
+  EXPECT_EQ(j["type"], "subscription");
+  EXPECT_EQ(j["match_type"], "urlpattern");
+  EXPECT_EQ(j["match"], "https://example.com/:selector");
+  EXPECT_EQ(j["subscriber"], "urn:uuid:bb3d");
+  EXPECT_EQ(j["active"], true);
+  EXPECT_EQ(j["payload"]["foo"], "bar");
+  EXPECT_FALSE(j.contains("@context"));
+  auto k = nlohmann::json::parse(test::frame_data(events[1]->frame));
+  EXPECT_EQ(k["match_type"], "exact");
+  EXPECT_FALSE(k.contains("payload")) << "no payload: no member";
+
+  registry.remove("urn:uuid:bb3d");
+  auto after = history_after(events.back()->id);
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(test::frame_data(after[0]->frame))["active"], false);
+  EXPECT_EQ(after[0]->topics[0], id) << "the same topic when it ends";
+}
+
 // The point of lastEventID: a listing plus the events after its lastEventID always add up
 // to the current state, however subscribers come and go meanwhile.
 TEST_F(RegistryTest, ListingPlusLaterEventsIsTheTruth) {
@@ -74,7 +109,7 @@ TEST_F(RegistryTest, ListingPlusLaterEventsIsTheTruth) {
       if (i % 3 == 2) {
         registry.remove(id);
       } else {
-        registry.add(id, {'t' + std::to_string(i % 7)}, nullptr);
+        registry.add(id, {{'t' + std::to_string(i % 7), "", nullptr}});
       }
     }
     done = true;
