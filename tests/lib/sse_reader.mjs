@@ -226,16 +226,20 @@ export class SseStream {
 // Opens a subscription. `url` is the hub's base URL. Options: topics, lastEventID (query
 // parameter), lastEventIdHeader (the Last-Event-ID request header), query (extra pairs),
 // headers (extra request headers, object), path (instead of /.well-known/mercure), rawPath
-// (the request target as is), method. Resolves with the SseStream once the response head
-// arrived (whatever the status).
+// (the request target as is), method, body (a form body: Mercure 1.0's QUERY). Resolves
+// with the SseStream once the response head arrived (whatever the status).
 export function subscribe(url, opts = {}) {
-  const { lastEventIdHeader, headers = {}, method = 'GET', timeoutMs = 5000 } = opts;
+  const { lastEventIdHeader, headers = {}, method = 'GET', timeoutMs = 5000, body } = opts;
   const u = new URL(url);
   const target = opts.rawPath ?? subscribePath(opts);
   const h = { Host: u.host, Accept: 'text/event-stream', 'Cache-Control': 'no-cache', ...headers };
   if (lastEventIdHeader !== undefined) h['Last-Event-ID'] = lastEventIdHeader;
+  if (body !== undefined) {
+    h['Content-Type'] ??= 'application/x-www-form-urlencoded';
+    h['Content-Length'] = Buffer.byteLength(body);
+  }
   const head = `${method} ${target} HTTP/1.1\r\n` +
-    Object.entries(h).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n';
+    Object.entries(h).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n' + (body ?? '');
   const socket = net.connect({ host: u.hostname, port: Number(u.port) });
   const stream = new SseStream(socket);
   socket.on('connect', () => socket.write(head));

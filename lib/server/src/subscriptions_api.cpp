@@ -145,9 +145,12 @@ void handle_subscriptions(Context& ctx, const http::Request& request, http::Exch
                     std::string(path)}));
     }
   }
-  // The generation of the token, else (--dev) of the path's shape, else of the hub.
+  // The generation of the token, else (--dev) of the path's shape (a 1.0 path names a
+  // matcher type first), else of the hub.
+  const bool v1_path =
+      parts.size() == 3 || (parts.size() == 2 && (parts[0] == "exact" || parts[0] == "urlpattern"));
   const bool v1 = claims ? claims->generation == auth::TokenGeneration::mercure_1
-                         : parts.size() == 3 || !ctx.config.speaks_v0();
+                         : v1_path || !ctx.config.speaks_v0();
   if (!v1 && parts.size() == 3) return exchange.respond(http::Response::text(404, "not found"));
   if (claims && !claims->subscribe.matches(path)) {
     return exchange.respond(
