@@ -62,16 +62,25 @@ function words(command) {
 const isServe = (c) => /^(build\/release\/)?herald serve\b/.test(c) && !/--help\b/.test(c);
 const isStreaming = (c) => /^curl\b.*\s-N\b/.test(c) || (/^herald sub\b/.test(c) && !/--count\b/.test(c));
 
+// A topic each selector of `command` matches: a 0.x URI template's variables and a 1.0 URL
+// pattern's named groups become `1`; 1.0 exact matchers are topics as they are.
 function topicsOf(command) {
   const w = words(command);
   const topics = [];
+  const template = (t) => t.replace(/\{[^}]*\}/g, '1');
+  const pattern = (t) => t.replace(/\/:\w+/g, '/1');
+  const add = (name, value) => {
+    if (name === 'topic') topics.push(template(value));
+    if (name === 'match' || name === 'match_exact') topics.push(value);
+    if (name === 'match_urlpattern') topics.push(pattern(value));
+  };
   for (let i = 0; i < w.length; ++i) {
-    if (w[i] === '--topic') topics.push(w[i + 1]);
+    if (w[i].startsWith('--') && i + 1 < w.length) add(w[i].slice(2).replace(/-/g, '_'), w[i + 1]);
     if (/^https?:\/\//.test(w[i]) && w[i].includes('?')) {
-      for (const [k, v] of new URL(w[i]).searchParams) if (k === 'topic') topics.push(v);
+      for (const [k, v] of new URL(w[i]).searchParams) add(k, v);
     }
   }
-  return topics.map((t) => t.replace(/\{[^}]*\}/g, '1'));
+  return topics;
 }
 
 // Runs a bash script to its end (killed after `timeoutMs`): { status, stdout, stderr }.
