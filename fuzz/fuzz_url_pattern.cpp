@@ -1,10 +1,13 @@
 // libFuzzer target for URL patterns (lib/match): the constructor string parser, tokenizer,
-// pattern parser, regexp subset check, RE2 compilation and the URL parser behind matching.
+// pattern parser, regexp subset check, RE2 compilation and the URL parser behind matching;
+// and the reserved-namespace check of publication, which resolves topics with that parser.
 //
 // Input: "<pattern>\n<topic>" (no newline: the topic is the pattern's own text). When the
 // first byte is odd, relative patterns and topics resolve against a hub URL. Checked:
 //   - compiling never crashes, and a refusal always says why;
-//   - matching never crashes and answers the same twice (the compiled pattern is immutable).
+//   - matching never crashes and answers the same twice (the compiled pattern is immutable);
+//   - the reserved-namespace check never crashes, and a plain path under the hub's (letters,
+//     digits, '-', '_', '/' only) is always reserved.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -12,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "herald/match/reserved_path.hpp"
 #include "herald/match/url_pattern.hpp"
 
 namespace {
@@ -34,6 +38,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view pattern = input.substr(0, newline);
   const std::string_view topic =
       newline == std::string_view::npos ? pattern : input.substr(newline + 1);
+
+  constexpr std::string_view hub = "https://hub.example.com/.well-known/mercure";
+  const bool reserved = herald::match::addresses_hub_path(topic, hub);
+  constexpr std::string_view hub_path = "/.well-known/mercure/";
+  if (topic.starts_with(hub_path) &&
+      topic.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/",
+                              hub_path.size()) == std::string_view::npos) {
+    check(reserved, "a plain path under the hub's is not reserved");
+  }
 
   std::string error;
   const auto compiled = UrlPattern::compile(pattern, base, &error);
