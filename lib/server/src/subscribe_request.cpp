@@ -63,14 +63,16 @@ std::optional<SubscribeRefusal> charge(PatternBudget& budget, const match::Selec
   return std::nullopt;
 }
 
+// `what`: "topic matcher" (1.0) or "topic selector" (0.x), as each generation calls them.
 std::optional<SubscribeRefusal> check_count_and_length(std::size_t held, std::string_view value,
-                                                       const Config& config) {
+                                                       const Config& config,
+                                                       const std::string& what) {
   if (held >= config.max_topics_per_request) {
-    return refuse("too many topic matchers (limit " +
-                  std::to_string(config.max_topics_per_request) + ")");
+    return refuse("too many " + what + "s (limit " + std::to_string(config.max_topics_per_request) +
+                  ")");
   }
   if (value.size() > config.max_selector_bytes) {
-    return refuse("topic matcher longer than " + std::to_string(config.max_selector_bytes) +
+    return refuse(what + " longer than " + std::to_string(config.max_selector_bytes) +
                   " bytes (--max-selector-bytes)");
   }
   return std::nullopt;
@@ -103,7 +105,9 @@ Result read_v1(const std::vector<form::Field>& query, const std::vector<form::Fi
                       "': the match prefix is reserved, and this hub supports match, "
                       "match_exact and match_urlpattern");
       }
-      if (auto r = check_count_and_length(out.matchers.size(), f.value, config)) return *r;
+      if (auto r = check_count_and_length(out.matchers.size(), f.value, config, "topic matcher")) {
+        return *r;
+      }
       std::string why;
       auto selector = exact ? match::Selector::exact(f.value, &why)
                             : match::Selector::url_pattern(f.value, base, &why);
@@ -124,7 +128,9 @@ Result read_v0(const std::vector<form::Field>& query, const Config& config) {
   std::string legacy_last_event_id;
   for (const form::Field& f : query) {
     if (f.name == "topic") {
-      if (auto r = check_count_and_length(out.matchers.size(), f.value, config)) return *r;
+      if (auto r = check_count_and_length(out.matchers.size(), f.value, config, "topic selector")) {
+        return *r;
+      }
       std::string why;
       auto selector = match::Selector::parse(f.value, &why);
       if (!selector) return refuse("bad topic selector: " + why);
