@@ -1,5 +1,7 @@
 #include "hub_url.hpp"
 
+#include "herald/base/form.hpp"
+
 namespace herald::app {
 
 namespace {
@@ -8,6 +10,17 @@ constexpr std::string_view endpoint_path = "/.well-known/mercure";
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// `url` with `name=value` appended for each value, form-encoded.
+void append_params(std::string& url, std::string_view name,
+                   const std::vector<std::string>& values) {
+  for (const auto& value : values) {
+    url += url.find('?') == std::string::npos ? '?' : '&';
+    url += name;
+    url += '=';
+    url += form::encode(value);
+  }
 }
 
 }  // namespace
@@ -38,16 +51,21 @@ std::string with_topics(const client::Url& url, const std::vector<std::string>& 
   return out;
 }
 
-std::optional<std::string> subscription_url(std::string_view text,
-                                            const std::vector<std::string>& topics,
+std::optional<std::string> subscription_url(std::string_view text, const Selectors& selectors,
                                             std::string& error) {
-  if (topics.empty()) {
+  if (selectors.empty()) {
     if (!client::parse_url(text, &error)) return std::nullopt;
     return std::string(text);
   }
   const auto endpoint = mercure_endpoint(text, error);
   if (!endpoint) return std::nullopt;
-  return with_topics(*endpoint, topics);
+  if (!selectors.v1()) return with_topics(*endpoint, selectors.topics);
+  std::string url = endpoint->str();
+  append_params(url, "match", selectors.matches);
+  append_params(url, "match_urlpattern", selectors.url_patterns);
+  if (!selectors.last_event_id.empty())
+    append_params(url, "last_event_id", {selectors.last_event_id});
+  return url;
 }
 
 }  // namespace herald::app

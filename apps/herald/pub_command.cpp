@@ -104,6 +104,9 @@ void add_pub_command(CLI::App& app) {
   cmd->footer(
       "The data comes from --data, --data-file, or standard input with - (before or after\n"
       "the URL; also when the URL comes from HERALD_URL).\n"
+      "One event reaches subscribers of both Mercure generations: 0.x topic selectors and\n"
+      "1.0 matchers alike. --private sends private=on, private under both (1.0 marks an\n"
+      "update private by the field's presence, whatever its value).\n"
       "Exit codes: 0 the hub took the event; 1 it refused (any status but 2xx: its message\n"
       "is printed) or could not be reached; 2 on bad usage.\n"
       "Every flag can also be set as an environment variable HERALD_<FLAG>.");

@@ -22,7 +22,7 @@ namespace {
 
 struct SubFlags {
   std::string url;
-  std::vector<std::string> topics;
+  Selectors selectors;  // last_event_id is set from the flag in run_sub
   std::string last_event_id;
   std::string jwt;
   bool json = false;
@@ -91,16 +91,25 @@ void print(const client::MessageEvent& e, bool json, std::string& line) {
   }
 }
 
-int run_sub(const SubFlags& f) {
+int run_sub(SubFlags& f) {
+  if (!f.selectors.topics.empty() && f.selectors.v1()) {
+    return usage_error(
+        "--topic (Mercure 0.x) and --match/--match-urlpattern (Mercure 1.0) cannot be mixed: "
+        "a hub refuses a subscription that uses both generations");
+  }
+  // Under 1.0 the first connection asks with last_event_id= on the URL, the way a browser
+  // (which cannot set headers) does; reconnections send the Last-Event-ID header of the
+  // last event received, which the hub prefers to the query.
+  if (f.selectors.v1()) f.selectors.last_event_id = f.last_event_id;
   std::string error;
-  const auto url = subscription_url(f.url, f.topics, error);
+  const auto url = subscription_url(f.url, f.selectors, error);
   if (!url) return usage_error("URL '" + f.url + "': " + error);
   const auto read_timeout = parse_duration(f.read_timeout);
   if (!read_timeout) return usage_error("--read-timeout: not a duration: " + f.read_timeout);
 
   client::Options options;
   options.url = *url;
-  options.last_event_id = f.last_event_id;
+  if (!f.selectors.v1()) options.last_event_id = f.last_event_id;
   if (!f.jwt.empty()) options.headers.push_back({"Authorization", "Bearer " + f.jwt});
   options.policy.read_timeout = *read_timeout;
   options.policy.retry_server_errors = true;  // a hub at its connection limit answers 503
@@ -168,10 +177,21 @@ void add_sub_command(CLI::App& app) {
       "  plain    herald sub http://127.0.0.1:8080/demo/clock\n"
       "           any SSE URL, used exactly as given (its query included).\n"
       "  Mercure  herald sub http://127.0.0.1:8080 --topic urn:chat\n"
-      "           with --topic: the hub's base URL or its /.well-known/mercure URL,\n"
-      "           one topic= query parameter added per --topic. A /.well-known/mercure\n"
-      "           URL whose query names the topics needs no --topic.\n"
-      "Several --topic share one subscription: one request, one stream.\n"
+      "           herald sub http://127.0.0.1:8080 --match urn:chat\n"
+      "           with --topic (Mercure 0.x) or --match/--match-urlpattern (Mercure 1.0):\n"
+      "           the hub's base URL or its /.well-known/mercure URL, one query parameter\n"
+      "           added per flag. A /.well-known/mercure URL whose query names the topics\n"
+      "           needs neither.\n"
+      "Mercure 0.x: --topic is a topic or a URI template (https://example.com/books/{id}\n"
+      "matches https://example.com/books/1); --last-event-id goes as the Last-Event-ID header.\n"
+      "Mercure 1.0: --match is an exact topic, byte for byte (https://example.com/books/{id}\n"
+      "matches only that very string); --match-urlpattern is a WHATWG URL Pattern\n"
+      "(https://example.com/books/:id); a relative topic or pattern (/books/:id) resolves\n"
+      "against the hub's URL. Values go as match= and match_urlpattern=, encoded as\n"
+      "URLSearchParams would; --last-event-id goes as last_event_id= on the first request.\n"
+      "--topic cannot be used together with --match or --match-urlpattern: a hub refuses a\n"
+      "subscription that mixes the two generations.\n"
+      "Several selectors share one subscription: one request, one stream.\n"
       "HTTP version: https offers h2 and http/1.1 (ALPN) and takes what the server picks;\n"
       "http is HTTP/1.1. --http2 insists on HTTP/2: h2c with prior knowledge on http://\n"
       "(as `herald serve` speaks on its --listen port), h2 on https:// (a server that does\n"
@@ -181,13 +201,22 @@ void add_sub_command(CLI::App& app) {
       "Exit codes: 0 after --count events or on SIGINT/SIGTERM; 1 when the server refuses\n"
       "the stream for good (a 4xx, a 204, not text/event-stream); 2 on bad usage.\n"
       "Every flag can also be set as an environment variable HERALD_<FLAG>.");
-  cmd->add_option("url", f->url, "The SSE URL, or a Mercure hub's base URL with --topic")
+  cmd->add_option("url", f->url,
+                  "The SSE URL, or a Mercure hub's base URL with --topic or --match*")
       ->required()
       ->envname("HERALD_URL");
   // One value per --topic, so a positional after it (the URL) is not taken as a topic.
-  flag(*cmd, "topic", f->topics, "Mercure mode: topic or URI template to subscribe to (repeatable)")
+  flag(*cmd, "topic", f->selectors.topics,
+       "Mercure 0.x: topic or URI template to subscribe to (repeatable)")
       ->allow_extra_args(false);
-  flag(*cmd, "last-event-id", f->last_event_id, "Resume after this event id");
+  flag(*cmd, "match", f->selectors.matches,
+       "Mercure 1.0: topic to match exactly, byte for byte (repeatable)")
+      ->allow_extra_args(false);
+  flag(*cmd, "match-urlpattern", f->selectors.url_patterns,
+       "Mercure 1.0: URL Pattern of the topics to match (repeatable)")
+      ->allow_extra_args(false);
+  flag(*cmd, "last-event-id", f->last_event_id,
+       "Resume after this event id (`earliest`: everything the hub holds)");
   flag(*cmd, "jwt", f->jwt, "Subscriber JWT, sent as Authorization: Bearer");
   cmd->add_flag("--json", f->json, "One JSON object per event: {\"id\",\"type\",\"data\"}")
       ->envname("HERALD_JSON");

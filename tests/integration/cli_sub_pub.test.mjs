@@ -5,63 +5,17 @@
 // clock, a Node server that checks the exact request), and the choice of its mode.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { heraldBin, runHerald, startHerald } from '../lib/herald.mjs';
+import { runHerald, startHerald } from '../lib/herald.mjs';
+import { startSseServer, startSub } from '../lib/herald_sub.mjs';
 import { publishOk, waitUntil } from '../lib/http_util.mjs';
 import { startTcpProxy } from '../lib/tcp_proxy.mjs';
 
 const newTopic = () => `urn:test:cli:${randomUUID()}`;
-
-// A `herald sub` left running: lines() so far, waitLines(n), stop(signal) -> exit code.
-function startSub(args, { env = {} } = {}) {
-  const proc = spawn(heraldBin, ['sub', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d) => { stdout += d; });
-  proc.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((resolve) => proc.on('close', (code, signal) => resolve({ code, signal })));
-  const lines = () => stdout.split('\n').slice(0, -1);
-  return {
-    proc,
-    lines,
-    stderr: () => stderr,
-    waitLines: (n, timeoutMs = 10000) => waitUntil(() => lines().length >= n && lines(),
-      { timeoutMs, what: `${n} lines from herald sub (got ${JSON.stringify(stdout)}, stderr ${stderr})` }),
-    stop: async (signal = 'SIGINT', graceMs = 5000) => {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
-      const t = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-      const r = await exited;
-      clearTimeout(t);
-      return r;
-    },
-    exited,
-  };
-}
-
-// A Node server that answers its n-th request (from 0) with `answer(n)`, { status, body }:
-// a 200 is text/event-stream and ends after the body (an SSE stream the server closes).
-// Keeps the { url, headers } of every request.
-async function startSseServer(answer) {
-  const requests = [];
-  const server = http.createServer((req, res) => {
-    const { status = 200, body = '' } = answer(requests.length);
-    requests.push({ url: req.url, headers: req.headers });
-    req.resume();
-    res.writeHead(status, status === 200 ? { 'Content-Type': 'text/event-stream' } : {});
-    res.end(body);
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    requests,
-    close: () => { server.closeAllConnections(); return new Promise((r) => server.close(r)); },
-  };
-}
 
 describe('herald pub and herald sub', () => {
   let hub;

@@ -63,6 +63,27 @@ bool decode(std::string_view text, std::vector<Field>& out, std::string& error,
   return true;
 }
 
+std::string encode(std::string_view in) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(in.size());
+  for (const char c : in) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool as_is = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '*' || c == '-' || c == '.' || c == '_';
+    if (as_is) {
+      out += c;
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    }
+  }
+  return out;
+}
+
 const std::string* find(const std::vector<Field>& fields, std::string_view name) {
   for (const Field& f : fields) {
     if (f.name == name) return &f.value;

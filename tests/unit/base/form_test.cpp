@@ -64,5 +64,21 @@ TEST(Form, EnforcesLimits) {
   EXPECT_NE(error.find("too large"), std::string::npos);
 }
 
+TEST(Form, EncodesAsUrlSearchParams) {
+  // Node: new URLSearchParams([['m', <this value>]]).toString() without the "m=".
+  EXPECT_EQ(
+      encode("https://example.com/books/{id}?a=1&b=c d~*'!()\xC3\xA9#"),
+      "https%3A%2F%2Fexample.com%2Fbooks%2F%7Bid%7D%3Fa%3D1%26b%3Dc+d%7E*%27%21%28%29%C3%A9%23");
+  EXPECT_EQ(encode("AZaz09-._"), "AZaz09-._");
+  EXPECT_EQ(encode(std::string_view("\0+\n", 3)), "%00%2B%0A");
+}
+
+TEST(Form, DecodesWhatItEncodes) {
+  const std::string value = "a b+c&d=e%f/\xC3\xA9\r\n";
+  std::string back;
+  ASSERT_TRUE(percent_decode(encode(value), back));
+  EXPECT_EQ(back, value);
+}
+
 }  // namespace
 }  // namespace herald::form
