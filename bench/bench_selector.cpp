@@ -1,17 +1,15 @@
-// Topic selector matching: what a shard pays per (selector, new topic) pair, and what the
-// match cache saves when the same topics come back.
+// Topic selector matching: what a shard pays per (selector, new topic) pair. What the
+// shard's per-topic cache saves when the same topics come back is in bench_fanout.cpp.
 #include <benchmark/benchmark.h>
 
 #include <string>
 #include <vector>
 
-#include "herald/match/match_cache.hpp"
 #include "herald/match/selector.hpp"
 #include "herald/match/uri_template.hpp"
 
 namespace {
 
-using herald::match::MatchCache;
 using herald::match::Selector;
 using herald::match::UriTemplate;
 
@@ -129,36 +127,5 @@ void BM_SelectorsUncached(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(selectors.size()));
 }
 BENCHMARK(BM_SelectorsUncached)->Args({1000, 0})->Args({1000, 1});
-
-void BM_SelectorsCached(benchmark::State& state) {
-  const auto topics = recurring_topics(static_cast<std::size_t>(state.range(0)));
-  const auto selectors = template_selectors(state.range(1) != 0);
-  MatchCache cache;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    const MatchCache::Topic topic(topics[i++ % topics.size()]);
-    for (const Selector& s : selectors)
-      benchmark::DoNotOptimize(cache.matches(s, topic));
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(selectors.size()));
-  state.counters["hit_ratio"] = static_cast<double>(cache.stats().hits) /
-                                static_cast<double>(cache.stats().hits + cache.stats().misses);
-}
-BENCHMARK(BM_SelectorsCached)->Args({1000, 0})->Args({1000, 1});
-
-// The cache's worst case: every topic new, so each lookup misses and evicts.
-void BM_SelectorsCachedAllMisses(benchmark::State& state) {
-  const auto selectors = template_selectors(false);
-  MatchCache cache(4096);
-  std::size_t i = 0;
-  std::string topic;
-  for (auto _ : state) {
-    topic = "https://example.com/books/" + std::to_string(i++);
-    for (const Selector& s : selectors)
-      benchmark::DoNotOptimize(cache.matches(s, topic));
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(selectors.size()));
-}
-BENCHMARK(BM_SelectorsCachedAllMisses);
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "herald/hub/fanout.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 namespace herald::hub {
@@ -7,18 +8,48 @@ namespace herald::hub {
 Fanout::Fanout(std::size_t topic_cache_limit, std::size_t template_refs_limit)
     : topic_templates_(topic_cache_limit, template_refs_limit) {}
 
-Fanout::Index& Fanout::index_for(const match::Selector& selector) {
-  switch (selector.kind()) {
-    case match::Selector::Kind::any:
-      return any_;
-    case match::Selector::Kind::exact:
-      return exact_;
-    case match::Selector::Kind::uri_template:
-      return templates_;
-    case match::Selector::Kind::url_pattern:
-      return url_patterns_;
+Fanout::Index& Fanout::plain_index(const match::Selector& selector) {
+  return selector.kind() == match::Selector::Kind::any ? any_ : exact_;
+}
+
+Fanout::TemplateIndex& Fanout::template_index(const match::Selector& selector) {
+  return selector.kind() == match::Selector::Kind::uri_template ? templates_ : url_patterns_;
+}
+
+Fanout::TemplateEntry& Fanout::template_entry_for(const match::Selector& selector) {
+  auto [it, inserted] = template_index(selector).try_emplace(selector.text(), selector);
+  if (inserted) index_template(it->second);
+  return it->second;
+}
+
+Fanout::Entry& Fanout::entry_for(const match::Selector& selector) {
+  if (selector.is_evaluated()) return template_entry_for(selector);
+  return plain_index(selector).try_emplace(selector.text()).first->second;
+}
+
+Fanout::Entry* Fanout::find(const match::Selector& selector) {
+  if (selector.is_evaluated()) {
+    TemplateIndex& index = template_index(selector);
+    auto it = index.find(selector.text());
+    return it == index.end() ? nullptr : &it->second;
   }
-  return exact_;
+  Index& index = plain_index(selector);
+  auto it = index.find(selector.text());
+  return it == index.end() ? nullptr : &it->second;
+}
+
+void Fanout::erase_if_unused(const match::Selector& selector) {
+  if (!selector.is_evaluated()) {
+    Index& index = plain_index(selector);
+    if (auto it = index.find(selector.text()); it != index.end() && it->second.subscribers.empty())
+      index.erase(it);
+    return;
+  }
+  TemplateIndex& index = template_index(selector);
+  auto it = index.find(selector.text());
+  if (it == index.end() || !it->second.subscribers.empty() || it->second.grants != 0) return;
+  forget_template(it->second);
+  index.erase(it);
 }
 
 void Fanout::add(Subscriber& s, std::uint64_t seen_seq) {
@@ -36,14 +67,21 @@ void Fanout::add(Subscriber& s, std::uint64_t seen_seq) {
       s.slots_.push_back(not_indexed);
       continue;
     }
-    Index& index = index_for(selector);
-    auto [it, inserted] = index.try_emplace(selector.text());
-    if (inserted) {
-      it->second.selector = &selector;
-      if (selector.is_evaluated()) index_template(it->second);
+    Entry& entry = entry_for(selector);
+    if (selector.is_evaluated() && entry.subscribers.empty()) ++subscribed_templates_;
+    s.slots_.push_back(static_cast<std::uint32_t>(entry.subscribers.size()));
+    entry.subscribers.push_back(&s);
+  }
+  // The evaluated grants, each counted once per mention (so a repeated one needs no
+  // special case); `*` answers every private update without them.
+  const match::SelectorSet* grants = s.private_grants();
+  if (grants != nullptr && !grants->has_any()) {
+    for (const match::Selector& grant : grants->selectors()) {
+      if (!grant.is_evaluated()) continue;
+      TemplateEntry& entry = template_entry_for(grant);
+      ++entry.grants;
+      s.slots_.push_back(entry.ref.slot);
     }
-    s.slots_.push_back(static_cast<std::uint32_t>(it->second.subscribers.size()));
-    it->second.subscribers.push_back(&s);
   }
   ++subscribers_;
 }
@@ -52,10 +90,9 @@ void Fanout::remove(Subscriber& s) {
   for (std::size_t i = 0; i < s.selectors_.size(); ++i) {
     if (s.slots_[i] == not_indexed) continue;
     const match::Selector& selector = s.selectors_[i];
-    Index& index = index_for(selector);
-    auto it = index.find(selector.text());
-    if (it == index.end()) continue;
-    auto& list = it->second.subscribers;
+    Entry* entry = find(selector);
+    if (entry == nullptr) continue;
+    auto& list = entry->subscribers;
     std::uint32_t slot = s.slots_[i];
     assert(slot < list.size() && list[slot] == &s);
     // Swap-remove, then fix the slot of the subscriber that moved into the hole.
@@ -71,17 +108,16 @@ void Fanout::remove(Subscriber& s) {
       }
     }
     if (list.empty()) {
-      if (selector.is_evaluated()) forget_template(it->second);
-      index.erase(it);
-    } else if (it->second.selector == &selector) {
-      // The entry borrowed this subscriber's selector: borrow a remaining one's instead.
-      Subscriber* other = list.front();
-      for (const match::Selector& o : other->selectors_) {
-        if (o == selector) {
-          it->second.selector = &o;
-          break;
-        }
-      }
+      if (selector.is_evaluated()) --subscribed_templates_;
+      erase_if_unused(selector);
+    }
+  }
+  const match::SelectorSet* grants = s.private_grants();
+  if (grants != nullptr && !grants->has_any()) {
+    for (const match::Selector& grant : grants->selectors()) {
+      if (!grant.is_evaluated()) continue;
+      --template_index(grant).find(grant.text())->second.grants;
+      erase_if_unused(grant);
     }
   }
   if (s.touched_) {
@@ -92,10 +128,28 @@ void Fanout::remove(Subscriber& s) {
   --subscribers_;
 }
 
+bool Fanout::may_receive_private(const Subscriber& s, const Update& update) const {
+  const match::SelectorSet* grants = s.private_grants();
+  if (grants == nullptr) return false;
+  if (grants->has_any()) return true;
+  // The slots of the evaluated grants follow those of the selectors, in grant order.
+  std::size_t slot = s.selectors_.size();
+  for (const match::Selector& grant : grants->selectors()) {
+    if (grant.is_evaluated()) {
+      // match_templates() marked the entries that match one of this update's topics.
+      if (template_slots_[s.slots_[slot++]]->matched_in == dispatches_) return true;
+    } else if (std::find(update.topics.begin(), update.topics.end(), grant.text()) !=
+               update.topics.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void Fanout::offer(Subscriber& s, const UpdatePtr& update) {
   if (s.seen_seq_ >= update->seq) return;  // already had it (replay or another topic)
   s.seen_seq_ = update->seq;
-  if (update->is_private && !s.may_receive_private(*update)) return;
+  if (update->is_private && !may_receive_private(s, *update)) return;
   s.deliver(update);
   ++delivered_;
   if (!s.touched_) {
@@ -109,7 +163,7 @@ void Fanout::offer_all(Entry& entry, const UpdatePtr& update) {
     offer(*s, update);
 }
 
-void Fanout::index_template(Entry& entry) {
+void Fanout::index_template(TemplateEntry& entry) {
   std::uint32_t slot;
   if (!free_template_slots_.empty()) {
     slot = free_template_slots_.back();
@@ -124,7 +178,7 @@ void Fanout::index_template(Entry& entry) {
   // No cached topic is touched: each learns of this template the next time it is used.
 }
 
-void Fanout::forget_template(const Entry& entry) {
+void Fanout::forget_template(const TemplateEntry& entry) {
   // Cached references to it go stale (empty slot, or a later generation in it) and are
   // dropped when their topic is next used.
   template_slots_[entry.ref.slot] = nullptr;
@@ -132,38 +186,54 @@ void Fanout::forget_template(const Entry& entry) {
   templates_by_generation_.erase(entry.ref.generation);
 }
 
-void Fanout::offer_templates(const std::string& topic, const UpdatePtr& update) {
+void Fanout::matched(TemplateEntry& entry) {
+  if (entry.matched_in == dispatches_) return;  // through another of the update's topics
+  entry.matched_in = dispatches_;
+  matched_.push_back(&entry);
+}
+
+void Fanout::match_templates(const std::string& topic) {
   match::TopicTemplateCache::Matches& cached = topic_templates_.lookup(topic);
   const std::size_t before = cached.templates.size();
-  // Deliver through the cached matches, compacting away those whose template is gone.
+  // The cached matches, compacting away those whose template is gone.
   std::size_t kept = 0;
   for (const match::TemplateRef ref : cached.templates) {
-    Entry* entry = template_slots_[ref.slot];
+    TemplateEntry* entry = template_slots_[ref.slot];
     if (entry == nullptr || entry->ref.generation != ref.generation) continue;
     cached.templates[kept++] = ref;
-    offer_all(*entry, update);
+    matched(*entry);
   }
   cached.templates.resize(kept);
   // Then the templates indexed since this topic was last matched (all of them when new).
-  if (cached.checked_below == next_generation_) return;  // none: the common case
-  for (auto it = templates_by_generation_.lower_bound(cached.checked_below);
-       it != templates_by_generation_.end(); ++it) {
-    ++template_evaluations_;
-    if (it->second->selector->matches(topic)) {
-      cached.templates.push_back(it->second->ref);
-      offer_all(*it->second, update);
+  if (cached.checked_below != next_generation_) {
+    for (auto it = templates_by_generation_.lower_bound(cached.checked_below);
+         it != templates_by_generation_.end(); ++it) {
+      ++template_evaluations_;
+      if (it->second->selector.matches(topic)) {
+        cached.templates.push_back(it->second->ref);
+        matched(*it->second);
+      }
     }
+    cached.checked_below = next_generation_;
   }
-  cached.checked_below = next_generation_;
   topic_templates_.resized(before, cached.templates.size());
 }
 
 std::size_t Fanout::dispatch(const UpdatePtr& update) {
   delivered_ = 0;
+  ++dispatches_;
+  matched_.clear();
+  // Every topic's templates are matched before anything is offered: a private update's
+  // check needs to know all the grants that match one of its topics.
+  if (!templates_.empty() || !url_patterns_.empty()) {
+    for (const std::string& topic : update->topics)
+      match_templates(topic);
+  }
   for (const std::string& topic : update->topics) {
     if (auto it = exact_.find(topic); it != exact_.end()) offer_all(it->second, update);
-    if (!templates_.empty() || !url_patterns_.empty()) offer_templates(topic, update);
   }
+  for (TemplateEntry* entry : matched_)
+    offer_all(*entry, update);
   for (auto& [text, entry] : any_)
     offer_all(entry, update);
   return delivered_;

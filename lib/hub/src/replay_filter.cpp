@@ -4,19 +4,34 @@
 
 namespace herald::hub {
 
-bool ReplayFilter::topic_matches(std::string_view topic) {
-  auto [it, inserted] = topics_.try_emplace(topic, false);
-  if (!inserted) return it->second;
-  const std::vector<match::Selector>& selectors = subscriber_.selectors();
-  it->second = std::any_of(selectors.begin(), selectors.end(),
-                           [topic](const match::Selector& s) { return s.matches(topic); });
+ReplayFilter::Verdict& ReplayFilter::verdict(std::string_view topic) {
+  auto [it, inserted] = topics_.try_emplace(topic);
+  if (inserted) {
+    const std::vector<match::Selector>& selectors = subscriber_.selectors();
+    it->second.routed = std::any_of(selectors.begin(), selectors.end(),
+                                    [topic](const match::Selector& s) { return s.matches(topic); });
+  }
   return it->second;
 }
 
-bool ReplayFilter::wants(const Update& update) {
-  if (update.is_private && !subscriber_.may_receive_private(update)) return false;
+bool ReplayFilter::granted(std::string_view topic) {
+  Verdict& v = verdict(topic);
+  if (v.granted == Granted::unknown) {
+    const match::SelectorSet* grants = subscriber_.private_grants();
+    v.granted = grants != nullptr && grants->matches(topic) ? Granted::yes : Granted::no;
+  }
+  return v.granted == Granted::yes;
+}
+
+bool ReplayFilter::may_receive_private(const Update& update) {
   return std::any_of(update.topics.begin(), update.topics.end(),
-                     [this](const std::string& topic) { return topic_matches(topic); });
+                     [this](const std::string& topic) { return granted(topic); });
+}
+
+bool ReplayFilter::wants(const Update& update) {
+  if (update.is_private && !may_receive_private(update)) return false;
+  return std::any_of(update.topics.begin(), update.topics.end(),
+                     [this](const std::string& topic) { return verdict(topic).routed; });
 }
 
 }  // namespace herald::hub

@@ -5,8 +5,6 @@
 #include "herald/base/clean_text.hpp"
 #include "herald/base/utf8.hpp"
 
-#include "herald/match/match_cache.hpp"
-
 namespace herald::match {
 
 std::optional<Selector> Selector::parse(std::string_view text, std::string* error) {
@@ -102,24 +100,6 @@ bool SelectorSet::matches(std::string_view topic) const {
 bool SelectorSet::matches_any(std::span<const std::string> topics) const {
   for (const std::string& topic : topics) {
     if (matches(topic)) return true;
-  }
-  return false;
-}
-
-bool SelectorSet::matches_any(std::span<const std::string> topics, MatchCache& cache) const {
-  if (topics.empty()) return false;
-  if (has_any_) return true;
-  // Exact comparisons first: they are cheap and the common case.
-  for (const std::string& topic : topics) {
-    for (const Selector& s : selectors_) {
-      if (s.kind() == Selector::Kind::exact && s.text() == topic) return true;
-    }
-  }
-  for (const std::string& topic : topics) {
-    const MatchCache::Topic hashed(topic);  // hashed once for all the selectors
-    for (const Selector& s : selectors_) {
-      if (s.is_evaluated() && cache.matches(s, hashed)) return true;
-    }
   }
   return false;
 }

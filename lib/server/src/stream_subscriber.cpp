@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "herald/auth/authorize.hpp"
 #include "herald/base/log.hpp"
 #include "reset_event.hpp"
 
@@ -82,10 +81,11 @@ void StreamSubscriber::flush() {
   if (!cut_ && sink_) sink_->flush();
 }
 
-bool StreamSubscriber::may_receive_private(const hub::Update& update) const {
-  // One of the update's topics must match a mercure.subscribe selector; anonymous
-  // subscribers (no claims) never qualify.
-  return auth::can_receive(claims_.get(), update.topics, true);
+const match::SelectorSet* StreamSubscriber::private_grants() const {
+  // The token's subscribe selectors (mercure.subscribe, or the 1.0 grants); anonymous
+  // subscribers (no claims) have none. The claims are immutable and held for life, as
+  // the hub requires.
+  return claims_ ? &claims_->subscribe : nullptr;
 }
 
 }  // namespace herald::server

@@ -53,7 +53,7 @@ class StreamSubscriber final : public hub::Subscriber {
 
   void deliver(const hub::UpdatePtr& update) override;
   void flush() override;
-  bool may_receive_private(const hub::Update& update) const override;
+  const match::SelectorSet* private_grants() const override;
 
   void set_id(std::uint64_t id) { id_ = id; }
 

@@ -28,21 +28,30 @@ UpdatePtr update(std::uint64_t seq, std::vector<std::string> topics, bool is_pri
   return u;
 }
 
+match::Selector url_pattern(const char* text) {
+  std::string error;
+  auto s = match::Selector::url_pattern(text, "https://hub.example/", &error);
+  EXPECT_TRUE(s) << error;
+  return std::move(*s);
+}
+
 class RecordingSubscriber : public Subscriber {
  public:
-  explicit RecordingSubscriber(std::vector<match::Selector> s, bool authorized = false)
-      : Subscriber(std::move(s)), authorized_(authorized) {}
+  // `grants`: its token's subscribe selectors (null: anonymous); must outlive it.
+  explicit RecordingSubscriber(std::vector<match::Selector> s,
+                               const match::SelectorSet* grants = nullptr)
+      : Subscriber(std::move(s)), grants_(grants) {}
   // Replays are the hub's concern, not the fan-out's.
   void replay(const UpdatePtr&) override {}
   bool has_replay_room() const override { return true; }
   void deliver(const UpdatePtr& u) override { received.push_back(u->id); }
   void flush() override { ++flushes; }
-  bool may_receive_private(const Update&) const override { return authorized_; }
+  const match::SelectorSet* private_grants() const override { return grants_; }
   std::vector<std::string> received;
   int flushes = 0;
 
  private:
-  bool authorized_;
+  const match::SelectorSet* grants_;
 };
 
 TEST(Fanout, DeliversToExactTemplateAndAnySelectors) {
@@ -88,7 +97,8 @@ TEST(Fanout, SkipsUpdatesAtOrBelowSeenSeq) {
 TEST(Fanout, PrivateUpdatesOnlyReachAuthorizedSubscribers) {
   Fanout fanout;
   RecordingSubscriber anonymous(selectors({"a"}));
-  RecordingSubscriber authorized(selectors({"a"}), true);
+  const match::SelectorSet all(selectors({"*"}));
+  RecordingSubscriber authorized(selectors({"a"}), &all);
   fanout.add(anonymous, 0);
   fanout.add(authorized, 0);
   fanout.dispatch(update(1, {"a"}, true));
@@ -229,6 +239,118 @@ TEST(Fanout, AReusedTemplateSlotNeverDeliversAStaleMatch) {
   fanout.flush();
   EXPECT_TRUE(authors.received.empty());
   EXPECT_EQ(books_again.received, (std::vector<std::string>{"id-2"}));
+}
+
+// The private check, grant by grant. Each subscriber routes every topic (`*`): only its
+// grants decide.
+TEST(Fanout, PrivateUpdatesFollowEachKindOfGrant) {
+  struct Case {
+    const char* name;
+    match::SelectorSet grants;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"exact", match::SelectorSet(selectors({"https://example.com/books/1"}))});
+  cases.push_back({"any", match::SelectorSet(selectors({"*"}))});
+  cases.push_back(
+      {"uri template", match::SelectorSet(selectors({"https://example.com/books/{id}"}))});
+  cases.push_back(
+      {"url pattern", match::SelectorSet({url_pattern("https://example.com/books/:id")})});
+  for (const Case& c : cases) {
+    Fanout fanout;
+    RecordingSubscriber s(selectors({"*"}), &c.grants);
+    fanout.add(s, 0);
+    fanout.dispatch(update(1, {"https://example.com/books/1"}, true));
+    fanout.dispatch(update(2, {"https://example.com/users/1"}, true));
+    fanout.dispatch(update(3, {"https://example.com/users/1"}));
+    const bool any = std::string(c.name) == "any";
+    EXPECT_EQ(s.received, any ? (std::vector<std::string>{"id-1", "id-2", "id-3"})
+                              : (std::vector<std::string>{"id-1", "id-3"}))
+        << c.name;
+  }
+}
+
+// Routed by its first topic, granted by another: every topic's grants are known before
+// the first delivery.
+TEST(Fanout, APrivateUpdateIsGrantedThroughAnyOfItsTopics) {
+  const match::SelectorSet patterns({url_pattern("https://example.com/books/:id")});
+  const match::SelectorSet exact(selectors({"https://example.com/books/2"}));
+  Fanout fanout;
+  RecordingSubscriber by_pattern(selectors({"https://example.com/users/1"}), &patterns);
+  RecordingSubscriber by_exact(selectors({"https://example.com/users/1"}), &exact);
+  fanout.add(by_pattern, 0);
+  fanout.add(by_exact, 0);
+  fanout.dispatch(update(1, {"https://example.com/users/1", "https://example.com/books/1"}, true));
+  fanout.dispatch(update(2, {"https://example.com/users/1", "https://example.com/books/2"}, true));
+  fanout.dispatch(update(3, {"https://example.com/users/1", "https://example.com/users/2"}, true));
+  EXPECT_EQ(by_pattern.received, (std::vector<std::string>{"id-1", "id-2"}));
+  EXPECT_EQ(by_exact.received, (std::vector<std::string>{"id-2"}));
+}
+
+TEST(Fanout, AGrantAndASelectorOfTheSameTextAreMatchedOncePerTopic) {
+  const match::SelectorSet grants({url_pattern("https://example.com/books/:id")});
+  Fanout fanout;
+  RecordingSubscriber routed({url_pattern("https://example.com/books/:id")}, &grants);
+  std::vector<std::unique_ptr<RecordingSubscriber>> granted;
+  for (int i = 0; i < 10; ++i) {
+    granted.push_back(std::make_unique<RecordingSubscriber>(selectors({"*"}), &grants));
+    fanout.add(*granted.back(), 0);
+  }
+  fanout.add(routed, 0);
+  EXPECT_EQ(fanout.template_selector_count(), 1u);
+  for (std::uint64_t seq = 1; seq <= 5; ++seq)
+    fanout.dispatch(update(seq, {"https://example.com/books/1"}, seq % 2 == 0));
+  EXPECT_EQ(fanout.template_evaluations(), 1u);  // one pair, evaluated once while cached
+  EXPECT_EQ(routed.received.size(), 5u);
+  for (auto& s : granted)
+    EXPECT_EQ(s->received.size(), 5u);
+}
+
+// Grants come and go while the topic stays cached: a grant gone stops matching (even when
+// another takes its slot), a new one starts matching, and the cache is never emptied.
+TEST(Fanout, GrantsComingAndGoingNeverGiveAStaleAnswer) {
+  const match::SelectorSet books({url_pattern("https://example.com/books/:id")});
+  const match::SelectorSet users({url_pattern("https://example.com/users/:id")});
+  const match::SelectorSet books_template(selectors({"https://example.com/books/{id}"}));
+  const std::string topic = "https://example.com/books/1";
+  Fanout fanout;
+  RecordingSubscriber watcher(selectors({"{+any}"}));  // keeps a template on the topic
+  fanout.add(watcher, 0);
+  RecordingSubscriber first(selectors({"*"}), &books);
+  fanout.add(first, 0);
+  fanout.dispatch(update(1, {topic}, true));
+  EXPECT_EQ(first.received, (std::vector<std::string>{"id-1"}));
+  EXPECT_EQ(fanout.template_evaluations(), 2u);
+
+  fanout.remove(first);
+  EXPECT_EQ(fanout.template_selector_count(), 1u) << "the grant's entry went with it";
+  RecordingSubscriber other(selectors({"*"}), &users);  // takes the freed slot
+  fanout.add(other, 0);
+  fanout.dispatch(update(2, {topic}, true));
+  EXPECT_TRUE(other.received.empty()) << "a stale match of the grant that left";
+  EXPECT_EQ(fanout.cached_topic_count(), 1u);
+  EXPECT_EQ(fanout.template_evaluations(), 3u) << "only the new grant was tried";
+
+  RecordingSubscriber later(selectors({"*"}), &books_template);
+  fanout.add(later, 0);
+  fanout.dispatch(update(3, {topic}, true));
+  EXPECT_EQ(later.received, (std::vector<std::string>{"id-3"}));
+  EXPECT_EQ(fanout.template_evaluations(), 4u);
+  EXPECT_EQ(fanout.selector_count(), 2u) << "grants are not subscribed selectors";
+}
+
+TEST(Fanout, GrantsCountAgainstTheTopicCacheBounds) {
+  const match::SelectorSet grants(
+      {url_pattern("https://example.com/:kind/:id"), url_pattern("https://example.com/*")});
+  Fanout fanout(/*topic_cache_limit=*/3, /*template_refs_limit=*/4);
+  RecordingSubscriber s(selectors({"*"}), &grants);
+  fanout.add(s, 0);
+  for (std::uint64_t seq = 1; seq <= 10; ++seq) {
+    fanout.dispatch(update(seq, {"https://example.com/books/" + std::to_string(seq)}, true));
+    EXPECT_LE(fanout.cached_topic_count(), 3u);
+    EXPECT_LE(fanout.cached_template_refs(), 4u);
+  }
+  EXPECT_EQ(fanout.cached_topic_count(), 2u);  // 2 references each
+  EXPECT_EQ(s.received.size(), 10u);
 }
 
 }  // namespace

@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "herald/match/match_cache.hpp"
-
 namespace herald::match {
 namespace {
 
@@ -162,13 +160,6 @@ TEST(SelectorSet, MatchesWhenAnySelectorMatchesAnyTopic) {
   EXPECT_FALSE(set.matches_any(none));
   EXPECT_TRUE(set.matches_any(second));
   EXPECT_FALSE(set.matches_any(empty));
-
-  MatchCache cache;
-  EXPECT_FALSE(set.matches_any(none, cache));
-  EXPECT_TRUE(set.matches_any(second, cache));
-  EXPECT_FALSE(set.matches_any(empty, cache));
-  EXPECT_TRUE(set.matches_any(second, cache));
-  EXPECT_GE(cache.stats().hits, 1u);
 }
 
 TEST(SelectorSet, StarShortCircuits) {
@@ -176,24 +167,12 @@ TEST(SelectorSet, StarShortCircuits) {
   set.add(sel("https://example.com/{id}"));
   const std::vector<std::string> topics = {"anything"};
   EXPECT_FALSE(set.matches_any(topics));
+  EXPECT_FALSE(set.has_any());
   set.add(sel("*"));
+  EXPECT_TRUE(set.has_any());
   EXPECT_TRUE(set.matches_any(topics));
-  MatchCache cache;
-  EXPECT_TRUE(set.matches_any(topics, cache));
-  EXPECT_EQ(cache.size(), 0u);  // answered without evaluating the template
   const std::vector<std::string> empty;
-  EXPECT_FALSE(set.matches_any(empty, cache));  // no topic, nothing to match
-}
-
-TEST(SelectorSet, ExactSelectorsNeverReachTheCache) {
-  const SelectorSet set({sel("a"), sel("b"), sel("c/{x}")});
-  MatchCache cache;
-  const std::vector<std::string> topics = {"b"};
-  EXPECT_TRUE(set.matches_any(topics, cache));
-  EXPECT_EQ(cache.stats().misses, 0u);
-  const std::vector<std::string> other = {"c/1", "d"};
-  EXPECT_TRUE(set.matches_any(other, cache));
-  EXPECT_EQ(cache.stats().misses, 1u);
+  EXPECT_FALSE(set.matches_any(empty));  // no topic, nothing to match
 }
 
 }  // namespace

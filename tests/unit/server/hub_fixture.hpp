@@ -35,9 +35,12 @@ class HistoryReader final : public hub::Subscriber {
   bool has_replay_room() const override { return true; }
   void deliver(const hub::UpdatePtr& u) override { live.push_back(u); }
   void flush() override {}
-  bool may_receive_private(const hub::Update&) const override { return true; }
+  const match::SelectorSet* private_grants() const override { return &grants_; }
   std::vector<hub::UpdatePtr> replayed;
   std::vector<hub::UpdatePtr> live;
+
+ private:
+  match::SelectorSet grants_{{*match::Selector::parse("*", nullptr)}};
 };
 
 // The data lines of an SSE frame, joined as a client would.

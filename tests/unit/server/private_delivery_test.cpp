@@ -33,6 +33,23 @@ const std::vector<std::string> selectors_pool = {"https://example.com/books/1",
                                                  "*",
                                                  "https://example.com/none"};
 
+template <typename T>
+const T& pick(std::mt19937& rng, const std::vector<T>& v) {
+  return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)];
+}
+
+// Mercure 1.0 tokens grant URL patterns: matched through the shard's topic cache like
+// the templates above.
+const std::vector<std::string> grant_patterns_pool = {
+    "https://example.com/books/:id", "https://example.com/users/:id/*",
+    "https://example.com/:kind/1", "urn\\:herald\\:chat"};
+
+match::Selector grant(std::mt19937& rng) {
+  if (rng() % 2 == 0) return *match::Selector::parse(pick(rng, selectors_pool), nullptr);
+  return *match::Selector::url_pattern(pick(rng, grant_patterns_pool), "https://example.com/",
+                                       nullptr);
+}
+
 struct Client {
   std::vector<std::string> selectors;
   std::shared_ptr<const auth::Claims> claims;  // null: anonymous
@@ -49,11 +66,6 @@ std::set<std::string> received_ids(const std::string& wire) {
     pos = eol;
   }
   return ids;
-}
-
-template <typename T>
-const T& pick(std::mt19937& rng, const std::vector<T>& v) {
-  return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)];
 }
 
 void run_seed(unsigned seed) {
@@ -78,7 +90,7 @@ void run_seed(unsigned seed) {
     if (rng() % 10 >= 3) {
       auto claims = std::make_shared<auth::Claims>();
       for (int n = static_cast<int>(rng() % 3); n > 0; --n) {
-        claims->subscribe.add(*match::Selector::parse(pick(rng, selectors_pool), nullptr));
+        claims->subscribe.add(grant(rng));
       }
       c.claims = claims;
     }
@@ -141,22 +153,17 @@ TEST(PrivateDelivery, NeverLeaksNeverLosesAcrossLiveAndReplay) {
     run_seed(seed);
 }
 
-TEST(PrivateDelivery, AnonymousSubscribersNeverGetPrivateUpdates) {
+// The hub applies the private rule to the grants a subscriber gives it (tests/unit/hub):
+// a stream gives its token's subscribe selectors, and an anonymous one none.
+TEST(PrivateDelivery, AStreamGivesTheHubItsTokensSubscribeGrants) {
   Metrics metrics;
   StreamSubscriber anonymous({*match::Selector::parse("*", nullptr)}, nullptr, 1024, metrics);
-  hub::Update u;
-  u.topics = {"https://example.com/books/1"};
-  u.is_private = true;
-  EXPECT_FALSE(anonymous.may_receive_private(u));
+  EXPECT_EQ(anonymous.private_grants(), nullptr);
 
   auto claims = std::make_shared<auth::Claims>();
   claims->subscribe.add(*match::Selector::parse("https://example.com/books/{id}", nullptr));
   StreamSubscriber authorized({*match::Selector::parse("*", nullptr)}, claims, 1024, metrics);
-  EXPECT_TRUE(authorized.may_receive_private(u));
-  u.topics = {"https://example.com/users/1"};
-  EXPECT_FALSE(authorized.may_receive_private(u));
-  u.topics = {"https://example.com/users/1", "https://example.com/books/9"};
-  EXPECT_TRUE(authorized.may_receive_private(u)) << "one matching topic is enough";
+  EXPECT_EQ(authorized.private_grants(), &claims->subscribe);
 }
 
 }  // namespace

@@ -65,7 +65,6 @@ class Recorder : public Subscriber {
   void deliver(const UpdatePtr& u) override { got.push_back(u->id); }
   bool has_replay_room() const override { return true; }
   void flush() override {}
-  bool may_receive_private(const Update&) const override { return false; }
   std::vector<std::string> got;
 };
 

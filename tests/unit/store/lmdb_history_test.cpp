@@ -551,7 +551,6 @@ class SeqRecorder : public hub::Subscriber {
   void deliver(const hub::UpdatePtr& u) override { seqs.push_back(u->seq); }
   bool has_replay_room() const override { return true; }
   void flush() override {}
-  bool may_receive_private(const hub::Update&) const override { return false; }
   std::vector<std::uint64_t> seqs;
 
  private:

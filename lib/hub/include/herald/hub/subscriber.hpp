@@ -44,16 +44,22 @@ class Subscriber {
   virtual void deliver(const UpdatePtr& update) = 0;
   // Writes what deliver() queued: called once per subscriber per batch of updates.
   virtual void flush() = 0;
-  // Whether this subscriber may receive a private update with these topics.
-  virtual bool may_receive_private(const Update& update) const = 0;
+  // The subscribe grants of its token, which decide the private updates it receives: one
+  // whose topics include one that a grant matches. Null (the default): anonymous, it
+  // receives none. Given to the hub as data, not as a yes/no per update, so that the shard
+  // matches the evaluated grants through the per-topic cache it keeps for routing (see
+  // Fanout). Must return the same set, unchanged, from Hub::subscribe to unsubscribe.
+  virtual const match::SelectorSet* private_grants() const { return nullptr; }
 
  private:
   friend class Fanout;
   friend class ReplayQueue;
   std::vector<match::Selector> selectors_;
-  std::vector<std::uint32_t> slots_;  // index in each selector's subscriber list
-  std::uint64_t seen_seq_ = 0;        // updates with seq <= this are skipped (dedup/replay)
-  bool touched_ = false;              // queued something in the current batch
+  // Index in each selector's subscriber list, then the template slot of each evaluated
+  // private grant, in order (Fanout).
+  std::vector<std::uint32_t> slots_;
+  std::uint64_t seen_seq_ = 0;  // updates with seq <= this are skipped (dedup/replay)
+  bool touched_ = false;        // queued something in the current batch
   // Replaying (see ReplayQueue): not in the fan-out yet; history read up to the cursor.
   enum class ReplayState : std::uint8_t { none, ready, waiting_for_room };
   ReplayState replay_state_ = ReplayState::none;

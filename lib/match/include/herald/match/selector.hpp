@@ -20,8 +20,6 @@
 
 namespace herald::match {
 
-class MatchCache;
-
 class Selector {
  public:
   enum class Kind : std::uint8_t { any, exact, uri_template, url_pattern };
@@ -90,8 +88,8 @@ class SelectorSet {
 
   bool matches(std::string_view topic) const;
   bool matches_any(std::span<const std::string> topics) const;
-  // Same, with template results remembered in a shard's cache.
-  bool matches_any(std::span<const std::string> topics, MatchCache& cache) const;
+  // Holds `*`: matches every topic, whatever else it holds.
+  bool has_any() const { return has_any_; }
 
   const std::vector<Selector>& selectors() const { return selectors_; }
   std::size_t size() const { return selectors_.size(); }
