@@ -122,9 +122,9 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
   // Every topic must match a publish selector, private update or not: stricter than
   // Mercure 0.x, which lets any publish claim publish public updates.
   if (claims && !auth::can_publish(*claims, update->topics)) {
-    return fail(403,
-                "the token's mercure.publish selectors do not cover every topic of this "
-                "update");
+    ctx.metrics->publishes_rejected.fetch_add(1, std::memory_order_relaxed);
+    return exchange.respond(denial_response(ctx.auth->insufficient_scope(
+        "the token's publish grants do not cover every topic of this update")));
   }
   if (event.id) {
     if (event.id->empty()) return fail(400, "id must not be empty");

@@ -78,8 +78,8 @@ void handle_subscriptions(Context& ctx, const http::Request& request, http::Exch
                     std::string(path)}));
     }
     if (!claims->subscribe.matches(path)) {
-      return exchange.respond(denial_response(
-          {403, "the token's mercure.subscribe selectors do not cover " + std::string(path)}));
+      return exchange.respond(denial_response(ctx.auth->insufficient_scope(
+          "the token's subscribe grants do not cover " + std::string(path))));
     }
   }
 
