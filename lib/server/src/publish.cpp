@@ -59,7 +59,10 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
   std::shared_ptr<const auth::Claims> claims;
   if (!ctx.config.dev) {
     auto who = ctx.auth->identify(request, Role::publisher);
-    if (auto* denial = std::get_if<Denial>(&who)) return fail(denial->status, denial->message);
+    if (auto* denial = std::get_if<Denial>(&who)) {
+      ctx.metrics->publishes_rejected.fetch_add(1, std::memory_order_relaxed);
+      return exchange.respond(denial_response(*denial));  // with its challenge
+    }
     claims = std::get<Identity>(who).claims;
     if (!claims) {
       return fail(401, ctx.auth->has_key(Role::publisher)
