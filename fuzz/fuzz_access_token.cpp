@@ -7,7 +7,8 @@
 //   - every refusal says why;
 //   - an accepted token has typ at+jwt, an HMAC signature by A's key over its first two
 //     segments (recomputed here with OpenSSL directly) and iss A, names the hub in aud,
-//     has an exp, and grants within the limits, each URL pattern compiling;
+//     has an exp, and grants within the limits, each URL pattern compiling, that convert
+//     to the endpoints' Claims;
 //   - claims that parse, once signed by A or B as an access token, verify to the same
 //     grants unless their iss, aud or time says otherwise; claims that do not parse never
 //     verify; token_generation calls both signed forms 1.0;
@@ -69,7 +70,7 @@ const AccessVerifier& verifier() {
                               std::move(*load_verification_keys(kSecretA, Algorithm::HS256))});
     config.issuers.push_back({std::string(kIssuerB), Algorithm::EdDSA,
                               std::move(*parse_jwks(kEd25519PublicJwk, Algorithm::EdDSA))});
-    config.check_url_pattern = compiles;
+    config.hub_url = std::string(kResource);
     config.clock = [] { return std::chrono::system_clock::time_point(std::chrono::seconds(kNow)); };
     return std::move(*AccessVerifier::create(std::move(config)));
   }();
@@ -140,13 +141,14 @@ void fuzz_token(std::string_view input) {
         "accepted a token for another audience", input);
   check(claims->expires_at.has_value(), "accepted a token without exp", input);
   check(within_limits(claims->grants), "accepted grants beyond the limits", input);
+  check(to_claims(*claims, kResource).ok(), "an accepted token's grants do not convert", input);
   auto generation = token_generation(input);
   check(generation && *generation == TokenGeneration::mercure_1,
         "an accepted access token is not routed to 1.0", input);
 }
 
 void fuzz_claims(std::string_view input) {
-  auto claims = parse_access_claims(input, {}, compiles);
+  auto claims = parse_access_claims(input, {}, kResource);
   for (const auto& [key, alg, issuer] : {std::tuple{&key_a(), Algorithm::HS256, kIssuerA},
                                          std::tuple{&key_b(), Algorithm::EdDSA, kIssuerB}}) {
     auto token = sign_token(input, alg, *key, {}, "at+jwt");

@@ -14,7 +14,6 @@
 #include "herald/auth/mercure_claims.hpp"
 #include "herald/auth/signer.hpp"
 #include "herald/base/uuid.hpp"
-#include "herald/match/url_pattern.hpp"
 
 namespace herald::app {
 
@@ -89,10 +88,7 @@ std::optional<std::string> access_token_claims(const TokenFlags& f, Lifetime lif
                  "grants nothing\n");
   }
   // Relative URL patterns resolve against the hub's URL, as the hub will resolve them.
-  auto compiles = [&f](std::string_view pattern, std::string* why) {
-    return match::UrlPattern::compile(pattern, f.audience, why).has_value();
-  };
-  auto claims = auth::access_claims_json(grant, compiles);
+  auto claims = auth::access_claims_json(grant, f.audience);
   if (!claims) {
     error = claims.error().message;
     return std::nullopt;

@@ -115,16 +115,17 @@ describe('limits on what a client controls', () => {
     assert.match(r.body, /bad topic selector/);
   });
 
-  it('malformed tokens: 401 with a message, wherever they come from', async () => {
-    for (const [why, headers, path] of [
-      ['two dots missing', { Authorization: 'Bearer abc' }],
-      ['padding in base64url', { Authorization: `Bearer ${mercureToken({ publish: ['*'] })}=` }],
-      ['a space in the token', { Authorization: 'Bearer a b.c' }],
-      ['no token after Bearer', { Authorization: 'Bearer' }],
-      ['a bad query token', {}, '/.well-known/mercure?authorization=%00'],
+  it('malformed tokens: 401 invalid_token; a malformed presentation: 400 invalid_request', async () => {
+    for (const [why, headers, path, status, error] of [
+      ['two dots missing', { Authorization: 'Bearer abc' }, undefined, 401, 'invalid_token'],
+      ['padding in base64url', { Authorization: `Bearer ${mercureToken({ publish: ['*'] })}=` }, undefined, 401, 'invalid_token'],
+      ['a space in the token', { Authorization: 'Bearer a b.c' }, undefined, 400, 'invalid_request'],
+      ['no token after Bearer', { Authorization: 'Bearer' }, undefined, 400, 'invalid_request'],
+      ['a bad query token', {}, '/.well-known/mercure?authorization=%00', 400, 'invalid_request'],
     ]) {
       const r = await publish(hub.url, { topic: 'urn:m', data: 'x' }, { headers, path });
-      assert.equal(r.status, 401, `${why}: ${r.status} ${r.body}`);
+      assert.equal(r.status, status, `${why}: ${r.status} ${r.body}`);
+      assert.match(r.headers['www-authenticate'] ?? '', new RegExp(`^Bearer error="${error}"`), why);
       assert.ok(r.body.trim(), `${why}: a message`);
     }
   });

@@ -7,6 +7,6 @@
 namespace herald::auth {
 
 Result<AccessClaims> access_claims_from_json(const Json& payload, const AccessLimits& limits,
-                                             const UrlPatternCheck& check_url_pattern);
+                                             std::string_view hub_url);
 
 }  // namespace herald::auth

@@ -24,8 +24,7 @@ Json detail(const char* action, const std::vector<TopicMatcher>& matchers) {
 
 }  // namespace
 
-Result<std::string> access_claims_json(const AccessGrant& grant,
-                                       const UrlPatternCheck& check_url_pattern) {
+Result<std::string> access_claims_json(const AccessGrant& grant, std::string_view hub_url) {
   // JSON strings must be UTF-8; matchers and names come from command lines, which need not be.
   for (const std::string* text :
        {&grant.issuer, &grant.audience, &grant.subject, &grant.client_id, &grant.token_id}) {
@@ -63,7 +62,7 @@ Result<std::string> access_claims_json(const AccessGrant& grant,
                  {"exp", seconds_of(grant.expires_at)},
                  {"authorization_details", std::move(details)}};
   std::string text = claims.dump();
-  auto check = parse_access_claims(text, {}, check_url_pattern);
+  auto check = parse_access_claims(text, {}, hub_url);
   if (!check) return check.error();
   return text;
 }

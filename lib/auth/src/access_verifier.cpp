@@ -107,7 +107,7 @@ Result<AccessClaims> AccessVerifier::verify(std::string_view token) const {
     return make_error(ErrorCode::bad_signature, "the token signature does not verify");
   }
 
-  auto claims = access_claims_from_json(*payload, config_.limits, config_.check_url_pattern);
+  auto claims = access_claims_from_json(*payload, config_.limits, config_.hub_url);
   if (!claims) return claims.error();
   if (std::find(claims->audiences.begin(), claims->audiences.end(), config_.resource) ==
       claims->audiences.end()) {

@@ -1,6 +1,7 @@
 #include "authorization_details.hpp"
 
 #include "herald/base/clean_text.hpp"
+#include "herald/match/url_pattern.hpp"
 
 namespace herald::auth {
 
@@ -39,7 +40,7 @@ Result<Actions> parse_actions(const Json& detail, const AccessLimits& limits) {
 }
 
 Result<TopicMatcher> parse_matcher(const Json& entry, const AccessLimits& limits,
-                                   const UrlPatternCheck& check_url_pattern) {
+                                   std::string_view hub_url) {
   if (!entry.is_object()) return invalid("a topic matcher is not an object");
   auto match = entry.find("match");
   if (match == entry.end() || !match->is_string()) {
@@ -70,14 +71,15 @@ Result<TopicMatcher> parse_matcher(const Json& entry, const AccessLimits& limits
   // `*` is the wildcard before any type applies: nothing to compile.
   if (matcher.type == MatcherType::urlpattern && !matcher.is_wildcard()) {
     std::string why;
-    if (!check_url_pattern) return invalid("this hub cannot check URL pattern matchers");
-    if (!check_url_pattern(matcher.text, &why)) return invalid("a URL pattern is invalid: " + why);
+    if (!match::UrlPattern::compile(matcher.text, hub_url, &why)) {
+      return invalid("a URL pattern is invalid: " + why);
+    }
   }
   return matcher;
 }
 
 Result<std::vector<TopicMatcher>> parse_topics(const Json& detail, const AccessLimits& limits,
-                                               const UrlPatternCheck& check_url_pattern) {
+                                               std::string_view hub_url) {
   auto it = detail.find("topics");
   if (it == detail.end() || !it->is_array() || it->empty()) {
     return invalid("a Mercure detail needs \"topics\", a non-empty array");
@@ -86,7 +88,7 @@ Result<std::vector<TopicMatcher>> parse_topics(const Json& detail, const AccessL
   std::vector<TopicMatcher> topics;
   topics.reserve(it->size());
   for (const Json& entry : *it) {
-    auto matcher = parse_matcher(entry, limits, check_url_pattern);
+    auto matcher = parse_matcher(entry, limits, hub_url);
     if (!matcher) return matcher.error();
     topics.push_back(std::move(*matcher));
   }
@@ -110,7 +112,7 @@ Result<std::optional<std::string>> parse_payload(const Json& detail, const Acces
 }  // namespace
 
 Result<AccessGrants> parse_authorization_details(const Json& details, const AccessLimits& limits,
-                                                 const UrlPatternCheck& check_url_pattern) {
+                                                 std::string_view hub_url) {
   if (!details.is_array()) return invalid("not an array");
   if (details.size() > limits.max_details) return too_large("details", limits.max_details);
   AccessGrants grants;
@@ -125,7 +127,7 @@ Result<AccessGrants> parse_authorization_details(const Json& details, const Acce
 
     auto actions = parse_actions(detail, limits);
     if (!actions) return actions.error();
-    auto topics = parse_topics(detail, limits, check_url_pattern);
+    auto topics = parse_topics(detail, limits, hub_url);
     if (!topics) return topics.error();
     auto payload = parse_payload(detail, limits);
     if (!payload) return payload.error();

@@ -9,8 +9,8 @@ namespace herald::auth {
 
 // `details` is the claim's value. Every entry must be an object with a string `type`; those
 // of kMercureDetailType must be valid Mercure details (see parse_access_claims), the others
-// are another API's business and ignored.
+// are another API's business and ignored. URL patterns must compile against `hub_url`.
 Result<AccessGrants> parse_authorization_details(const Json& details, const AccessLimits& limits,
-                                                 const UrlPatternCheck& check_url_pattern);
+                                                 std::string_view hub_url);
 
 }  // namespace herald::auth

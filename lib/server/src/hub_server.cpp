@@ -10,6 +10,7 @@
 #include "herald/base/log.hpp"
 #include "herald/store/lmdb_history.hpp"
 #include "herald/store/memory_history.hpp"
+#include "resource_metadata.hpp"
 #include "web_assets.hpp"
 
 namespace herald::server {
@@ -140,6 +141,7 @@ void route(Context& ctx, const http::Request& request, http::Exchange& exchange)
       (path.size() == subscriptions_path.size() || path[subscriptions_path.size()] == '/')) {
     return handle_subscriptions(ctx, request, exchange);
   }
+  if (path == resource_metadata_path) return handle_resource_metadata(ctx, request, exchange);
   if (path == "/healthz" || path == "/readyz" ||
       (path == "/metrics" && ctx.serves_public_metrics())) {
     return route_metrics(ctx, request, exchange);
@@ -179,12 +181,14 @@ void route(Context& ctx, const http::Request& request, http::Exchange& exchange)
 void warn_about_access(const Context& ctx) {
   if (ctx.config.dev) return;
   if (!ctx.auth->has_key(Role::publisher)) {
-    log::warn("no publisher key: publishing is refused (--publisher-jwt-key, --jwt-key or --dev)");
+    log::warn(
+        "no publisher key: publishing is refused (--publisher-jwt-key, --jwt-key, --jwt-issuer "
+        "or --dev)");
   }
   if (!ctx.auth->has_key(Role::subscriber) && !ctx.config.anonymous) {
     log::warn(
         "no subscriber key and not --anonymous: subscribing is refused (--subscriber-jwt-key, "
-        "--jwt-key or --anonymous)");
+        "--jwt-key, --jwt-issuer or --anonymous)");
   }
 }
 

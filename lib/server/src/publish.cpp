@@ -48,7 +48,10 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
   std::shared_ptr<const auth::Claims> claims;
   if (!ctx.config.dev) {
     auto who = ctx.auth->identify(request, Role::publisher);
-    if (auto* denial = std::get_if<Denial>(&who)) return fail(denial->status, denial->message);
+    if (auto* denial = std::get_if<Denial>(&who)) {
+      ctx.metrics->publishes_rejected.fetch_add(1, std::memory_order_relaxed);
+      return exchange.respond(denial_response(*denial));  // with its challenge
+    }
     claims = std::get<Identity>(who).claims;
     if (!claims) {
       return fail(401, ctx.auth->has_key(Role::publisher)
@@ -131,9 +134,9 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
   // Every topic must match a publish selector, private update or not: stricter than
   // Mercure 0.x, which lets any publish claim publish public updates.
   if (claims && !auth::can_publish(*claims, update->topics)) {
-    return fail(403,
-                "the token's mercure.publish selectors do not cover every topic of this "
-                "update");
+    ctx.metrics->publishes_rejected.fetch_add(1, std::memory_order_relaxed);
+    return exchange.respond(denial_response(ctx.auth->insufficient_scope(
+        "the token's publish grants do not cover every topic of this update")));
   }
   if (event.id) {
     if (event.id->empty()) return fail(400, "id must not be empty");

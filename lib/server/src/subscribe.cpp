@@ -76,11 +76,12 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   if (auto* denial = std::get_if<Denial>(&who)) return exchange.respond(denial_response(*denial));
   Identity identity = std::move(std::get<Identity>(who));
   if (identity.anonymous() && !ctx.anonymous_subscribers()) {
-    return fail(401, ctx.auth->has_key(Role::subscriber)
-                         ? "subscribing needs a JWT (Authorization: Bearer, the authorization "
-                           "query parameter or the cookie); this hub is not --anonymous"
-                         : "anonymous subscriptions are off and no subscriber key is "
-                           "configured (start the hub with --anonymous or --subscriber-jwt-key)");
+    return exchange.respond(denial_response(ctx.auth->no_token(
+        ctx.auth->has_key(Role::subscriber)
+            ? "subscribing needs a token (Authorization: Bearer, the cookie, or for 0.x JWTs "
+              "the authorization query parameter); this hub is not --anonymous"
+            : "anonymous subscriptions are off and no subscriber key is configured (start the "
+              "hub with --anonymous, --subscriber-jwt-key or --jwt-issuer)")));
   }
 
   std::string body_error;

@@ -141,8 +141,8 @@ void handle_subscriptions(Context& ctx, const http::Request& request, http::Exch
     claims = std::get<Identity>(who).claims;
     if (!claims) {
       return exchange.respond(denial_response(
-          {401, "the subscriptions API needs a token whose subscribe grants cover " +
-                    std::string(path)}));
+          ctx.auth->no_token("the subscriptions API needs a token whose subscribe grants cover " +
+                             std::string(path))));
     }
   }
   // The generation of the token, else (--dev) of the path's shape (a 1.0 path names a
@@ -153,8 +153,8 @@ void handle_subscriptions(Context& ctx, const http::Request& request, http::Exch
                          : v1_path || !ctx.config.speaks_v0();
   if (!v1 && parts.size() == 3) return exchange.respond(http::Response::text(404, "not found"));
   if (claims && !claims->subscribe.matches(path)) {
-    return exchange.respond(
-        denial_response({403, "the token's subscribe grants do not cover " + std::string(path)}));
+    return exchange.respond(denial_response(ctx.auth->insufficient_scope(
+        "the token's subscribe grants do not cover " + std::string(path))));
   }
   SubscriptionRegistry::Snapshot snap = ctx.subscriptions->snapshot();
   if (v1) return respond_v1(snap, path, parts, exchange);

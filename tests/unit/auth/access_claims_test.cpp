@@ -4,10 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
-
-#include "herald/match/url_pattern.hpp"
 
 namespace herald::auth {
 namespace {
@@ -16,10 +15,7 @@ using nlohmann::json;
 
 constexpr std::string_view kType = "https://mercure.rocks/authorization-detail";
 
-bool compiles(std::string_view pattern, std::string* why) {
-  return match::UrlPattern::compile(pattern, "https://hub.example.com/.well-known/mercure", why)
-      .has_value();
-}
+constexpr std::string_view kHub = "https://hub.example.com/.well-known/mercure";
 
 json detail(json actions, json topics) {
   return {{"type", kType}, {"actions", std::move(actions)}, {"topics", std::move(topics)}};
@@ -35,7 +31,7 @@ json valid_detail() {
 }
 
 Result<AccessClaims> parse(const json& details, const AccessLimits& limits = {}) {
-  return parse_access_claims(json{{"authorization_details", details}}.dump(), limits, compiles);
+  return parse_access_claims(json{{"authorization_details", details}}.dump(), limits, kHub);
 }
 
 // `bad` after a valid detail: the valid one must not survive on its own.
@@ -208,28 +204,97 @@ TEST(AccessClaims, VisibleUnicodeIsFine) {
   EXPECT_TRUE(claims) << claims.error().message;
 }
 
-TEST(AccessClaims, UrlPatternsNeedACheck) {
-  const json details = json::array(
-      {detail({"subscribe"},
-              {{{"match", "https://example.com/books/:id"}, {"match_type", "urlpattern"}}})});
-  const std::string text = json{{"authorization_details", details}}.dump();
-  auto unchecked = parse_access_claims(text);
-  ASSERT_FALSE(unchecked);
-  EXPECT_EQ(unchecked.error().message,
-            "authorization_details: this hub cannot check URL pattern matchers");
-  EXPECT_TRUE(parse_access_claims(text, {}, compiles));
-  // The wildcard is not a pattern, whatever its match_type says: nothing to check.
-  EXPECT_TRUE(parse_access_claims(
-      json{{"authorization_details",
-            {detail({"subscribe"}, {{{"match", "*"}, {"match_type", "urlpattern"}}})}}}
-          .dump()));
-  // The check's reason is passed on.
-  auto refused = parse_access_claims(text, {}, [](std::string_view, std::string* why) {
-    *why = "too clever";
-    return false;
-  });
-  ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().message, "authorization_details: a URL pattern is invalid: too clever");
+TEST(AccessClaims, RelativeUrlPatternsNeedTheHubUrl) {
+  auto text_of = [](const char* pattern) {
+    return json{{"authorization_details",
+                 {detail({"subscribe"}, {{{"match", pattern}, {"match_type", "urlpattern"}}})}}}
+        .dump();
+  };
+  const std::string relative = text_of("/books/:id");
+  auto without_base = parse_access_claims(relative);
+  ASSERT_FALSE(without_base);
+  EXPECT_EQ(
+      without_base.error().message.rfind("authorization_details: a URL pattern is invalid: ", 0),
+      0u)
+      << without_base.error().message;
+  EXPECT_TRUE(parse_access_claims(relative, {}, kHub));
+  // An absolute pattern needs no base.
+  EXPECT_TRUE(parse_access_claims(text_of("https://example.com/books/:id")));
+  // The wildcard is not a pattern, whatever its match_type says: nothing to compile.
+  EXPECT_TRUE(parse_access_claims(text_of("*")));
+}
+
+TEST(AccessClaims, ToClaimsReadsBothActionsAsSelectorSets) {
+  auto access = parse(
+      json::array({detail({"publish"}, {{{"match", "https://example.com/books/1"}},
+                                        {{"match", "/books/:id"}, {"match_type", "urlpattern"}}}),
+                   detail({"subscribe"}, {{{"match", "https://example.com/{braces}"}}})}));
+  ASSERT_TRUE(access) << access.error().message;
+  access->issuer = "https://auth.example.com";
+  access->subject = "alice";
+  auto claims = to_claims(*access, kHub);
+  ASSERT_TRUE(claims) << claims.error().message;
+  EXPECT_EQ(claims->generation, TokenGeneration::mercure_1);
+  EXPECT_EQ(claims->issuer, "https://auth.example.com");
+  EXPECT_EQ(claims->subject, "alice");
+  EXPECT_TRUE(claims->has_publish);
+  EXPECT_TRUE(claims->publish.matches("https://example.com/books/1"));
+  // The relative URL pattern matches topics relative to the hub's URL, and absolute ones
+  // on the hub's host; not those of another host.
+  EXPECT_TRUE(claims->publish.matches("/books/7"));
+  EXPECT_TRUE(claims->publish.matches("https://hub.example.com/books/7"));
+  EXPECT_FALSE(claims->publish.matches("https://example.com/books/7"));
+  EXPECT_FALSE(claims->publish.matches("/users/7"));
+  // An exact matcher is exact, braces included: not a URI template as in 0.x.
+  EXPECT_TRUE(claims->subscribe.matches("https://example.com/{braces}"));
+  EXPECT_FALSE(claims->subscribe.matches("https://example.com/x"));
+  EXPECT_FALSE(claims->subscribe.matches("https://example.com/books/1"));
+  // Grants of one action do not leak into the other.
+  EXPECT_FALSE(claims->publish.matches("https://example.com/{braces}"));
+}
+
+TEST(AccessClaims, ToClaimsWildcardMatchesEverythingWhateverItsType) {
+  for (const json& matcher : {json{{"match", "*"}}, json{{"match", "*"}, {"match_type", "exact"}},
+                              json{{"match", "*"}, {"match_type", "urlpattern"}}}) {
+    auto access = parse(json::array({detail({"publish"}, {matcher})}));
+    ASSERT_TRUE(access) << matcher;
+    auto claims = to_claims(*access, kHub);
+    ASSERT_TRUE(claims) << matcher;
+    for (const char* topic : {"urn:x", "https://example.com/a", "/relative", "not a url"}) {
+      EXPECT_TRUE(claims->publish.matches(topic)) << matcher << " " << topic;
+    }
+    EXPECT_FALSE(claims->subscribe.matches("urn:x")) << "publish grants no subscribe";
+    EXPECT_FALSE(claims->has_subscribe);
+  }
+}
+
+TEST(AccessClaims, ToClaimsKeepsTheSubscribeDetailsInTokenOrder) {
+  const json details = json::parse(R"([
+    {"type": "https://mercure.rocks/authorization-detail", "actions": ["subscribe"],
+     "topics": [{"match": "https://example.com/foo"}], "payload": {"n": 1}},
+    {"type": "https://mercure.rocks/authorization-detail", "actions": ["publish"],
+     "topics": [{"match": "https://example.com/pub"}], "payload": {"ignored": true}},
+    {"type": "https://mercure.rocks/authorization-detail", "actions": ["subscribe"],
+     "topics": [{"match": "https://example.com/bar/:id", "match_type": "urlpattern"}]},
+    {"type": "https://mercure.rocks/authorization-detail", "actions": ["subscribe"],
+     "topics": [{"match": "*"}], "payload": {"n": 3}}
+  ])");
+  auto access = parse(details);
+  ASSERT_TRUE(access) << access.error().message;
+  access->expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));
+  auto claims = to_claims(*access, kHub);
+  ASSERT_TRUE(claims) << claims.error().message;
+  ASSERT_EQ(claims->subscribe_details.size(), 3u);
+  EXPECT_EQ(claims->subscribe_details[0].payload, R"({"n":1})");
+  EXPECT_TRUE(claims->subscribe_details[0].topics.matches("https://example.com/foo"));
+  EXPECT_FALSE(claims->subscribe_details[0].topics.matches("https://example.com/bar/1"));
+  EXPECT_FALSE(claims->subscribe_details[1].payload);
+  EXPECT_TRUE(claims->subscribe_details[1].topics.matches("https://example.com/bar/1"));
+  EXPECT_EQ(claims->subscribe_details[2].payload, R"({"n":3})");
+  EXPECT_TRUE(claims->subscribe_details[2].topics.matches("urn:anything"));
+  EXPECT_EQ(claims->expires_at, access->expires_at);
+  // 1.0 payloads live in the details; the 0.x `mercure.payload` stays empty.
+  EXPECT_TRUE(claims->payload.empty());
 }
 
 TEST(AccessClaims, Limits) {

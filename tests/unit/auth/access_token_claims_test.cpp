@@ -6,16 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "herald/match/url_pattern.hpp"
-
 namespace herald::auth {
 namespace {
 
 constexpr const char* kHub = "https://hub.example.com/.well-known/mercure";
-
-bool compiles(std::string_view pattern, std::string* why) {
-  return match::UrlPattern::compile(pattern, kHub, why).has_value();
-}
 
 AccessGrant grant() {
   AccessGrant g;
@@ -34,9 +28,9 @@ AccessGrant grant() {
 }
 
 TEST(AccessTokenClaims, ReadBackThroughTheHubsParserAsTheSameGrant) {
-  auto text = access_claims_json(grant(), compiles);
+  auto text = access_claims_json(grant(), kHub);
   ASSERT_TRUE(text) << text.error().message;
-  auto claims = parse_access_claims(*text, {}, compiles);
+  auto claims = parse_access_claims(*text, {}, kHub);
   ASSERT_TRUE(claims) << claims.error().message;
   EXPECT_EQ(claims->issuer, "https://auth.example.com");
   EXPECT_EQ(claims->audiences, (std::vector<std::string>{kHub}));
@@ -55,7 +49,7 @@ TEST(AccessTokenClaims, OneDetailPerActionOfTheMercureType) {
   AccessGrant g = grant();
   g.subscribe.clear();
   g.payload_json.clear();
-  auto text = access_claims_json(g, compiles);
+  auto text = access_claims_json(g, kHub);
   ASSERT_TRUE(text) << text.error().message;
   const auto details = nlohmann::json::parse(*text).at("authorization_details");
   ASSERT_EQ(details.size(), 1u);
@@ -67,23 +61,23 @@ TEST(AccessTokenClaims, OneDetailPerActionOfTheMercureType) {
 TEST(AccessTokenClaims, RefusesWhatAHubWouldRefuse) {
   AccessGrant bad_pattern = grant();
   bad_pattern.subscribe = {{MatcherType::urlpattern, "https://example.com/(unclosed"}};
-  EXPECT_FALSE(access_claims_json(bad_pattern, compiles));
+  EXPECT_FALSE(access_claims_json(bad_pattern, kHub));
 
   AccessGrant control = grant();
   control.publish = {{MatcherType::exact, "https://example.com/a\x01"}};
-  EXPECT_FALSE(access_claims_json(control, compiles)) << "a C0 control in a matcher";
+  EXPECT_FALSE(access_claims_json(control, kHub)) << "a C0 control in a matcher";
 
   AccessGrant not_utf8 = grant();
   not_utf8.publish = {{MatcherType::exact, "https://example.com/\xff"}};
-  EXPECT_FALSE(access_claims_json(not_utf8, compiles));
+  EXPECT_FALSE(access_claims_json(not_utf8, kHub));
 
   AccessGrant array_payload = grant();
   array_payload.payload_json = "[1]";
-  EXPECT_FALSE(access_claims_json(array_payload, compiles)) << "a payload is an object";
+  EXPECT_FALSE(access_claims_json(array_payload, kHub)) << "a payload is an object";
 
   AccessGrant payload_alone = grant();
   payload_alone.subscribe.clear();
-  EXPECT_FALSE(access_claims_json(payload_alone, compiles)) << "a payload needs subscribe";
+  EXPECT_FALSE(access_claims_json(payload_alone, kHub)) << "a payload needs subscribe";
 }
 
 }  // namespace

@@ -10,7 +10,6 @@
 #include "herald/auth/jwks.hpp"
 #include "herald/auth/key_source.hpp"
 #include "herald/auth/verifier.hpp"
-#include "herald/match/url_pattern.hpp"
 #include "test_keys.hpp"
 #include "token_maker.hpp"
 
@@ -50,9 +49,7 @@ AccessVerifierConfig config() {
   c.issuers.push_back(issuer(kIssuerA, Algorithm::EdDSA, key_a().public_pem));
   c.issuers.push_back(issuer(kIssuerA, Algorithm::ES256, test::ec_key("P-256").public_pem));
   c.issuers.push_back(issuer(kIssuerB, Algorithm::EdDSA, key_b().public_pem));
-  c.check_url_pattern = [](std::string_view pattern, std::string* why) {
-    return match::UrlPattern::compile(pattern, test::kHubUrl, why).has_value();
-  };
+  c.hub_url = std::string(test::kHubUrl);
   c.clock = [] { return system_clock::time_point(seconds(kNow)); };
   return c;
 }

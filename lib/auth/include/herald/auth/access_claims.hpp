@@ -4,13 +4,13 @@
 // are AccessVerifier's.
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "herald/auth/access_grants.hpp"
+#include "herald/auth/claims.hpp"
 #include "herald/auth/result.hpp"
 
 namespace herald::auth {
@@ -31,12 +31,6 @@ struct AccessLimits {
   std::size_t max_payload_bytes = 4096;
 };
 
-// Whether a `urlpattern` matcher compiles, and if not why. The server passes lib/match's
-// UrlPattern::compile against the hub's URL; auth does not link lib/match itself yet (the
-// installed export set does not hold it). Without a check, a token holding any URL pattern
-// matcher other than `*` is refused: a grant nobody can evaluate must not be accepted.
-using UrlPatternCheck = std::function<bool(std::string_view pattern, std::string* why)>;
-
 struct AccessClaims {
   std::string issuer;                  // `iss`
   std::vector<std::string> audiences;  // `aud`, a string or an array of strings
@@ -54,8 +48,17 @@ struct AccessClaims {
 // speaks one generation), registered claims of the wrong JSON type, and any Mercure
 // authorization detail that fails to parse or exceeds `limits`; the whole token is refused,
 // never applied in part (the draft's "Authorization Details"). Details of other types are
-// ignored; unknown actions are ignored.
+// ignored; unknown actions are ignored. `urlpattern` matchers must compile against `hub_url`
+// (the hub's URL, the base of relative patterns); with an empty `hub_url`, only absolute
+// patterns do.
 Result<AccessClaims> parse_access_claims(std::string_view json, const AccessLimits& limits = {},
-                                         const UrlPatternCheck& check_url_pattern = {});
+                                         std::string_view hub_url = {});
+
+// What a verified access token grants, as the endpoints read both generations' tokens:
+// generation mercure_1, the publish and subscribe matchers as selector sets (exact matchers,
+// URL patterns compiled against `hub_url`, `*` matching every topic whatever its type), the
+// subscribe details in token order with their payloads, `iss`, `sub`, `exp` and `nbf`.
+// Fails only on a matcher that parse_access_claims with the same `hub_url` would refuse.
+Result<Claims> to_claims(const AccessClaims& access, std::string_view hub_url);
 
 }  // namespace herald::auth

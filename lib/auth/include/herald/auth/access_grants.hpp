@@ -1,7 +1,7 @@
 #pragma once
 // What a Mercure 1.0 access token grants: its Mercure authorization details (RFC 9396, the
 // draft's "Authorization Details"), reduced to topic matchers per action. Matchers are kept
-// as text: compiling and evaluating them belongs to whoever matches topics (lib/match).
+// as text, as tokens write them; to_claims (access_claims.hpp) compiles them for the endpoints.
 #include <cstdint>
 #include <optional>
 #include <string>

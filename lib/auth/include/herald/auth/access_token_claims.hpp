@@ -27,9 +27,9 @@ struct AccessGrant {
 };
 
 // Every claim RFC 9068 asks issuers to populate, and `authorization_details`. Checked back
-// through parse_access_claims (default limits, `check_url_pattern` for urlpattern
-// matchers), so a token a hub would refuse for its shape is never minted.
-Result<std::string> access_claims_json(const AccessGrant& grant,
-                                       const UrlPatternCheck& check_url_pattern = {});
+// through parse_access_claims (default limits, URL patterns against `hub_url`, which is
+// the audience for `herald token`), so a token a hub would refuse for its shape is never
+// minted.
+Result<std::string> access_claims_json(const AccessGrant& grant, std::string_view hub_url);
 
 }  // namespace herald::auth

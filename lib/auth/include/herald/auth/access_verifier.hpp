@@ -34,7 +34,8 @@ struct AccessVerifierConfig {
   std::chrono::seconds leeway{5};
   std::size_t max_token_bytes = 8192;
   AccessLimits limits;
-  UrlPatternCheck check_url_pattern;
+  // The hub's URL: relative URL patterns in grants resolve against it.
+  std::string hub_url;
   // Injectable for tests; system_clock::now when empty.
   std::function<std::chrono::system_clock::time_point()> clock;
 };
