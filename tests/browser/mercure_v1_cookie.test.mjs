@@ -4,7 +4,9 @@
 // application sets it), subscribes with `match_urlpattern`, and receives a private update
 // only when its token's `subscribe` grant matches one of the update's topics: an alternate
 // topic is enough, the routing matcher never is. Tokens come from `herald token --v1`
-// (EdDSA, an issuer bound to its key with --jwt-issuer).
+// (EdDSA, an issuer bound to its key with --jwt-issuer). A `__Secure-` cookie needs https:
+// the h2 run (pages over https) uses the default name; the plain-http run configures
+// another name with --access-cookie-name, as the draft allows, without Secure.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,11 +14,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runHerald } from '../lib/herald.mjs';
-import { gotoHub, launchBrowser, newPage, startHub, WAIT_MS } from './helpers.mjs';
+import { gotoHub, launchBrowser, newPage, OVER_H2, startHub, WAIT_MS } from './helpers.mjs';
 
 const ISSUER = 'https://issuer.example.com';
 const RESOURCE = 'https://hub.example.com/.well-known/mercure';
-const COOKIE = '__Secure-mercure_access_token';
+const COOKIE = OVER_H2 ? '__Secure-mercure_access_token' : 'mercure_access_token';
 
 let dir;
 let herald;
@@ -35,7 +37,8 @@ before(async () => {
   execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', path.join(dir, 'issuer.pem')]);
   execFileSync('openssl', ['pkey', '-in', path.join(dir, 'issuer.pem'), '-pubout', '-out', path.join(dir, 'issuer.pub.pem')]);
   herald = await startHub(['--no-ticker', '--anonymous', '--resource', RESOURCE,
-    '--jwt-issuer', `${ISSUER} EdDSA @${path.join(dir, 'issuer.pub.pem')}`]);
+    '--jwt-issuer', `${ISSUER} EdDSA @${path.join(dir, 'issuer.pub.pem')}`,
+    ...(OVER_H2 ? [] : ['--access-cookie-name', COOKIE])]);
   browser = await launchBrowser();
   publisher = await mint(['--publish', '*']);
 });
@@ -65,7 +68,7 @@ async function subscribedPage(token, matchers) {
   const page = await newPage(browser);
   if (token) {
     await page.context().addCookies([{ name: COOKIE, value: token, url: `${herald.origin}/.well-known/mercure`,
-      secure: true, httpOnly: true, sameSite: 'Strict' }]);
+      secure: OVER_H2, httpOnly: true, sameSite: 'Strict' }]);
   }
   await gotoHub(page, herald.origin, '/');
   await page.evaluate(({ matchers, waitMs }) => new Promise((resolve, reject) => {

@@ -280,6 +280,14 @@ HubServer::~HubServer() {
 void HubServer::start() {
   impl_->http->bind();
   if (impl_->metrics_http) impl_->metrics_http->bind();
+  Context& ctx = impl_->ctx;
+  if (ctx.config.resource.empty()) {
+    // The default resource identifier and hub URL name the port actually bound (with
+    // --listen HOST:0, the one the OS chose), so relative topics resolve against it. The
+    // gate copied them: it is made again (its keys were checked in the constructor).
+    ctx.config.resource = url() + "/.well-known/mercure";
+    ctx.auth = std::make_unique<AuthGate>(ctx.config);
+  }
   if (impl_->ctx.config.dev && impl_->ctx.config.demo_ticker)
     start_demo_ticker(impl_->http->context(0), *impl_->hub);
   impl_->http->start();
