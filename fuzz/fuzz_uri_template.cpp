@@ -22,9 +22,9 @@
 
 namespace {
 
-using herald::hub::Expression;
-using herald::hub::Operator;
-using herald::hub::TemplatePart;
+using herald::match::Expression;
+using herald::match::Operator;
+using herald::match::TemplatePart;
 using herald::match::Selector;
 using herald::match::UriTemplate;
 
