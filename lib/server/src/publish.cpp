@@ -53,14 +53,13 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
       return exchange.respond(denial_response(*denial));  // with its challenge
     }
     claims = std::get<Identity>(who).claims;
+    // The gate refuses a publisher without a token itself when it can check one; without
+    // any key, it lets everyone through as anonymous, and this says why that is not enough.
     if (!claims) {
-      return fail(401, ctx.auth->has_key(Role::publisher)
-                           ? "publishing needs a JWT with a mercure.publish claim "
-                             "(Authorization: Bearer, the authorization query parameter or the "
-                             "cookie)"
-                           : "publishing needs a JWT, and no publisher key is configured on this "
-                             "hub (--publisher-jwt-key or --jwt-key; --dev for anonymous "
-                             "publishing)");
+      return fail(401,
+                  "publishing needs a token, and no publisher key or issuer is configured on "
+                  "this hub (--publisher-jwt-key, --jwt-key or --jwt-issuer; --dev for anonymous "
+                  "publishing)");
     }
   }
   if (!is_form_content_type(request.header("Content-Type"))) {
