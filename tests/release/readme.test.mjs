@@ -11,6 +11,8 @@
 //   plain SSE URL) must print something by itself;
 // - `urn:uuid:...` stands for an id the hub gave: a real one is put in;
 // - every other command must exit 0 (curl with --fail-with-body);
+// - commands before a block's `herald serve` (making its key files, say) run first, and the
+//   whole block then runs in a directory of its own, where the hub runs too;
 // - commands that build, install or package (`make`, `cmake`, `cpack`, `dpkg`, `sudo`,
 //   `systemctl`, `apt-get`, and the `export`/`g++` of building against an installed
 //   herald, which name a <prefix>) are covered by `make test` itself and by the install
@@ -103,6 +105,8 @@ async function runBlock(commands, index, binDir, work) {
   const serve = commands.filter(isServe);
   assert.ok(serve.length <= 1, `README block ${index}: one herald serve per block`);
   let hub;
+  let scriptDir = repo;
+  const env = { ...process.env, PATH: `${binDir}:${process.env.PATH}` };
   if (serve.length) {
     let args = words(serve[0].replace(/^(build\/release\/)?herald serve/, ''));
     args = args.map((a) => a.replace(/^(0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\]):\d+$/, '127.0.0.1:0'));
@@ -110,6 +114,15 @@ async function runBlock(commands, index, binDir, work) {
     // As a user runs it: history in ./herald-data (LMDB) unless the block says otherwise,
     // in a directory of this block's own.
     const cwd = fs.mkdtempSync(path.join(work, `block-${index}-`));
+    const before = commands.slice(0, commands.indexOf(serve[0]))
+      .filter((c) => !skippedWords.has(c.split(/\s+/)[0]));
+    if (before.length) {
+      const script = before.map((c) => c.replaceAll('build/release/herald', 'herald'));
+      const prepared = await runScript(['set -euo pipefail', ...script].join('\n'), { cwd, env, timeoutMs: 60000 });
+      assert.equal(prepared.status, 0, `README block ${index}, before herald serve:\n${prepared.stdout}\n${prepared.stderr}`);
+      commands = commands.filter((c) => !before.includes(c));
+      scriptDir = cwd;
+    }
     hub = await startHerald(args, { listen: hasListen ? null : '127.0.0.1:0', cwd, defaultStore: true });
     if (args.includes('--tls-listen')) {
       await waitUntil(() => /listening on https:/.test(hub.out()), { what: 'the https listener line' });
@@ -159,8 +172,7 @@ async function runBlock(commands, index, binDir, work) {
     }
     // Run without blocking this process: the hub's own output must go on being read, or
     // a block that makes it log much (a thousand subscriptions) would stall it on a full pipe.
-    const run = await runScript(lines.join('\n'), { cwd: repo, timeoutMs: 60000,
-      env: { ...process.env, PATH: `${binDir}:${process.env.PATH}` } });
+    const run = await runScript(lines.join('\n'), { cwd: scriptDir, timeoutMs: 60000, env });
     assert.equal(run.status, 0, `README block ${index} failed:\n${run.stdout}\n${run.stderr}\n--- script ---\n${lines.join('\n')}`);
   } finally {
     assert.equal(await hub.stop(), 0, `README block ${index}: the hub stops cleanly`);
