@@ -2,7 +2,8 @@
 # `make bench`: micro-benchmarks, the idle-subscriber memory probe, herald side by side
 # with nchan and a Node.js hub (`herald bench` scenarios, bench/compare.py), HTTP/2
 # fan-out against HTTP/1.1, plain and over TLS (bench/h2_fanout.py), and durable history,
-# LMDB against memory (bench/durable_history.py), in one run, on the release build.
+# LMDB against memory (bench/durable_history.py), and fan-out by matcher kind
+# (bench/matcher_fanout.py), in one run, on the release build.
 # Results go to build/bench/; docs/BENCHMARKS.md records them.
 # HERALD_BENCH_BUILD picks another build tree (default build/release).
 set -euo pipefail
@@ -32,3 +33,7 @@ echo "== written: $out/h2_fanout.md, $out/h2_fanout.json"
 echo "== durable history (issue 11): LMDB against memory, publishes (--sync full/batch/off), fan-out, restart with 1,000,000 events held"
 python3 bench/durable_history.py --herald "$build/herald" --out "$out"
 echo "== written: $out/durable_history.md, $out/durable_history.json"
+
+echo "== fan-out by matcher kind (issue 13): 0.x topic=, 1.0 match=, 1.0 match_urlpattern="
+python3 bench/matcher_fanout.py --herald "$build/herald" --out "$out"
+echo "== written: $out/matcher_fanout.md, $out/matcher_fanout.json"
