@@ -24,8 +24,8 @@ namespace {
 
 using herald::match::Expression;
 using herald::match::Operator;
-using herald::match::TemplatePart;
 using herald::match::Selector;
+using herald::match::TemplatePart;
 using herald::match::UriTemplate;
 
 void check(bool ok, const char* what, std::string_view tmpl, std::string_view uri) {
