@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "herald/base/log.hpp"
-#include "lmdb_record.hpp"
+#include "herald/store/update_record.hpp"
 #include "lmdb_store.hpp"
 #include "recent_updates.hpp"
 

@@ -3,9 +3,9 @@
 // operations the history needs, each keeping the indexes in step with `events`.
 //
 // Tables (named databases):
-//   events  seq (8 bytes big-endian, so key order is seq order) -> record (lmdb_record.hpp)
-//   ids     id key -> seq, DUPSORT|DUPFIXED: a repeated id lists its seqs in ascending order
-//   topics  topic key -> seq, DUPSORT|DUPFIXED: for the per-topic bound
+//   events  seq (8 bytes big-endian, so key order is seq order) -> record
+//   (herald/store/update_record.hpp) ids     id key -> seq, DUPSORT|DUPFIXED: a repeated id lists
+//   its seqs in ascending order topics  topic key -> seq, DUPSORT|DUPFIXED: for the per-topic bound
 //   meta    name -> value: format version, evicted-through seq, record bytes
 // An id or topic longer than LMDB's key limit (511 bytes) is keyed by its prefix and a hash
 // of the whole (index_key): an id lookup then checks the record's id; two long topics
@@ -23,7 +23,7 @@
 
 #include "herald/base/log_limiter.hpp"
 #include "herald/hub/update.hpp"
-#include "lmdb_record.hpp"
+#include "herald/store/update_record.hpp"
 
 namespace herald::store::lmdb {
 

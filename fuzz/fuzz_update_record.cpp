@@ -1,11 +1,11 @@
-// Fuzz target for the LMDB history's record decoder (lib/store/src/lmdb_record.*): the
-// bytes of a damaged data.mdb. Invariants: no crash; whatever decodes encodes back to the
-// very same bytes (the codec is canonical, so a decoded record is the record written).
+// Fuzz target for the stores' record decoder (lib/store/src/update_record.cpp): the
+// bytes of a damaged data.mdb or stream entry. Invariants: no crash; whatever decodes encodes back
+// to the very same bytes (the codec is canonical, so a decoded record is the record written).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "lmdb_record.hpp"
+#include "herald/store/update_record.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);

@@ -1,5 +1,6 @@
 #pragma once
-// One event as the LMDB history stores it: the value under its seq in the `events` table.
+// One event as the durable histories store it: the value under its seq in the LMDB
+// history's `events` table, and the `u` field of an entry in the cluster's Redis stream.
 // A small versioned binary codec whose decoder accepts exactly what the encoder writes:
 // every length is checked against the bytes and trailing bytes are refused, so a damaged
 // file reads as "malformed", never as a different event. Needs only hub/update.hpp, so
@@ -17,7 +18,8 @@ namespace herald::store {
 // Layout, integers big-endian:
 //   version u8 (1) | flags u8 (bit 0: private; others zero) | published_ms i64 |
 //   id_len u32 | id | topic_count u32 | (topic_len u32 | topic)* | frame_len u32 | frame
-// The seq is not in the record: it is the record's key.
+// The seq is not in the record: it is the record's key (LMDB), or the order in which a
+// node reads the stream (Redis).
 inline constexpr std::uint8_t kRecordVersion = 1;
 
 // A decoded record; its strings view the decoded bytes (in LMDB: valid until the

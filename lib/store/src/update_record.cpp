@@ -1,4 +1,4 @@
-#include "lmdb_record.hpp"
+#include "herald/store/update_record.hpp"
 
 #include <limits>
 

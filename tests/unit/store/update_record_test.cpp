@@ -1,6 +1,6 @@
-// The LMDB history's record codec: what it writes it reads back, and it refuses anything
-// else, byte by byte (fuzz/fuzz_lmdb_record.cpp explores the rest).
-#include "lmdb_record.hpp"
+// The stores' record codec: what it writes it reads back, and it refuses anything
+// else, byte by byte (fuzz/fuzz_update_record.cpp explores the rest).
+#include "herald/store/update_record.hpp"
 
 #include <gtest/gtest.h>
 
