@@ -12,6 +12,14 @@ Hub::Hub(std::unique_ptr<History> history, std::vector<ShardPost> shards)
     shard->dispatched_seq = handed_seq_;
     shards_.push_back(std::move(shard));
   }
+  // A shared history is the bus too: what it delivers (every hub's updates, in the log's
+  // one order) is what the shards get.
+  if (history_->is_shared()) {
+    history_->deliver_to([this](const UpdatePtr& update) {
+      std::lock_guard lock(mutex_);
+      hand_to_shards(update);
+    });
+  }
 }
 
 Hub::~Hub() {
@@ -19,6 +27,11 @@ Hub::~Hub() {
 }
 
 void Hub::publish(std::shared_ptr<Update> update, PublishDone done) {
+  if (history_->is_shared()) {
+    // Stamped and handed to the shards when the log delivers it back (deliver_to).
+    history_->append(std::move(update), std::move(done));
+    return;
+  }
   std::unique_lock lock(mutex_);
   update->seq = history_->next_seq();
   UpdatePtr shared = std::move(update);
@@ -145,6 +158,16 @@ Hub::ShardStats Hub::stats(std::size_t shard) const {
   std::lock_guard lock(mutex_);
   out.queue_depth = s.inbox.size();
   return out;
+}
+
+bool Hub::holds(std::string_view id) const {
+  std::lock_guard lock(mutex_);
+  return history_->resume_point(id).from == ReplayFrom::after_id;
+}
+
+History::Availability Hub::availability() const {
+  std::lock_guard lock(mutex_);
+  return history_->availability();
 }
 
 std::size_t Hub::history_size() const {

@@ -77,6 +77,29 @@ class History {
   virtual std::optional<std::string> newest_id() const = 0;
   virtual std::size_t size() const = 0;
   virtual std::size_t bytes() const = 0;
+
+  // A history shared by several hubs (lib/cluster: Redis Streams) is also their bus: it
+  // delivers every kept update itself, this hub's appends and the other hubs' alike, in
+  // the one order of the shared log, stamped with this hub's next seq. The hub hands
+  // what it delivers to its shards, and nothing when an append completes.
+  virtual bool is_shared() const { return false; }
+  // Called once by the hub (shared histories only); `deliver` is called on the history's
+  // thread, one update at a time, after the update is readable here.
+  virtual void deliver_to(std::function<void(const UpdatePtr&)> /*deliver*/) {}
+  // What it can do now: a shared history keeps no update while its log is out of reach,
+  // and takes no subscriber before it first read the log (it would hand them the log's
+  // old updates as new ones); between outages it keeps serving its subscribers.
+  struct Availability {
+    bool appends = true;
+    bool subscribes = true;
+    std::string reason;  // why not, when one is false
+  };
+  virtual Availability availability() const { return {}; }
+  // Calls `done` once this hub has received everything the shared log held when it was
+  // called, so that a subscriber resuming here from an id another hub delivered finds
+  // it. At once for a history that is not shared; on any thread. The hub calls it
+  // without its lock (`done` may subscribe).
+  virtual void catch_up(std::function<void()> done) { done(); }
 };
 
 }  // namespace herald::hub

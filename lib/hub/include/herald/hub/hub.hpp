@@ -46,6 +46,17 @@ class Hub {
   // must then hand the answer back to its own thread.
   bool completes_later() const { return history_->completes_later(); }
 
+  // Whether the history is shared with other hubs (History::is_shared): a constant.
+  bool is_shared() const { return history_->is_shared(); }
+  // Whether history holds an update with this id. Thread-safe.
+  bool holds(std::string_view id) const;
+  // What the history can do now (see History::availability). Thread-safe.
+  History::Availability availability() const;
+  // Calls `done` (on any thread) once this hub has every update its shared history held
+  // when called, at once when the history is not shared: a subscriber resuming from an
+  // id another hub delivered subscribes after it. Thread-safe.
+  void catch_up(std::function<void()> done) { history_->catch_up(std::move(done)); }
+
   // On shard `shard`'s thread: registers `s`. A resuming subscriber gets its replay later
   // on that thread, in parts (Subscriber::replay, see ReplayQueue), and its live updates
   // only after it: no gap, no duplicate.
