@@ -6,7 +6,7 @@ include(CMakePackageConfigHelpers)
 
 # The modules behind herald::client, herald::sse and herald::server, in link order.
 set(herald_installed_libraries
-  herald_server herald_store herald_auth herald_hub herald_match herald_client herald_sse
+  herald_server herald_cluster herald_store herald_auth herald_hub herald_match herald_client herald_sse
   herald_http herald_wire herald_base)
 
 install(TARGETS herald RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)

@@ -9,6 +9,7 @@
 #include "cli_flag.hpp"
 #include "duration.hpp"
 #include "herald/base/log.hpp"
+#include "herald/cluster/redis_address.hpp"
 #include "herald/http/self_signed_certificate.hpp"
 #include "herald/server/hub_server.hpp"
 
@@ -81,10 +82,12 @@ std::string settle_store(ServeOptions& o) {
     c.store = server::Config::Store::lmdb;
     c.store_dir = store.substr(5);
   } else if (store.starts_with("redis://")) {
-    return "--store redis:// is not available yet (Redis clustering is planned); use "
-           "lmdb:DIR or memory";
+    std::string error;
+    if (!cluster::parse_redis_url(store, error)) return "--store " + store + ": " + error;
+    c.store = server::Config::Store::redis;
+    c.redis_url = store;
   } else {
-    return "--store: expected memory or lmdb:DIR, got '" + store + "'";
+    return "--store: expected memory, lmdb:DIR or redis://HOST:PORT[/DB], got '" + store + "'";
   }
   if (o.sync == "full") {
     c.sync = server::Config::HistorySync::full;
@@ -99,7 +102,7 @@ std::string settle_store(ServeOptions& o) {
   if (!max_age) return "--history-max-age: not a duration: " + o.history_max_age;
   c.history_max_age = std::chrono::ceil<std::chrono::seconds>(*max_age);
   if (c.history_max_age.count() > 0 && c.store != server::Config::Store::lmdb) {
-    return "--history-max-age needs --store lmdb:DIR (the memory store bounds history by "
+    return "--history-max-age needs --store lmdb:DIR (the memory and Redis stores bound history by "
            "count and bytes)";
   }
   if (c.lmdb_map_size < (std::size_t{1} << 20)) {
@@ -343,7 +346,9 @@ void add_serve_command(CLI::App& app) {
        "Cut a connection whose output does not drain for DURATION (a reader that stopped)");
   flag(*cmd, "store", o->store,
        "Where history lives: lmdb:DIR (durable; default lmdb:./herald-data, one hub per "
-       "directory) or memory (a restart forgets it; the default with --dev)");
+       "directory), memory (a restart forgets it; the default with --dev), or "
+       "redis://HOST:PORT[/DB] (a Redis stream that several hubs share: publish on any, "
+       "subscribe and resume on any; docs/CLUSTER.md)");
   flag(*cmd, "sync", o->sync,
        "What an LMDB publish's 200 promises: full (on disk, fsynced: survives a power loss), "
        "batch (handed to the OS: survives a crash of the hub; fsynced within 100 ms) or off "

@@ -8,6 +8,7 @@
 #include "context.hpp"
 #include "demo_ticker.hpp"
 #include "herald/base/log.hpp"
+#include "herald/cluster/redis_history.hpp"
 #include "herald/store/lmdb_history.hpp"
 #include "herald/store/memory_history.hpp"
 #include "resource_metadata.hpp"
@@ -44,6 +45,14 @@ std::unique_ptr<hub::History> open_history(const Config& config) {
     log::info("history in memory (a restart forgets it)",
               {{"events", std::to_string(limits.max_events)}});
     return std::make_unique<store::MemoryHistory>(limits);
+  }
+  if (config.store == Config::Store::redis) {
+    std::string error;
+    auto address = cluster::parse_redis_url(config.redis_url, error);
+    if (!address) throw std::runtime_error("--store " + config.redis_url + ": " + error);
+    // Connects in the background: until it has read the stream, /readyz says why not.
+    return std::make_unique<cluster::RedisHistory>(
+        cluster::RedisOptions{.address = *address, .limits = limits});
   }
   store::LmdbOptions options;
   options.directory = config.store_dir;

@@ -13,8 +13,12 @@ void handle_metrics(Context& ctx, const http::Request&, http::Exchange& exchange
 }
 
 void handle_ready(Context& ctx, const http::Request&, http::Exchange& exchange) {
-  // The history answers under the hub's lock: a wedged store would block here.
-  ctx.hub->history_size();
+  // The history answers under the hub's lock: a wedged store would block here. A shared
+  // history (Redis) is not ready while it cannot keep a publish.
+  const hub::History::Availability available = ctx.hub->availability();
+  if (!available.appends) {
+    return exchange.respond(http::Response::text(503, "not ready: " + available.reason));
+  }
   exchange.respond(http::Response::text(200, "ready"));
 }
 

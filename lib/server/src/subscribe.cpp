@@ -2,6 +2,9 @@
 // its Mercure generation, register with the hub, replay, then stream until the client
 // leaves or its token expires.
 #include <algorithm>
+#include <chrono>
+#include <future>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -66,12 +69,31 @@ std::optional<std::string_view> form_body(const http::Request& request, std::str
   return std::string_view(request.body);
 }
 
+// In a cluster each node reads the shared stream on its own, so the event a client last
+// saw on another node may not have reached this one yet. Before a resume from an id this
+// node does not hold, wait (briefly: it blocks this shard) until the node has read what
+// Redis held at this moment; an id still unknown then is really gone (or never was).
+constexpr std::chrono::milliseconds kResumeCatchUpWait{250};
+
+void catch_up_before_resume(hub::Hub& hub, std::string_view last_event_id) {
+  if (!hub.is_shared() || last_event_id.empty() || hub.holds(last_event_id)) return;
+  auto caught_up = std::make_shared<std::promise<void>>();
+  std::future<void> done = caught_up->get_future();
+  hub.catch_up([caught_up] { caught_up->set_value(); });
+  done.wait_for(kResumeCatchUpWait);
+}
+
 }  // namespace
 
 void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange& exchange) {
   auto fail = [&](int status, std::string_view message) {
     exchange.respond(denial_response({status, std::string(message)}));
   };
+  if (hub::History::Availability available = ctx.hub->availability(); !available.subscribes) {
+    http::Response unavailable = denial_response({503, "not subscribed: " + available.reason});
+    unavailable.headers.push_back({"Retry-After", "1"});
+    return exchange.respond(std::move(unavailable));
+  }
   auto who = ctx.auth->identify(request, Role::subscriber);
   if (auto* denial = std::get_if<Denial>(&who)) return exchange.respond(denial_response(*denial));
   Identity identity = std::move(std::get<Identity>(who));
@@ -117,6 +139,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   auto subscriber = std::make_shared<StreamSubscriber>(std::move(selectors), identity.claims,
                                                        ctx.config.subscriber_buffer, *ctx.metrics);
   subscriber->set_id(request.connection_id);
+  catch_up_before_resume(*ctx.hub, last_event_id);
   hub::SubscribeResult result = subscriber->join(*ctx.hub, request.shard, last_event_id);
 
   // Registered before the response head goes out (open_stream writes it at once), so a

@@ -60,11 +60,13 @@ struct Config {
   std::chrono::milliseconds heartbeat{15000};
   // A connection whose output does not drain for this long is cut (stalled readers).
   std::chrono::milliseconds write_timeout{30000};
-  // Where history lives (--store): in memory (a restart forgets it), or in an LMDB
-  // directory (durable: a publish is answered once its event is on disk, see HistorySync).
-  enum class Store { memory, lmdb };
+  // Where history lives (--store): in memory (a restart forgets it), in an LMDB
+  // directory (durable: a publish is answered once its event is on disk, see HistorySync),
+  // or in a Redis stream shared by several hubs (lib/cluster, docs/CLUSTER.md).
+  enum class Store { memory, lmdb, redis };
   Store store = Store::memory;
   std::string store_dir;                             // with Store::lmdb
+  std::string redis_url;                             // with Store::redis: redis://HOST:PORT/DB
   std::size_t lmdb_map_size = std::size_t{1} << 30;  // the most the LMDB file may grow to
   // What an LMDB publish's 200 promises (--sync): full: fsynced (survives a power loss);
   // batch: written to the OS (survives a crash of the hub), fsynced within 100 ms; off:

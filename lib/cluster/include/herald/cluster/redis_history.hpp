@@ -1,0 +1,76 @@
+#pragma once
+// Several herald nodes, one hub: a Redis stream is both their bus and their shared
+// history (the `--store redis://` of `herald serve`).
+//
+// A publish on any node is an XADD (the publisher is answered once Redis has it); every
+// node tails the stream (XREAD BLOCK) and hands each entry, its own and the others',
+// to its shards in the one stream order. Each node also keeps the newest entries in
+// memory, bounded like the memory store, so a subscriber resumes on any node from the
+// same ids, and a resume reads no network. See docs/CLUSTER.md.
+//
+// Its own thread runs two Redis connections: one for commands, one that blocks reading
+// the stream. When Redis goes away both reconnect with backoff; appends meanwhile fail
+// (the publisher gets a 503), and the tail resumes from the last entry it delivered.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "herald/cluster/redis_address.hpp"
+#include "herald/hub/history.hpp"
+#include "herald/store/memory_history.hpp"
+
+namespace herald::cluster {
+
+struct RedisOptions {
+  RedisAddress address;
+  std::string stream_key = "herald:events";
+  // What each node holds in memory to serve resumes. The stream keeps about as many
+  // entries (XADD MAXLEN ~, at least kMinStreamLength so that a node that pauses briefly
+  // can still read what it missed).
+  store::HistoryLimits limits;
+  // A command with no reply by then drops its connection (hiredis has no timeouts).
+  std::chrono::milliseconds command_timeout{3000};
+  // The longest wait between two reconnection attempts (the first waits 100 ms, each
+  // next one twice as long).
+  std::chrono::milliseconds max_backoff{2000};
+};
+
+inline constexpr std::size_t kMinStreamLength = 1000;
+
+class RedisHistory final : public hub::History {
+ public:
+  // Starts its thread and connects in the background: until the stream has been read
+  // once, availability() says why not.
+  explicit RedisHistory(RedisOptions options);
+  // Waits (at most command_timeout) for the replies to appends already sent, so their
+  // publishers learn how they ended, then closes.
+  ~RedisHistory() override;
+
+  // Thread-safe (the hub calls it without its lock): sends an XADD.
+  bool append(const hub::UpdatePtr& update, hub::AppendDone done) override;
+  bool completes_later() const override { return true; }
+  hub::ResumePoint resume_point(std::string_view last_event_id) const override;
+  std::uint64_t read(std::uint64_t after_seq, std::uint64_t up_to_seq, std::size_t max,
+                     std::vector<hub::UpdatePtr>& out) const override;
+  std::uint64_t oldest_seq() const override;
+  std::uint64_t next_seq() const override;
+  std::optional<std::string> newest_id() const override;
+  std::size_t size() const override;
+  std::size_t bytes() const override;
+
+  bool is_shared() const override { return true; }
+  void deliver_to(std::function<void(const hub::UpdatePtr&)> deliver) override;
+  Availability availability() const override;
+  void catch_up(std::function<void()> done) override;
+
+ private:
+  class Node;
+  std::unique_ptr<Node> node_;
+};
+
+}  // namespace herald::cluster

@@ -1,0 +1,406 @@
+#include "herald/cluster/redis_history.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <mutex>
+#include <thread>
+
+#include "herald/base/log.hpp"
+#include "herald/store/update_record.hpp"
+#include "redis_connection.hpp"
+#include "stream_id.hpp"
+
+namespace herald::cluster {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Entries per XREAD: large enough that a node catching up reads in few round trips,
+// small enough that one reply stays a few megabytes.
+constexpr std::size_t kReadBatch = 1000;
+// How long one XREAD waits for new entries; the watchdog allows this much more.
+constexpr std::chrono::milliseconds kBlock{2000};
+constexpr std::chrono::milliseconds kWatchdogPeriod{250};
+constexpr std::chrono::milliseconds kFirstBackoff{100};
+
+std::string_view text_of(const redisReply* r) {
+  return {r->str, r->len};
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+class RedisHistory::Node {
+ public:
+  explicit Node(RedisOptions o)
+      : options(std::move(o)),
+        max_len(std::to_string(std::max(options.limits.max_events, kMinStreamLength))),
+        mirror(options.limits) {
+    thread = std::thread([this] { io.run(); });
+  }
+
+  ~Node() {
+    asio::post(io, [this] {
+      closing = true;
+      stop_when_answered(Clock::now() + options.command_timeout);
+    });
+    thread.join();
+  }
+
+  // --- any thread ---
+
+  void start(std::function<void(const hub::UpdatePtr&)> to_hub) {
+    asio::post(io, [this, to_hub = std::move(to_hub)]() mutable {
+      deliver = std::move(to_hub);
+      log::info("cluster: connecting to Redis",
+                {{"url", options.address.url()}, {"stream", options.stream_key}});
+      connect_commands();
+      connect_tail();
+      arm_watchdog();
+    });
+  }
+
+  void append(std::string record, hub::AppendDone done) {
+    asio::post(io, [this, record = std::move(record), done = std::move(done)] {
+      auto finish = [done](std::string error) {
+        if (done) done({std::move(error)});
+      };
+      if (closing) return finish("the hub is stopping");
+      if (!commands.is_up() || !has_read_stream()) return finish(availability().reason);
+      commands.command({"XADD", options.stream_key, "MAXLEN", "~", max_len, "*", "u", record},
+                       [finish](const redisReply* reply) {
+                         if (reply == nullptr) {
+                           finish("Redis closed the connection before confirming the update");
+                         } else if (reply->type == REDIS_REPLY_ERROR) {
+                           finish("Redis refused it: " + std::string(text_of(reply)));
+                         } else {
+                           finish({});
+                         }
+                       });
+    });
+  }
+
+  void catch_up(std::function<void()> done) {
+    asio::post(io, [this, done = std::move(done)]() mutable {
+      // Without Redis nothing new can be published: what this node holds is all there is
+      // to resume from (the tail delivers what it had not read yet once Redis is back).
+      if (closing || !commands.is_up()) return done();
+      commands.command({"XREVRANGE", options.stream_key, "+", "-", "COUNT", "1"},
+                       [this, done](const redisReply* reply) {
+                         std::optional<StreamId> newest;
+                         if (reply != nullptr && reply->type == REDIS_REPLY_ARRAY &&
+                             reply->elements == 1 && reply->element[0]->elements == 2)
+                           newest = parse_stream_id(text_of(reply->element[0]->element[0]));
+                         if (!newest || *newest <= last_delivered) return done();
+                         waiters.push_back({*newest, done, Clock::now()});
+                       });
+    });
+  }
+
+  Availability availability() const {
+    std::lock_guard lock(state_mutex);
+    Availability a;
+    a.subscribes = stream_read;
+    a.appends = stream_read && commands_up;
+    if (!stream_read) {
+      a.reason = tail_down_reason.empty()
+                     ? "reading the Redis stream at " + options.address.url()
+                     : "Redis at " + options.address.url() + " is unreachable: " + tail_down_reason;
+    } else if (!commands_up) {
+      a.reason = "Redis at " + options.address.url() + " is unreachable: " + commands_down_reason;
+    }
+    return a;
+  }
+
+  RedisOptions options;
+  const std::string max_len;  // XADD's MAXLEN ~ argument
+  const std::string read_batch_text = std::to_string(kReadBatch);
+  const std::string block_text = std::to_string(kBlock.count());
+  mutable std::mutex mirror_mutex;
+  store::MemoryHistory mirror;  // guarded by mirror_mutex
+
+ private:
+  bool has_read_stream() const {
+    std::lock_guard lock(state_mutex);
+    return stream_read;
+  }
+
+  void connect_commands() {
+    commands.connect(
+        [this] {
+          if (commands_attempts > 0)
+            log::info("cluster: Redis command connection is back",
+                      {{"url", options.address.url()}});
+          commands_attempts = 0;
+          std::lock_guard lock(state_mutex);
+          commands_up = true;
+          commands_down_reason.clear();
+        },
+        [this](const std::string& reason) {
+          {
+            std::lock_guard lock(state_mutex);
+            commands_up = false;
+            commands_down_reason = reason;
+          }
+          if (commands_attempts == 0)
+            log::warn("cluster: Redis command connection lost, reconnecting",
+                      {{"url", options.address.url()}, {"reason", reason}});
+          retry(commands_retry, commands_attempts, [this] { connect_commands(); });
+        });
+  }
+
+  void connect_tail() {
+    tail.connect(
+        [this] {
+          if (tail_attempts > 0)
+            log::info("cluster: Redis is back, reading the stream from the last entry delivered",
+                      {{"after", last_delivered.text()}});
+          tail_attempts = 0;
+          caught_up = false;
+          {
+            std::lock_guard lock(state_mutex);
+            tail_down_reason.clear();
+          }
+          read_tail();
+        },
+        [this](const std::string& reason) {
+          caught_up = false;
+          {
+            std::lock_guard lock(state_mutex);
+            tail_down_reason = reason;
+          }
+          if (tail_attempts == 0)
+            log::warn("cluster: Redis stream reader lost, reconnecting",
+                      {{"url", options.address.url()}, {"reason", reason}});
+          retry(tail_retry, tail_attempts, [this] { connect_tail(); });
+        });
+  }
+
+  void retry(asio::steady_timer& timer, int& attempts, std::function<void()> again) {
+    if (closing) return;
+    const auto delay = std::min<std::chrono::milliseconds>(
+        kFirstBackoff * (1 << std::min(attempts, 10)), options.max_backoff);
+    ++attempts;
+    timer.expires_after(delay);
+    timer.async_wait([this, again = std::move(again)](const boost::system::error_code& ec) {
+      if (!ec && !closing) again();
+    });
+  }
+
+  void read_tail() {
+    std::vector<std::string_view> args{"XREAD", "COUNT", read_batch_text};
+    // Until it has read to the end, a node reads without waiting; then it waits for more.
+    if (caught_up) {
+      args.push_back("BLOCK");
+      args.push_back(block_text);
+    }
+    const std::string after = last_delivered.text();
+    args.insert(args.end(), {"STREAMS", options.stream_key, after});
+    tail.command(args, [this](const redisReply* reply) { on_tail(reply); });
+  }
+
+  void on_tail(const redisReply* reply) {
+    if (reply == nullptr || closing) return;  // gone: its lost handler reconnects
+    if (reply->type == REDIS_REPLY_ERROR) {
+      std::string error(text_of(reply));
+      log::error("cluster: reading the Redis stream failed",
+                 {{"stream", options.stream_key}, {"error", error}});
+      asio::post(io, [this, error] { tail.drop(error); });
+      return;
+    }
+    std::size_t entries = 0;
+    // [[key, [[id, [field, value, ...]], ...]]], or nil when nothing came.
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
+        reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2) {
+      const redisReply* list = reply->element[0]->element[1];
+      for (std::size_t i = 0; i < list->elements; ++i)
+        take(list->element[i]);
+      entries = list->elements;
+    }
+    if (!caught_up && entries < kReadBatch) {
+      caught_up = true;
+      std::lock_guard lock(state_mutex);
+      if (!stream_read) {
+        stream_read = true;
+        log::info("cluster: read the Redis stream, serving",
+                  {{"url", options.address.url()},
+                   {"held", std::to_string(mirror_size())},
+                   {"last", last_delivered.text()}});
+      }
+    }
+    release_waiters();
+    read_tail();
+  }
+
+  // One stream entry: kept in the mirror with the next seq, then handed to the hub.
+  void take(const redisReply* entry) {
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2) return;
+    auto id = parse_stream_id(text_of(entry->element[0]));
+    if (!id) return;
+    last_delivered = *id;
+    const redisReply* fields = entry->element[1];
+    std::optional<store::RecordView> record;
+    for (std::size_t f = 0; f + 1 < fields->elements; f += 2) {
+      if (text_of(fields->element[f]) == "u")
+        record = store::decode_record(text_of(fields->element[f + 1]));
+    }
+    if (!record) {
+      log::warn("cluster: skipped a stream entry herald did not write",
+                {{"stream", options.stream_key}, {"entry", id->text()}});
+      return;
+    }
+    hub::UpdatePtr update;
+    {
+      std::lock_guard lock(mirror_mutex);
+      update = store::to_update(*record, mirror.next_seq());
+      mirror.append(update, {});
+    }
+    deliver(update);
+  }
+
+  std::size_t mirror_size() const {
+    std::lock_guard lock(mirror_mutex);
+    return mirror.size();
+  }
+
+  void release_waiters() {
+    std::erase_if(waiters, [this](Waiter& w) {
+      if (w.target > last_delivered) return false;
+      w.done();
+      return true;
+    });
+  }
+
+  void arm_watchdog() {
+    watchdog.expires_after(kWatchdogPeriod);
+    watchdog.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || closing) return;
+      const auto now = Clock::now();
+      if (auto sent = commands.oldest_pending(); sent && now - *sent > options.command_timeout)
+        commands.drop("no reply from Redis in " + std::to_string(options.command_timeout.count()) +
+                      " ms");
+      if (auto sent = tail.oldest_pending(); sent && now - *sent > options.command_timeout + kBlock)
+        tail.drop("no reply from Redis in " + std::to_string(options.command_timeout.count()) +
+                  " ms");
+      // A resume waits no longer than a command would: it then starts from what is here.
+      std::erase_if(waiters, [&](Waiter& w) {
+        if (now - w.since <= options.command_timeout) return false;
+        w.done();
+        return true;
+      });
+      arm_watchdog();
+    });
+  }
+
+  // Stops the thread once the appends sent have their replies (or at the deadline).
+  void stop_when_answered(Clock::time_point deadline) {
+    if (!commands.oldest_pending() || Clock::now() >= deadline) {
+      work.reset();
+      io.stop();
+      return;
+    }
+    closing_timer.expires_after(std::chrono::milliseconds(10));
+    closing_timer.async_wait(
+        [this, deadline](const boost::system::error_code&) { stop_when_answered(deadline); });
+  }
+
+  struct Waiter {
+    StreamId target;  // the newest entry when the resume asked
+    std::function<void()> done;
+    Clock::time_point since;
+  };
+
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+  // The Redis thread's (below, up to `thread`):
+  RedisConnection commands{io, options.address, "commands"};
+  RedisConnection tail{io, options.address, "tail"};
+  asio::steady_timer watchdog{io}, commands_retry{io}, tail_retry{io}, closing_timer{io};
+  int commands_attempts = 0, tail_attempts = 0;
+  std::function<void(const hub::UpdatePtr&)> deliver;
+  StreamId last_delivered;  // the newest entry handed to the hub (0-0: none)
+  bool caught_up = false;   // the tail read to the end since it last connected
+  bool closing = false;
+  std::vector<Waiter> waiters;
+
+  mutable std::mutex state_mutex;  // guards the four below
+  bool stream_read = false;        // read to the end once: the node serves
+  bool commands_up = false;
+  std::string commands_down_reason, tail_down_reason;
+
+  std::thread thread;  // last: runs io once everything above exists
+};
+
+RedisHistory::RedisHistory(RedisOptions options)
+    : node_(std::make_unique<Node>(std::move(options))) {}
+
+RedisHistory::~RedisHistory() = default;
+
+void RedisHistory::deliver_to(std::function<void(const hub::UpdatePtr&)> deliver) {
+  node_->start(std::move(deliver));
+}
+
+bool RedisHistory::append(const hub::UpdatePtr& update, hub::AppendDone done) {
+  auto record = store::encode_record(*update, now_ms());
+  if (!record) {
+    if (done) done({"the update is too large to store"});
+    return false;
+  }
+  node_->append(std::move(*record), std::move(done));
+  return false;
+}
+
+hub::ResumePoint RedisHistory::resume_point(std::string_view last_event_id) const {
+  std::lock_guard lock(node_->mirror_mutex);
+  return node_->mirror.resume_point(last_event_id);
+}
+
+std::uint64_t RedisHistory::read(std::uint64_t after_seq, std::uint64_t up_to_seq, std::size_t max,
+                                 std::vector<hub::UpdatePtr>& out) const {
+  std::lock_guard lock(node_->mirror_mutex);
+  return node_->mirror.read(after_seq, up_to_seq, max, out);
+}
+
+std::uint64_t RedisHistory::oldest_seq() const {
+  std::lock_guard lock(node_->mirror_mutex);
+  return node_->mirror.oldest_seq();
+}
+
+std::uint64_t RedisHistory::next_seq() const {
+  std::lock_guard lock(node_->mirror_mutex);
+  return node_->mirror.next_seq();
+}
+
+std::optional<std::string> RedisHistory::newest_id() const {
+  std::lock_guard lock(node_->mirror_mutex);
+  return node_->mirror.newest_id();
+}
+
+std::size_t RedisHistory::size() const {
+  std::lock_guard lock(node_->mirror_mutex);
+  return node_->mirror.size();
+}
+
+std::size_t RedisHistory::bytes() const {
+  std::lock_guard lock(node_->mirror_mutex);
+  return node_->mirror.bytes();
+}
+
+hub::History::Availability RedisHistory::availability() const {
+  return node_->availability();
+}
+
+void RedisHistory::catch_up(std::function<void()> done) {
+  node_->catch_up(std::move(done));
+}
+
+}  // namespace herald::cluster
