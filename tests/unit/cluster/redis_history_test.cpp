@@ -1,0 +1,247 @@
+// The Redis stream as bus and shared history, against a real redis-server started here:
+// every node delivers every node's updates in one order, resumes from any node's ids,
+// waits for Redis when it is away (refusing appends meanwhile) and loses nothing across
+// a Redis restart.
+#include "herald/cluster/redis_history.hpp"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
+#include "redis_server.hpp"
+
+namespace herald::cluster {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::RedisServer;
+
+RedisOptions options_for(const std::string& url, std::size_t history_size) {
+  std::string error;
+  RedisOptions o;
+  o.address = *parse_redis_url(url, error);
+  o.limits.max_events = history_size;
+  o.max_backoff = 200ms;  // a restarted Redis is found again quickly
+  return o;
+}
+
+hub::UpdatePtr update(const std::string& id, const std::string& topic, bool is_private = false) {
+  auto u = std::make_shared<hub::Update>();
+  u->id = id;
+  u->topics = {topic, "urn:all"};
+  u->is_private = is_private;
+  u->frame = "id: " + id + "\ndata: " + topic + "\n\n";
+  return u;
+}
+
+// One node: a RedisHistory and what it delivered, as a hub would receive it.
+class Node {
+  // Before the history, which delivers into them until it is destroyed.
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<hub::UpdatePtr> got_;
+
+ public:
+  explicit Node(const std::string& url, std::size_t history_size = 10000)
+      : history(options_for(url, history_size)) {
+    history.deliver_to([this](const hub::UpdatePtr& u) {
+      std::lock_guard lock(mutex_);
+      got_.push_back(u);
+      changed_.notify_all();
+    });
+  }
+
+  bool wait_for(std::size_t count, std::chrono::milliseconds timeout = 10s) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return got_.size() >= count; });
+  }
+  bool wait_available(std::chrono::milliseconds timeout = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!history.availability().appends) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(10ms);
+    }
+    return true;
+  }
+  std::vector<hub::UpdatePtr> got() {
+    std::lock_guard lock(mutex_);
+    return got_;
+  }
+  std::vector<std::string> ids() {
+    std::vector<std::string> out;
+    for (const auto& u : got())
+      out.push_back(u->id);
+    return out;
+  }
+  // Appends and waits for Redis's answer: the error, empty when kept.
+  std::string append(const hub::UpdatePtr& u) {
+    auto kept = std::make_shared<std::promise<std::string>>();
+    auto answer = kept->get_future();
+    EXPECT_FALSE(history.append(u, [kept](hub::AppendResult r) { kept->set_value(r.error); }));
+    if (answer.wait_for(10s) != std::future_status::ready) return "no answer";
+    return answer.get();
+  }
+
+  RedisHistory history;
+};
+
+TEST(RedisHistory, EveryNodeDeliversEveryUpdateInOneOrder) {
+  RedisServer redis;
+  Node a(redis.url()), b(redis.url());
+  ASSERT_TRUE(a.wait_available());
+  ASSERT_TRUE(b.wait_available());
+  std::vector<std::string> sent;
+  for (int i = 0; i < 40; ++i) {
+    const std::string id = "e" + std::to_string(i);
+    ASSERT_EQ((i % 2 == 0 ? a : b).append(update(id, "urn:t" + std::to_string(i % 3), i % 5 == 0)),
+              "");
+    sent.push_back(id);
+  }
+  ASSERT_TRUE(a.wait_for(40));
+  ASSERT_TRUE(b.wait_for(40));
+  // Appends answered one after the other are in the stream in that order, on both nodes.
+  EXPECT_EQ(a.ids(), sent);
+  EXPECT_EQ(b.ids(), sent);
+  const auto got = b.got();
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i]->seq, i + 1) << "each node numbers what it reads, from 1";
+    EXPECT_EQ(got[i]->frame, "id: " + sent[i] + "\ndata: urn:t" + std::to_string(i % 3) + "\n\n");
+    EXPECT_EQ(got[i]->topics,
+              (std::vector<std::string>{"urn:t" + std::to_string(i % 3), "urn:all"}));
+    EXPECT_EQ(got[i]->is_private, i % 5 == 0);
+  }
+  EXPECT_EQ(b.history.size(), 40u);
+  EXPECT_EQ(b.history.newest_id(), "e39");
+}
+
+TEST(RedisHistory, ResumesOnAnyNodeFromAnotherNodesIds) {
+  RedisServer redis;
+  Node a(redis.url()), b(redis.url());
+  ASSERT_TRUE(a.wait_available() && b.wait_available());
+  for (int i = 0; i < 10; ++i)
+    ASSERT_EQ(a.append(update(i == 7 ? "again" : "r" + std::to_string(i), "urn:r")), "");
+  ASSERT_EQ(a.append(update("again", "urn:r")), "") << "a repeated id is accepted";
+  ASSERT_TRUE(b.wait_for(11));
+
+  hub::ResumePoint from = b.history.resume_point("r3");
+  ASSERT_EQ(from.from, hub::ReplayFrom::after_id);
+  std::vector<hub::UpdatePtr> replay;
+  b.history.read(from.after_seq, b.history.next_seq() - 1, 100, replay);
+  std::vector<std::string> ids;
+  for (const auto& u : replay)
+    ids.push_back(u->id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"r4", "r5", "r6", "again", "r8", "r9", "again"}));
+  // A repeated id resumes after its earliest occurrence.
+  EXPECT_EQ(b.history.resume_point("again").after_seq, 8u);
+  EXPECT_EQ(b.history.resume_point("never-published").from, hub::ReplayFrom::unknown);
+}
+
+TEST(RedisHistory, ANodeStartedLaterReadsTheWholeStreamBeforeServing) {
+  RedisServer redis;
+  Node a(redis.url());
+  ASSERT_TRUE(a.wait_available());
+  std::vector<std::string> sent;
+  // More than one XREAD batch (1000), so reading to the end takes several.
+  for (int i = 0; i < 1200; ++i) {
+    sent.push_back("l" + std::to_string(i));
+    a.history.append(update(sent.back(), "urn:l"), {});
+  }
+  ASSERT_EQ(a.append(update("last", "urn:l")), "");
+  sent.push_back("last");
+  Node late(redis.url());
+  ASSERT_TRUE(late.wait_available());
+  // Available only once it has read everything Redis held when it connected.
+  EXPECT_EQ(late.got().size(), sent.size());
+  EXPECT_EQ(late.ids(), sent);
+}
+
+TEST(RedisHistory, RefusesAppendsWhileRedisIsAwayAndServesOnceItComes) {
+  const int port = testing::free_port();
+  Node node("redis://127.0.0.1:" + std::to_string(port));
+  std::this_thread::sleep_for(300ms);  // a connection attempt or two
+  auto now = node.history.availability();
+  EXPECT_FALSE(now.appends);
+  EXPECT_FALSE(now.subscribes) << "no subscriber before the stream was read once";
+  EXPECT_NE(now.reason.find("unreachable"), std::string::npos) << now.reason;
+  EXPECT_NE(node.append(update("early", "urn:a")), "");
+
+  RedisServer redis(port);
+  ASSERT_TRUE(node.wait_available());
+  EXPECT_TRUE(node.history.availability().subscribes);
+  ASSERT_EQ(node.append(update("late", "urn:a")), "");
+  ASSERT_TRUE(node.wait_for(1));
+  EXPECT_EQ(node.ids(), std::vector<std::string>{"late"}) << "the refused update was never kept";
+}
+
+TEST(RedisHistory, ARedisRestartLosesAndRepeatsNothing) {
+  RedisServer redis;
+  Node a(redis.url()), b(redis.url());
+  ASSERT_TRUE(a.wait_available() && b.wait_available());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(a.append(update("before" + std::to_string(i), "urn:x")), "");
+  ASSERT_TRUE(b.wait_for(5));
+
+  redis.kill(SIGKILL);  // appendfsync always: what Redis confirmed is in its AOF
+  EXPECT_NE(a.append(update("during", "urn:x")), "") << "no 200 while Redis is away";
+  // The refused append's answer may come just before the node marks Redis as away.
+  for (int i = 0; i < 100 && a.history.availability().appends; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_FALSE(a.history.availability().appends);
+  EXPECT_TRUE(b.history.availability().subscribes) << "subscribers stay served meanwhile";
+  redis.start();
+  ASSERT_TRUE(a.wait_available() && b.wait_available());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(b.append(update("after" + std::to_string(i), "urn:x")), "");
+  ASSERT_TRUE(a.wait_for(10));
+  ASSERT_TRUE(b.wait_for(10));
+  std::this_thread::sleep_for(100ms);  // room for a duplicate to show up
+  const std::vector<std::string> expected{"before0", "before1", "before2", "before3", "before4",
+                                          "after0",  "after1",  "after2",  "after3",  "after4"};
+  EXPECT_EQ(a.ids(), expected);
+  EXPECT_EQ(b.ids(), expected);
+}
+
+TEST(RedisHistory, SkipsStreamEntriesHeraldDidNotWrite) {
+  RedisServer redis;
+  Node node(redis.url());
+  ASSERT_TRUE(node.wait_available());
+  EXPECT_NE(redis.command({"XADD", "herald:events", "*", "someone", "else"}), "(no reply)");
+  EXPECT_NE(redis.command({"XADD", "herald:events", "*", "u", "not a record"}), "(no reply)");
+  ASSERT_EQ(node.append(update("ours", "urn:s")), "");
+  ASSERT_TRUE(node.wait_for(1));
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(node.ids(), std::vector<std::string>{"ours"});
+}
+
+TEST(RedisHistory, CatchUpReturnsOnceTheNodeHasWhatRedisHeld) {
+  RedisServer redis;
+  Node a(redis.url()), b(redis.url());
+  ASSERT_TRUE(a.wait_available() && b.wait_available());
+  for (int round = 0; round < 20; ++round) {
+    ASSERT_EQ(a.append(update("c" + std::to_string(round), "urn:c")), "");
+    // Answered on a; b may not have read it yet: catch_up must wait until it has.
+    std::promise<std::size_t> held;
+    b.history.catch_up([&] { held.set_value(b.got().size()); });
+    auto answer = held.get_future();
+    ASSERT_EQ(answer.wait_for(5s), std::future_status::ready);
+    EXPECT_EQ(answer.get(), static_cast<std::size_t>(round + 1));
+  }
+}
+
+TEST(RedisHistory, TheStreamIsTrimmedToAboutTheHistorySize) {
+  RedisServer redis;
+  Node node(redis.url(), 100);  // the stream keeps at least kMinStreamLength
+  ASSERT_TRUE(node.wait_available());
+  for (int i = 0; i < 3000; ++i)
+    node.history.append(update("t" + std::to_string(i), "urn:t"), {});
+  ASSERT_EQ(node.append(update("t-last", "urn:t")), "");
+  const long length = std::stol(redis.command({"XLEN", "herald:events"}));
+  // MAXLEN ~ trims whole radix-tree nodes (100 entries by default): about the bound.
+  EXPECT_GE(length, static_cast<long>(kMinStreamLength));
+  EXPECT_LT(length, static_cast<long>(kMinStreamLength) + 200);
+}
+
+}  // namespace
+}  // namespace herald::cluster
