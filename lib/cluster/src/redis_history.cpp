@@ -1,5 +1,6 @@
 #include "herald/cluster/redis_history.hpp"
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -121,6 +122,20 @@ class RedisHistory::Node {
     return a;
   }
 
+  Stats stats() const {
+    Stats out;
+    {
+      std::lock_guard lock(state_mutex);
+      out.commands_connected = commands_up;
+    }
+    out.tail_connected = tail_up.load(std::memory_order_relaxed);
+    out.entries_read = entries_read.load(std::memory_order_relaxed);
+    out.skipped = skipped.load(std::memory_order_relaxed);
+    out.reconnects = reconnects.load(std::memory_order_relaxed);
+    out.lag_seconds = lag_seconds.load(std::memory_order_relaxed);
+    return out;
+  }
+
   RedisOptions options;
   const std::string max_len;  // XADD's MAXLEN ~ argument
   const std::string read_batch_text = std::to_string(kReadBatch);
@@ -137,9 +152,11 @@ class RedisHistory::Node {
   void connect_commands() {
     commands.connect(
         [this] {
-          if (commands_attempts > 0)
+          if (commands_attempts > 0) {
             log::info("cluster: Redis command connection is back",
                       {{"url", options.address.url()}});
+            reconnects.fetch_add(1, std::memory_order_relaxed);
+          }
           commands_attempts = 0;
           std::lock_guard lock(state_mutex);
           commands_up = true;
@@ -161,9 +178,12 @@ class RedisHistory::Node {
   void connect_tail() {
     tail.connect(
         [this] {
-          if (tail_attempts > 0)
+          if (tail_attempts > 0) {
             log::info("cluster: Redis is back, reading the stream from the last entry delivered",
                       {{"after", last_delivered.text()}});
+            reconnects.fetch_add(1, std::memory_order_relaxed);
+          }
+          tail_up.store(true, std::memory_order_relaxed);
           tail_attempts = 0;
           caught_up = false;
           {
@@ -174,6 +194,7 @@ class RedisHistory::Node {
         },
         [this](const std::string& reason) {
           caught_up = false;
+          tail_up.store(false, std::memory_order_relaxed);
           {
             std::lock_guard lock(state_mutex);
             tail_down_reason = reason;
@@ -212,6 +233,14 @@ class RedisHistory::Node {
     if (reply == nullptr || closing) return;  // gone: its lost handler reconnects
     if (reply->type == REDIS_REPLY_ERROR) {
       std::string error(text_of(reply));
+      if (error.starts_with("LOADING")) {
+        // A restarted Redis answers before it has read its AOF back: ask again shortly.
+        tail_retry.expires_after(kFirstBackoff);
+        tail_retry.async_wait([this](const boost::system::error_code& ec) {
+          if (!ec && !closing && tail.is_up()) read_tail();
+        });
+        return;
+      }
       log::error("cluster: reading the Redis stream failed",
                  {{"stream", options.stream_key}, {"error", error}});
       asio::post(io, [this, error] { tail.drop(error); });
@@ -247,6 +276,10 @@ class RedisHistory::Node {
     auto id = parse_stream_id(text_of(entry->element[0]));
     if (!id) return;
     last_delivered = *id;
+    entries_read.fetch_add(1, std::memory_order_relaxed);
+    const auto waited_ms = now_ms() - static_cast<std::int64_t>(id->ms);
+    lag_seconds.store(waited_ms > 0 ? static_cast<double>(waited_ms) / 1000.0 : 0.0,
+                      std::memory_order_relaxed);
     const redisReply* fields = entry->element[1];
     std::optional<store::RecordView> record;
     for (std::size_t f = 0; f + 1 < fields->elements; f += 2) {
@@ -254,6 +287,7 @@ class RedisHistory::Node {
         record = store::decode_record(text_of(fields->element[f + 1]));
     }
     if (!record) {
+      skipped.fetch_add(1, std::memory_order_relaxed);
       log::warn("cluster: skipped a stream entry herald did not write",
                 {{"stream", options.stream_key}, {"entry", id->text()}});
       return;
@@ -332,6 +366,11 @@ class RedisHistory::Node {
   bool closing = false;
   std::vector<Waiter> waiters;
 
+  // For stats(): written by the Redis thread, read by any.
+  std::atomic<bool> tail_up{false};
+  std::atomic<std::uint64_t> entries_read{0}, skipped{0}, reconnects{0};
+  std::atomic<double> lag_seconds{0};
+
   mutable std::mutex state_mutex;  // guards the four below
   bool stream_read = false;        // read to the end once: the node serves
   bool commands_up = false;
@@ -401,6 +440,10 @@ hub::History::Availability RedisHistory::availability() const {
 
 void RedisHistory::catch_up(std::function<void()> done) {
   node_->catch_up(std::move(done));
+}
+
+RedisHistory::Stats RedisHistory::stats() const {
+  return node_->stats();
 }
 
 }  // namespace herald::cluster

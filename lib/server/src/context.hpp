@@ -3,6 +3,7 @@
 // and the per-shard and hub-wide state of authorization and subscriptions.
 #include <memory>
 #include <vector>
+#include "herald/cluster/redis_history.hpp"
 
 #include "auth_gate.hpp"
 #include "cors.hpp"
@@ -29,6 +30,9 @@ struct Context {
   std::vector<TokenExpiry*> expiry;
   // Null unless --subscriptions.
   SubscriptionRegistry* subscriptions = nullptr;
+  // The hub's history when it is the cluster's Redis stream (--store redis://), for
+  // /metrics; null otherwise.
+  const cluster::RedisHistory* cluster = nullptr;
 
   // --dev, or --anonymous: subscribers without a token are let in.
   bool anonymous_subscribers() const { return config.dev || config.anonymous; }

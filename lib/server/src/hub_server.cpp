@@ -267,7 +267,9 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
       boost::asio::post(io, std::move(fn));
     });
   }
-  impl_->hub = std::make_unique<hub::Hub>(open_history(ctx.config), std::move(posts));
+  std::unique_ptr<hub::History> history = open_history(ctx.config);
+  ctx.cluster = dynamic_cast<const cluster::RedisHistory*>(history.get());
+  impl_->hub = std::make_unique<hub::Hub>(std::move(history), std::move(posts));
   ctx.hub = impl_->hub.get();
   if (ctx.config.subscriptions) {
     impl_->subscriptions = std::make_unique<SubscriptionRegistry>(*impl_->hub);

@@ -71,9 +71,31 @@ Totals totals(const hub::Hub& hub) {
   return t;
 }
 
+// This node's part in the cluster (--store redis://).
+void render_cluster(std::string& out, const cluster::RedisHistory::Stats& s) {
+  family(out, "herald_cluster_redis_connected", "gauge",
+         "Whether this node's connection to Redis is up (commands: publishes; stream: the "
+         "reader that delivers).");
+  out += "herald_cluster_redis_connected{connection=\"commands\"} " +
+         std::to_string(s.commands_connected ? 1 : 0) + "\n";
+  out += "herald_cluster_redis_connected{connection=\"stream\"} " +
+         std::to_string(s.tail_connected ? 1 : 0) + "\n";
+  family(out, "herald_cluster_stream_lag_seconds", "gauge",
+         "How long the newest stream entry this node read had waited in Redis (Redis's clock "
+         "against this node's).");
+  out += "herald_cluster_stream_lag_seconds " + std::to_string(s.lag_seconds) + "\n";
+  metric(out, "herald_cluster_stream_entries_read_total", "counter",
+         "Stream entries this node read and delivered, every node's publishes.", s.entries_read);
+  metric(out, "herald_cluster_stream_entries_skipped_total", "counter",
+         "Stream entries herald did not write (not delivered).", s.skipped);
+  metric(out, "herald_cluster_redis_reconnects_total", "counter",
+         "Connections to Redis made again after a loss.", s.reconnects);
+}
+
 }  // namespace
 
-std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http::Server& http) {
+std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http::Server& http,
+                              const cluster::RedisHistory* cluster) {
   std::string out;
   out.reserve(4096);
   Totals t = totals(hub);
@@ -125,6 +147,7 @@ std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http:
     out += "herald_shard_queue_depth{shard=\"" + std::to_string(i) + "\"} " +
            std::to_string(hub.stats(i).queue_depth) + "\n";
   }
+  if (cluster != nullptr) render_cluster(out, cluster->stats());
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include "herald/cluster/redis_history.hpp"
 
 #include "latency_histogram.hpp"
 
@@ -25,7 +26,10 @@ struct Metrics {
   LatencyHistogram publish_latency;
 };
 
-std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http::Server& http);
+// `cluster`: the node's Redis history with --store redis:// (its herald_cluster_* series),
+// else null.
+std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http::Server& http,
+                              const cluster::RedisHistory* cluster);
 
 // One dashboard snapshot; percentiles cover the publishes since `previous` (updated).
 std::string snapshot_json(const Metrics& m, const hub::Hub& hub, const http::Server& http,

@@ -8,7 +8,7 @@ namespace herald::server {
 void handle_metrics(Context& ctx, const http::Request&, http::Exchange& exchange) {
   http::Response r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  r.body = render_prometheus(*ctx.metrics, *ctx.hub, *ctx.http);
+  r.body = render_prometheus(*ctx.metrics, *ctx.hub, *ctx.http, ctx.cluster);
   exchange.respond(std::move(r));
 }
 

@@ -201,6 +201,13 @@ TEST(RedisHistory, ARedisRestartLosesAndRepeatsNothing) {
                                           "after0",  "after1",  "after2",  "after3",  "after4"};
   EXPECT_EQ(a.ids(), expected);
   EXPECT_EQ(b.ids(), expected);
+  const RedisHistory::Stats stats = a.history.stats();
+  EXPECT_EQ(stats.entries_read, 10u);
+  EXPECT_GE(stats.reconnects, 2u) << "the command connection and the stream reader";
+  EXPECT_TRUE(stats.commands_connected);
+  EXPECT_TRUE(stats.tail_connected);
+  EXPECT_GE(stats.lag_seconds, 0.0);
+  EXPECT_LT(stats.lag_seconds, 5.0);
 }
 
 TEST(RedisHistory, SkipsStreamEntriesHeraldDidNotWrite) {
@@ -213,6 +220,8 @@ TEST(RedisHistory, SkipsStreamEntriesHeraldDidNotWrite) {
   ASSERT_TRUE(node.wait_for(1));
   std::this_thread::sleep_for(50ms);
   EXPECT_EQ(node.ids(), std::vector<std::string>{"ours"});
+  EXPECT_EQ(node.history.stats().skipped, 2u);
+  EXPECT_EQ(node.history.stats().entries_read, 3u);
 }
 
 TEST(RedisHistory, CatchUpReturnsOnceTheNodeHasWhatRedisHeld) {

@@ -63,6 +63,19 @@ class RedisHistory final : public hub::History {
   std::size_t size() const override;
   std::size_t bytes() const override;
 
+  // What /metrics reports of this node's part in the cluster. Thread-safe.
+  struct Stats {
+    bool commands_connected = false;
+    bool tail_connected = false;
+    std::uint64_t entries_read = 0;  // stream entries this node read, every node's
+    std::uint64_t skipped = 0;       // entries herald did not write (not delivered)
+    std::uint64_t reconnects = 0;    // connections to Redis made again after a loss
+    // How long the newest entry read had been in Redis when this node read it (Redis's
+    // clock against this node's: machines must keep their clocks in sync).
+    double lag_seconds = 0;
+  };
+  Stats stats() const;
+
   bool is_shared() const override { return true; }
   void deliver_to(std::function<void(const hub::UpdatePtr&)> deliver) override;
   Availability availability() const override;
