@@ -9,9 +9,11 @@
 #include <thread>
 
 #include "herald/base/log.hpp"
+#include "herald/base/uuid.hpp"
 #include "herald/store/update_record.hpp"
 #include "redis_connection.hpp"
 #include "stream_id.hpp"
+#include "subscriber_directory.hpp"
 
 namespace herald::cluster {
 
@@ -107,6 +109,21 @@ class RedisHistory::Node {
     });
   }
 
+  void list(std::string key, std::string value) {
+    asio::post(io, [this, key = std::move(key), value = std::move(value)]() mutable {
+      directory.put(key, std::move(value));
+    });
+  }
+  void unlist(std::string key) {
+    asio::post(io, [this, key = std::move(key)] { directory.erase(key); });
+  }
+  void read_lists(ListDone done) {
+    asio::post(io, [this, done = std::move(done)] {
+      if (closing) return done(std::nullopt, "the hub is stopping");
+      directory.read_all(done);
+    });
+  }
+
   Availability availability() const {
     std::lock_guard lock(state_mutex);
     Availability a;
@@ -158,6 +175,7 @@ class RedisHistory::Node {
             reconnects.fetch_add(1, std::memory_order_relaxed);
           }
           commands_attempts = 0;
+          directory.write_all();
           std::lock_guard lock(state_mutex);
           commands_up = true;
           commands_down_reason.clear();
@@ -325,6 +343,10 @@ class RedisHistory::Node {
       if (auto sent = tail.oldest_pending(); sent && now - *sent > options.command_timeout + kBlock)
         tail.drop("no reply from Redis in " + std::to_string(options.command_timeout.count()) +
                   " ms");
+      if (now - directory_refreshed >= kSubscriberListExpiry / 3) {
+        directory.refresh();
+        directory_refreshed = now;
+      }
       // A resume waits no longer than a command would: it then starts from what is here.
       std::erase_if(waiters, [&](Waiter& w) {
         if (now - w.since <= options.command_timeout) return false;
@@ -337,6 +359,10 @@ class RedisHistory::Node {
 
   // Stops the thread once the appends sent have their replies (or at the deadline).
   void stop_when_answered(Clock::time_point deadline) {
+    if (!withdrawn) {
+      directory.withdraw();  // this node's subscribers leave every listing now
+      withdrawn = true;
+    }
     if (!commands.oldest_pending() || Clock::now() >= deadline) {
       work.reset();
       io.stop();
@@ -358,6 +384,11 @@ class RedisHistory::Node {
   // The Redis thread's (below, up to `thread`):
   RedisConnection commands{io, options.address, "commands"};
   RedisConnection tail{io, options.address, "tail"};
+  SubscriberDirectory directory{commands, options.stream_key,
+                                random_urn_uuid().substr(sizeof "urn:uuid:" - 1),
+                                kSubscriberListExpiry};
+  Clock::time_point directory_refreshed = Clock::now();
+  bool withdrawn = false;
   asio::steady_timer watchdog{io}, commands_retry{io}, tail_retry{io}, closing_timer{io};
   int commands_attempts = 0, tail_attempts = 0;
   std::function<void(const hub::UpdatePtr&)> deliver;
@@ -444,6 +475,18 @@ void RedisHistory::catch_up(std::function<void()> done) {
 
 RedisHistory::Stats RedisHistory::stats() const {
   return node_->stats();
+}
+
+void RedisHistory::list_subscriber(std::string key, std::string value) {
+  node_->list(std::move(key), std::move(value));
+}
+
+void RedisHistory::unlist_subscriber(std::string key) {
+  node_->unlist(std::move(key));
+}
+
+void RedisHistory::read_subscriber_lists(ListDone done) {
+  node_->read_lists(std::move(done));
 }
 
 }  // namespace herald::cluster

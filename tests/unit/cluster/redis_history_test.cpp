@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -250,6 +251,86 @@ TEST(RedisHistory, TheStreamIsTrimmedToAboutTheHistorySize) {
   // MAXLEN ~ trims whole radix-tree nodes (100 entries by default): about the bound.
   EXPECT_GE(length, static_cast<long>(kMinStreamLength));
   EXPECT_LT(length, static_cast<long>(kMinStreamLength) + 200);
+}
+
+}  // namespace
+}  // namespace herald::cluster
+
+namespace herald::cluster {
+namespace {
+
+std::vector<std::string> lists_of(RedisHistory& history) {
+  std::promise<std::optional<std::vector<std::string>>> read;
+  history.read_subscriber_lists(
+      [&](std::optional<std::vector<std::string>> values, std::string) { read.set_value(values); });
+  auto values = read.get_future().get();
+  if (!values) return {"(no answer)"};
+  std::sort(values->begin(), values->end());
+  return *values;
+}
+
+// Polls until `history` lists `expected` (sorted), or gives up after a few seconds.
+bool eventually_lists(RedisHistory& history, const std::vector<std::string>& expected) {
+  for (int i = 0; i < 300; ++i) {
+    if (lists_of(history) == expected) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  ADD_FAILURE() << "lists: " << ::testing::PrintToString(lists_of(history));
+  return false;
+}
+
+TEST(RedisSubscriberLists, EveryNodeReadsEveryNodesSubscribers) {
+  RedisServer redis;
+  Node a(redis.url()), b(redis.url());
+  ASSERT_TRUE(a.wait_available() && b.wait_available());
+  a.history.list_subscriber("s1", "on a");
+  b.history.list_subscriber("s2", "on b");
+  b.history.list_subscriber("s3", "also on b");
+  EXPECT_TRUE(eventually_lists(a.history, {"also on b", "on a", "on b"}));
+  EXPECT_TRUE(eventually_lists(b.history, {"also on b", "on a", "on b"}));
+  b.history.unlist_subscriber("s2");
+  EXPECT_TRUE(eventually_lists(a.history, {"also on b", "on a"}));
+}
+
+TEST(RedisSubscriberLists, ANodeThatStopsLeavesTheListing) {
+  RedisServer redis;
+  Node a(redis.url());
+  ASSERT_TRUE(a.wait_available());
+  a.history.list_subscriber("s1", "on a");
+  {
+    Node b(redis.url());
+    ASSERT_TRUE(b.wait_available());
+    b.history.list_subscriber("s2", "on b");
+    EXPECT_TRUE(eventually_lists(a.history, {"on a", "on b"}));
+  }
+  EXPECT_TRUE(eventually_lists(a.history, {"on a"})) << "withdrawn when it stopped";
+  // A node that dies cannot withdraw: its hash expires. Expired by hand here.
+  Node c(redis.url());
+  ASSERT_TRUE(c.wait_available());
+  c.history.list_subscriber("s3", "on c");
+  EXPECT_TRUE(eventually_lists(a.history, {"on a", "on c"}));
+  const std::string ttl = redis.command({"PTTL", "herald:events:node:x"});
+  EXPECT_EQ(ttl, "-2") << "no such key: node keys are named by a random id";
+  EXPECT_EQ(redis.command({"EVAL",
+                           "for _, k in ipairs(redis.call('KEYS', 'herald:events:node:*')) do "
+                           "local ttl = redis.call('PTTL', k) "
+                           "if ttl <= 0 or ttl > 15000 then return 'bad ttl ' .. ttl end end "
+                           "return 'ok'",
+                           "0"}),
+            "ok")
+      << "every node hash expires within kSubscriberListExpiry";
+}
+
+TEST(RedisSubscriberLists, ANodeListsAgainWhatRedisLost) {
+  RedisServer redis;
+  Node a(redis.url());
+  ASSERT_TRUE(a.wait_available());
+  a.history.list_subscriber("s1", "on a");
+  EXPECT_TRUE(eventually_lists(a.history, {"on a"}));
+  EXPECT_EQ(redis.command({"FLUSHALL"}), "OK");  // as a Redis restarted without its data
+  EXPECT_TRUE(eventually_lists(a.history, {}));
+  redis.command({"CLIENT", "KILL", "TYPE", "normal"});  // the node reconnects
+  EXPECT_TRUE(eventually_lists(a.history, {"on a"}));
 }
 
 }  // namespace

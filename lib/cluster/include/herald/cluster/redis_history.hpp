@@ -41,6 +41,7 @@ struct RedisOptions {
 };
 
 inline constexpr std::size_t kMinStreamLength = 1000;
+inline constexpr std::chrono::seconds kSubscriberListExpiry{15};
 
 class RedisHistory final : public hub::History {
  public:
@@ -62,6 +63,17 @@ class RedisHistory final : public hub::History {
   std::optional<std::string> newest_id() const override;
   std::size_t size() const override;
   std::size_t bytes() const override;
+
+  // The cluster-wide list of active subscribers, for the subscriptions API: this node's
+  // entries are kept in Redis while the node lives (they expire within
+  // kSubscriberListExpiry of its death); reading returns every live node's values.
+  // Thread-safe; `done` runs on the Redis thread, with none and the reason when Redis
+  // cannot answer.
+  void list_subscriber(std::string key, std::string value);
+  void unlist_subscriber(std::string key);
+  using ListDone =
+      std::function<void(std::optional<std::vector<std::string>> values, std::string error)>;
+  void read_subscriber_lists(ListDone done);
 
   // What /metrics reports of this node's part in the cluster. Thread-safe.
   struct Stats {
