@@ -105,8 +105,9 @@ after(async () => {
   await redis?.stop();
 });
 
-// Opens a page from the proxy's origin whose EventSource records every untyped event and,
-// at each error, the last event id it had.
+// Opens a page from the proxy's origin whose EventSource records every untyped event, every
+// herald-reset (there must be none: B holds the id the page resumes from) and, at each
+// error, the last event id it had.
 async function subscribedPage(topic) {
   const page = await newPage(browser);
   await gotoHub(page, proxy.origin, '/');
@@ -115,6 +116,8 @@ async function subscribedPage(topic) {
     const source = new EventSource(`/.well-known/mercure?topic=${encodeURIComponent(topic)}`);
     window.received = [];
     window.idsAtError = [];
+    window.resets = [];
+    source.addEventListener('herald-reset', (event) => window.resets.push(event.data));
     source.onmessage = (event) => window.received.push({ id: event.lastEventId, data: event.data });
     source.onerror = () => window.idsAtError.push(window.received.at(-1)?.id);
     source.onopen = resolve;
@@ -159,13 +162,18 @@ const subscribeRequests = (topic) => proxy.requests.filter((r) => r.method === '
   && r.target.startsWith('/.well-known/mercure?')
   && new URL(r.target, 'http://x').searchParams.get('topic') === topic);
 
+// Where e1..e10 are published: alternately, e1 (with the retry) on B, e10 (the id the page
+// resumes from) on A, so that B knows it only from the shared stream.
+const firstNodeFor = (n) => (n % 2 ? nodeB : nodeA);
+
 // The part both failovers share, once the page has e1..e10 and its connection to A is
-// gone with the proxy holding its reconnect: e11..e20 are published on B while the browser
-// is certainly disconnected, then `switchToB()` and the held reconnect goes to B, which
-// must replay exactly e11..e20; then e21..e25 live, published where `liveNodeFor(n)` says.
-async function resumeOnB(page, topic, connectionsBefore, switchToB, liveNodeFor) {
-  await publishRange(topic, 11, 20, () => nodeB);
-  switchToB();
+// gone with the proxy holding its reconnect: e11..e20 are published (where `gapNodeFor(n)`
+// says) while the browser is certainly disconnected, then the proxy switches to B and lets
+// the held reconnect through. B must replay exactly e11..e20; then e21..e25 arrive live
+// (published where `liveNodeFor(n)` says).
+async function resumeOnB(page, topic, connectionsBefore, { gapNodeFor, liveNodeFor }) {
+  await publishRange(topic, 11, 20, gapNodeFor);
+  proxy.setTarget(browserPort(nodeB));
   proxy.resume();
   await waitForEvents(page, 20);
   await publishRange(topic, 21, 25, liveNodeFor);
@@ -175,6 +183,7 @@ async function resumeOnB(page, topic, connectionsBefore, switchToB, liveNodeFor)
   assert.deepEqual(await page.evaluate(() => window.received), expected(topic, 1, 25));
   assert.deepEqual(await page.evaluate(() => window.idsAtError), [idOf(topic, 10)],
     'one failure, after e10');
+  assert.deepEqual(await page.evaluate(() => window.resets), []);
 
   if (OVER_H2) {
     // The proxy sees only TLS, not the request heads: the reconnect shows as a new
@@ -199,16 +208,16 @@ test('moved from A to B by the balancer (A still up): B replays exactly what fol
   const page = await subscribedPage(topic);
 
   // Published on A and B alternately: the page, on A, gets them all in one order.
-  await publishRange(topic, 1, 10, (n) => (n % 2 ? nodeA : nodeB));
+  await publishRange(topic, 1, 10, firstNodeFor);
   await waitForEvents(page, 10);
 
   // Hold the reconnect at the proxy, cut every connection (to A).
   proxy.pause();
   proxy.dropAll();
   await waitForErrors(page, 1);
-  // Live events from both nodes reach the page on B.
-  await resumeOnB(page, topic, connectionsBefore, () => proxy.setTarget(browserPort(nodeB)),
-    (n) => (n % 2 ? nodeA : nodeB));
+  // A is up: the missed events and the live ones come from both nodes (B replays A's from
+  // its mirror of the stream, and passes A's live ones on).
+  await resumeOnB(page, topic, connectionsBefore, { gapNodeFor: firstNodeFor, liveNodeFor: firstNodeFor });
 });
 
 test('A killed hard (kill -9): the page resumes on B with nothing lost or repeated', { timeout: 60000 }, async () => {
@@ -217,7 +226,7 @@ test('A killed hard (kill -9): the page resumes on B with nothing lost or repeat
   const connectionsBefore = proxy.connections();
   const page = await subscribedPage(topic);
 
-  await publishRange(topic, 1, 10, (n) => (n % 2 ? nodeA : nodeB));
+  await publishRange(topic, 1, 10, firstNodeFor);
   await waitForEvents(page, 10);
 
   // A dies with the page's stream open; the balancer holds the reconnect until it has
@@ -227,6 +236,5 @@ test('A killed hard (kill -9): the page resumes on B with nothing lost or repeat
   nodeA.proc.kill('SIGKILL');
   assert.equal(await killed, 'SIGKILL');
   await waitForErrors(page, 1);
-  await resumeOnB(page, topic, connectionsBefore, () => proxy.setTarget(browserPort(nodeB)),
-    () => nodeB);
+  await resumeOnB(page, topic, connectionsBefore, { gapNodeFor: () => nodeB, liveNodeFor: () => nodeB });
 });
