@@ -3,7 +3,9 @@
 // balancer), is moved from node A to node B. It comes back with Last-Event-ID on B, which
 // replays exactly what followed from its mirror of the stream: nothing lost, nothing twice,
 // then live events. Once with A still up (the balancer switches and drops every
-// connection), once with A killed hard (kill -9, the balancer notices and switches).
+// connection), once with A killed hard (kill -9, the balancer notices and switches), and
+// once with a node killed hard while the balancer still sends the browser's reconnects to
+// it for a while (they fail; EventSource keeps retrying, then lands on B).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -80,6 +82,7 @@ async function startRedis() {
 let redis;
 let nodeA;
 let nodeB;
+let nodeC;
 let proxy;
 let browser;
 
@@ -87,9 +90,13 @@ let browser;
 // proxy passes TLS through untouched; the page's origin is https at the proxy's port).
 const browserPort = (node) => Number(new URL(node.origin).port);
 
+// `herald serve` flags of a node of the cluster.
+let nodeArgs;
+
 before(async () => {
   redis = await startRedis();
-  const args = ['--dev', '--no-ticker', '--store', redis.url];
+  nodeArgs = ['--dev', '--no-ticker', '--store', redis.url];
+  const args = nodeArgs;
   nodeA = await startHub(args);
   nodeB = await startHub(args);
   proxy = await startTcpProxy({ targetPort: browserPort(nodeA) });
@@ -102,6 +109,7 @@ after(async () => {
   await proxy?.close();
   await nodeA?.stop();
   await nodeB?.stop();
+  await nodeC?.stop();
   await redis?.stop();
 });
 
@@ -237,4 +245,50 @@ test('A killed hard (kill -9): the page resumes on B with nothing lost or repeat
   assert.equal(await killed, 'SIGKILL');
   await waitForErrors(page, 1);
   await resumeOnB(page, topic, connectionsBefore, { gapNodeFor: () => nodeB, liveNodeFor: () => nodeB });
+});
+
+test('a node killed hard while reconnects still go to it: the page retries, then resumes on B', { timeout: 60000 }, async () => {
+  const topic = 'urn:herald:test:cluster:late-switch';
+  // A node that joins the running cluster (its mirror starts from the stream).
+  nodeC = await startHub(nodeArgs);
+  const nodeFor = (n) => (n % 2 ? nodeB : nodeC); // e10 on C
+  proxy.setTarget(browserPort(nodeC));
+  const connectionsBefore = proxy.connections();
+  const page = await subscribedPage(topic);
+
+  await publishRange(topic, 1, 10, nodeFor);
+  await waitForEvents(page, 10);
+
+  // C dies, and the balancer has not noticed: the reconnects reach C's dead port and
+  // fail. e11..e20 are published on B meanwhile; then the balancer switches to B.
+  const killed = new Promise((resolve) => nodeC.proc.once('exit', (code, signal) => resolve(signal)));
+  nodeC.proc.kill('SIGKILL');
+  assert.equal(await killed, 'SIGKILL');
+  await waitForErrors(page, 3); // the cut, and at least two failed reconnects
+  await publishRange(topic, 11, 20, () => nodeB);
+  proxy.setTarget(browserPort(nodeB));
+  await waitForEvents(page, 20);
+  await publishRange(topic, 21, 25, () => nodeB);
+  await waitForEvents(page, 25);
+  await page.waitForTimeout(500);
+  assert.deepEqual(await page.evaluate(() => window.received), expected(topic, 1, 25));
+  assert.deepEqual(await page.evaluate(() => window.resets), []);
+  const idsAtError = await page.evaluate(() => window.idsAtError);
+  assert.ok(idsAtError.length >= 3);
+  assert.deepEqual(idsAtError, idsAtError.map(() => idOf(topic, 10)), 'every failure after e10');
+
+  if (OVER_H2) {
+    assert.ok(proxy.connections() >= connectionsBefore + 4,
+      `${proxy.connections() - connectionsBefore} connection(s): the page did not retry`);
+  } else {
+    // Reconnects that reached C's dead port may or may not have got their head to the
+    // proxy before it gave up on them; the one to B did, and it is the last.
+    const requests = subscribeRequests(topic);
+    assert.equal(requests[0].headers['last-event-id'], undefined);
+    assert.equal(requests[0].upstreamPort, browserPort(nodeC), 'subscribed on C');
+    for (const r of requests.slice(1)) assert.equal(r.headers['last-event-id'], idOf(topic, 10));
+    assert.deepEqual(requests.filter((r) => r.upstreamPort === browserPort(nodeB)), [requests.at(-1)],
+      'one reconnect to B, the last');
+  }
+  assert.deepEqual(page.errors, []);
 });
