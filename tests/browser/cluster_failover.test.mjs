@@ -52,16 +52,18 @@ function pingRedis(port) {
 // directory a new temporary one. Returns { port, url, stop() }; stop() kills it by its
 // handle and removes the directory.
 async function startRedis() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-redis-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-browser-redis-'));
   const port = await freePort();
   const proc = spawn(REDIS_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
     '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
+  let failed = null;
+  proc.on('error', (e) => { failed = e; });
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });
   const exited = new Promise((resolve) => proc.once('exit', resolve));
   const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
+    if (!failed && proc.exitCode === null && proc.signalCode === null) {
       proc.kill('SIGKILL');
       await exited;
     }
@@ -70,8 +72,9 @@ async function startRedis() {
   const deadline = Date.now() + 10000;
   for (;;) {
     if (await pingRedis(port)) break;
-    if (proc.exitCode !== null || Date.now() > deadline) {
+    if (failed || proc.exitCode !== null || Date.now() > deadline) {
       await stop();
+      if (failed) throw new Error(`cannot run ${REDIS_BIN} (scripts/install-deps.sh installs it): ${failed.message}`);
       throw new Error(`redis-server did not answer PING on ${port}:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -212,6 +215,7 @@ async function resumeOnB(page, topic, connectionsBefore, { gapNodeFor, liveNodeF
 test('moved from A to B by the balancer (A still up): B replays exactly what followed', { timeout: 60000 }, async () => {
   const topic = 'urn:herald:test:cluster:switch';
   proxy.setTarget(browserPort(nodeA));
+  proxy.resume(); // (should an earlier test have failed holding)
   const connectionsBefore = proxy.connections();
   const page = await subscribedPage(topic);
 
@@ -231,6 +235,7 @@ test('moved from A to B by the balancer (A still up): B replays exactly what fol
 test('A killed hard (kill -9): the page resumes on B with nothing lost or repeated', { timeout: 60000 }, async () => {
   const topic = 'urn:herald:test:cluster:kill';
   proxy.setTarget(browserPort(nodeA));
+  proxy.resume(); // (should an earlier test have failed holding)
   const connectionsBefore = proxy.connections();
   const page = await subscribedPage(topic);
 
@@ -253,6 +258,7 @@ test('a node killed hard while reconnects still go to it: the page retries, then
   nodeC = await startHub(nodeArgs);
   const nodeFor = (n) => (n % 2 ? nodeB : nodeC); // e10 on C
   proxy.setTarget(browserPort(nodeC));
+  proxy.resume(); // (should an earlier test have failed holding)
   const connectionsBefore = proxy.connections();
   const page = await subscribedPage(topic);
 
