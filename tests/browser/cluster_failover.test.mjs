@@ -99,9 +99,8 @@ let nodeArgs;
 before(async () => {
   redis = await startRedis();
   nodeArgs = ['--dev', '--no-ticker', '--store', redis.url];
-  const args = nodeArgs;
-  nodeA = await startHub(args);
-  nodeB = await startHub(args);
+  nodeA = await startHub(nodeArgs);
+  nodeB = await startHub(nodeArgs);
   proxy = await startTcpProxy({ targetPort: browserPort(nodeA) });
   proxy.origin = OVER_H2 ? proxy.url.replace(/^http:/, 'https:') : proxy.url;
   browser = await launchBrowser();
