@@ -1,11 +1,14 @@
 // A TCP proxy for tests that must cut connections the way a network does: it forwards
 // bytes both ways, records the HTTP request heads the client sends, and can drop every
-// connection at once or hold new ones until told to let them through.
+// connection at once or hold new ones until told to let them through, and can send new
+// connections to another target (a load balancer failing over to another node).
 import net from 'node:net';
 
-// Returns { url, port, requests, connections(), pause(), resume(), dropAll(), close() }.
-// `requests` collects { method, target, headers } (header names lower-cased) in arrival
-// order, over all connections.
+// Returns { url, port, requests, connections(), pause(), resume(), dropAll(), setTarget(),
+// close() }. `requests` collects { method, target, headers, upstreamPort } (header names
+// lower-cased; upstreamPort: the target port the request's connection was forwarded to)
+// in arrival order, over all connections. setTarget(port[, host]) sends connections
+// forwarded from then on (held ones included) there; open ones stay where they are.
 export async function startTcpProxy({ targetHost = '127.0.0.1', targetPort }) {
   const pairs = new Set();
   const requests = [];
@@ -15,9 +18,10 @@ export async function startTcpProxy({ targetHost = '127.0.0.1', targetPort }) {
 
   function forward(pair) {
     if (pair.client.destroyed) return;
-    const upstream = net.connect({ host: targetHost, port: targetPort });
+    const upstreamPort = targetPort;
+    const upstream = net.connect({ host: targetHost, port: upstreamPort });
     pair.upstream = upstream;
-    pair.client.on('data', requestRecorder((request) => requests.push(request)));
+    pair.client.on('data', requestRecorder((request) => requests.push({ ...request, upstreamPort })));
     pair.client.pipe(upstream);
     upstream.pipe(pair.client);
     upstream.on('error', () => pair.client.destroy());
@@ -63,6 +67,7 @@ export async function startTcpProxy({ targetHost = '127.0.0.1', targetPort }) {
       waiting.forEach(forward);
     },
     dropAll,
+    setTarget: (port, host = targetHost) => { targetPort = port; targetHost = host; },
     close: () => new Promise((resolve) => {
       held = null;
       dropAll();
