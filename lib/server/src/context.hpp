@@ -31,8 +31,8 @@ struct Context {
   // Null unless --subscriptions.
   SubscriptionRegistry* subscriptions = nullptr;
   // The hub's history when it is the cluster's Redis stream (--store redis://), for
-  // /metrics; null otherwise.
-  const cluster::RedisHistory* cluster = nullptr;
+  // /metrics and the cluster-wide subscriptions listing; null otherwise.
+  cluster::RedisHistory* cluster = nullptr;
 
   // --dev, or --anonymous: subscribers without a token are let in.
   bool anonymous_subscribers() const { return config.dev || config.anonymous; }

@@ -268,11 +268,11 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
     });
   }
   std::unique_ptr<hub::History> history = open_history(ctx.config);
-  ctx.cluster = dynamic_cast<const cluster::RedisHistory*>(history.get());
+  ctx.cluster = dynamic_cast<cluster::RedisHistory*>(history.get());
   impl_->hub = std::make_unique<hub::Hub>(std::move(history), std::move(posts));
   ctx.hub = impl_->hub.get();
   if (ctx.config.subscriptions) {
-    impl_->subscriptions = std::make_unique<SubscriptionRegistry>(*impl_->hub);
+    impl_->subscriptions = std::make_unique<SubscriptionRegistry>(*impl_->hub, ctx.cluster);
     ctx.subscriptions = impl_->subscriptions.get();
   }
   for (std::size_t i = 0; i < impl_->http->shard_count(); ++i) {

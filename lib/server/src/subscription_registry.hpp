@@ -4,13 +4,16 @@
 // lock orders both, so a listing's lastEventID splits the events cleanly: every event up
 // to it is reflected in the listing, every later one comes after it in history.
 #include <cstdint>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "herald/cluster/redis_history.hpp"
 #include "herald/hub/hub.hpp"
 #include "subscription_json.hpp"
 
@@ -18,7 +21,10 @@ namespace herald::server {
 
 class SubscriptionRegistry {
  public:
-  explicit SubscriptionRegistry(hub::Hub& hub) : hub_(hub) {}
+  // `cluster`: the node's Redis history (--store redis://), in which every node lists its
+  // subscribers so that any node answers for all; null on a hub of its own.
+  SubscriptionRegistry(hub::Hub& hub, cluster::RedisHistory* cluster)
+      : hub_(hub), cluster_(cluster) {}
 
   // One subscription of a subscriber: its selector or matcher text, its 1.0 matcher type
   // (empty: 0.x) and the payload its token gives it.
@@ -38,7 +44,16 @@ class SubscriptionRegistry {
     std::string last_event_id;  // "earliest" while the history is empty
     std::vector<SubscriptionView> subscriptions;
   };
+  // This hub's subscribers (a hub that is not shared: all of them).
   Snapshot snapshot() const;
+  // Whether the listing is the cluster's, read with shared_snapshot().
+  bool is_shared() const { return cluster_ != nullptr; }
+  // Every node's subscribers, from Redis; `done` runs on another thread, with none and
+  // the reason when Redis cannot answer. The cluster's listing is not split cleanly by
+  // its lastEventID (this node's newest id): another node's subscriber may have come or
+  // gone a moment before or after.
+  using SharedDone = std::function<void(std::optional<Snapshot>, const std::string& error)>;
+  void shared_snapshot(SharedDone done) const;
 
  private:
   using Entry = std::vector<Subscription>;
@@ -46,6 +61,7 @@ class SubscriptionRegistry {
   void publish_events(const std::string& subscriber, const Entry& entry, bool active);
 
   hub::Hub& hub_;
+  cluster::RedisHistory* cluster_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
 };

@@ -70,16 +70,16 @@ http::Response json_v1(const nlohmann::json& document, std::string_view last_eve
   return r;
 }
 
-void respond_v0(const SubscriptionRegistry::Snapshot& snap, std::string_view path,
-                std::vector<std::string>& parts, http::Exchange& exchange) {
+http::Response respond_v0(const SubscriptionRegistry::Snapshot& snap, std::string_view path,
+                          const std::vector<std::string>& parts) {
   if (parts.size() == 2) {
     for (const SubscriptionView& s : snap.subscriptions) {
       if (s.topic != parts[0] || s.subscriber != parts[1]) continue;
       nlohmann::json j = subscription_json(s, true);
       j["lastEventID"] = snap.last_event_id;
-      return exchange.respond(json_ld(j));
+      return json_ld(j);
     }
-    return exchange.respond(http::Response::text(404, "no such active subscription"));
+    return http::Response::text(404, "no such active subscription");
   }
   std::vector<SubscriptionView> selected;
   if (parts.empty()) {
@@ -90,16 +90,16 @@ void respond_v0(const SubscriptionRegistry::Snapshot& snap, std::string_view pat
       if (in_collection(asked, parts[0], s.topic)) selected.push_back(s);
     }
   }
-  exchange.respond(json_ld(subscriptions_json(path, snap.last_event_id, selected)));
+  return json_ld(subscriptions_json(path, snap.last_event_id, selected));
 }
 
-void respond_v1(const SubscriptionRegistry::Snapshot& snap, std::string_view path,
-                std::vector<std::string>& parts, http::Exchange& exchange) {
+http::Response respond_v1(const SubscriptionRegistry::Snapshot& snap, std::string_view path,
+                          const std::vector<std::string>& parts) {
   if (parts.size() == 1 || (!parts.empty() && parts[0] != "exact" && parts[0] != "urlpattern")) {
-    return exchange.respond(http::Response::text(
+    return http::Response::text(
         404,
         "not found (1.0: /.well-known/mercure/subscriptions[/{match_type}/{match}[/"
-        "{subscriber}]], match_type exact or urlpattern)"));
+        "{subscriber}]], match_type exact or urlpattern)");
   }
   std::vector<SubscriptionView> selected;
   for (const SubscriptionView& s : snap.subscriptions) {
@@ -108,14 +108,14 @@ void respond_v1(const SubscriptionRegistry::Snapshot& snap, std::string_view pat
     if (parts.size() >= 2 && (*type != parts[0] || s.topic != parts[1])) continue;
     if (parts.size() == 3) {
       if (s.subscriber != parts[2]) continue;
-      return exchange.respond(json_v1(subscription_json_v1(s, *type), snap.last_event_id));
+      return json_v1(subscription_json_v1(s, *type), snap.last_event_id);
     }
     selected.push_back(s);
   }
   if (parts.size() == 3) {
-    return exchange.respond(http::Response::text(404, "no such active subscription"));
+    return http::Response::text(404, "no such active subscription");
   }
-  exchange.respond(json_v1(subscriptions_json_v1(path, selected), snap.last_event_id));
+  return json_v1(subscriptions_json_v1(path, selected), snap.last_event_id);
 }
 
 }  // namespace
@@ -161,9 +161,22 @@ void handle_subscriptions(Context& ctx, const http::Request& request, http::Exch
     return exchange.respond(denial_response(ctx.auth->insufficient_scope(
         "the token's subscribe grants do not cover " + std::string(path))));
   }
-  SubscriptionRegistry::Snapshot snap = ctx.subscriptions->snapshot();
-  if (v1) return respond_v1(snap, path, parts, exchange);
-  respond_v0(snap, path, parts, exchange);
+  if (!ctx.subscriptions->is_shared()) {
+    const SubscriptionRegistry::Snapshot snap = ctx.subscriptions->snapshot();
+    return exchange.respond(v1 ? respond_v1(snap, path, parts) : respond_v0(snap, path, parts));
+  }
+  // A cluster's listing is read from Redis: answered when it comes.
+  ctx.subscriptions->shared_snapshot(
+      [late = exchange.respond_later(), path = std::string(path), parts = std::move(parts), v1](
+          std::optional<SubscriptionRegistry::Snapshot> snap, const std::string& error) {
+        if (!snap) {
+          http::Response unavailable =
+              http::Response::text(503, "the cluster's subscriptions cannot be read now: " + error);
+          unavailable.headers.push_back({"Retry-After", "1"});
+          return late->respond(std::move(unavailable));
+        }
+        late->respond(v1 ? respond_v1(*snap, path, parts) : respond_v0(*snap, path, parts));
+      });
 }
 
 }  // namespace herald::server

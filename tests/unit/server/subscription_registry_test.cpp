@@ -19,7 +19,7 @@ struct RegistryTest : ::testing::Test {
   ManualShard shard;
   hub::Hub hub{std::make_unique<store::MemoryHistory>(store::HistoryLimits{100000, 64 << 20}),
                {shard.post()}};
-  SubscriptionRegistry registry{hub};
+  SubscriptionRegistry registry{hub, nullptr};
 
   // Everything in history after `last_event_id` ("earliest": all of it).
   std::vector<hub::UpdatePtr> history_after(const std::string& last_event_id) {
