@@ -223,7 +223,7 @@ describe('cluster: one Redis stream, several nodes', () => {
   });
 
   it('Redis killed (-9) and restarted under publishers: nothing acknowledged is lost, nothing refused appears, live streams go on', async () => {
-    await withCluster(3, async ({ redis, nodes, sub }) => {
+    await withCluster(3, async ({ redis, nodes, sub, streams }) => {
       const p = uid();
       const T = `urn:t:cluster:redis-restart:${p}`;
       const live = [];
@@ -253,7 +253,32 @@ describe('cluster: one Redis stream, several nodes', () => {
       await sleep(1000);
       marks.kill = Date.now();
       await redis.kill();
-      await sleep(1000);
+      // While Redis is away: every node says it is not ready, naming Redis; a subscriber
+      // that comes now to resume (from the newest event acknowledged so far) is either
+      // refused (503) or served what the node holds, then the rest once Redis is back.
+      await Promise.all(nodes.map(async (node, n) => {
+        const r = await eventually(async () => {
+          const x = await readyz(node);
+          return x.status === 503 ? x : null;
+        }, `node ${n} /readyz 503 once Redis is gone`, { timeoutMs: 900, everyMs: 20 });
+        assert.match(r.body, /^not ready: .*Redis/, `node ${n} /readyz while Redis is away: ${r.body}`);
+      }));
+      const lastBeforeKill = live[0].s.events.at(-1)?.id;
+      let outageResume;
+      if (lastBeforeKill) {
+        const s = await subscribe(nodes[1].url, { topics: T, lastEventIdHeader: lastBeforeKill });
+        if (s.status === 200) {
+          streams.push(s);
+          outageResume = s;
+        } else {
+          const body = await s.waitForBody(2000);
+          s.close();
+          assert.equal(s.status, 503, `a resume while Redis is away: ${s.status} ${body}`);
+          assert.match(body, /Redis/, 'the 503 of a subscribe names Redis');
+        }
+      }
+      const downFor = Date.now() - marks.kill;
+      if (downFor < 1000) await sleep(1000 - downFor);
       await redis.restart();
       marks.restarted = Date.now();
       try {
@@ -326,6 +351,12 @@ describe('cluster: one Redis stream, several nodes', () => {
         assert.deepEqual(ids(await eventsUntil(fromFirst, end, 10000, `resume from ${firstAcked} on node ${n}`)),
           liveOrders[0].slice(liveOrders[0].indexOf(firstAcked) + 1), `resume from ${firstAcked} on node ${n}`);
       }
+      if (outageResume) {
+        const what = `the resume from ${lastBeforeKill} on node 1 while Redis was away`;
+        assert.deepEqual(ids(await eventsUntil(outageResume, end, 10000, what)),
+          liveOrders[0].slice(liveOrders[0].indexOf(lastBeforeKill) + 1), what);
+      }
+      console.log(`# a resume while Redis was away: ${outageResume ? 'served (200)' : 'refused (503)'}`);
       const appeared = [...maybe].filter((id) => liveOrders[0].includes(id));
       if (maybe.size) {
         console.log(`# ${maybe.size} publishes of unknown fate (503 "before confirming"), ${appeared.length} of ` +
