@@ -97,6 +97,22 @@ function assertPublisherOrder(order, published, what) {
   }
 }
 
+// Publishes on `node` until one is answered 200 (at most `tries`, 200 ms apart), each try
+// with an id of its own (`${prefix}-${try}`): a 503 may still land in the stream (see the
+// frozen-Redis tests), and a retry under the same id would then be there twice. Resolves
+// { acked: the id answered 200, tried: every id sent }.
+async function publishUntilOk(node, topic, prefix, { tries = 40 } = {}) {
+  const tried = [];
+  for (let k = 0; k < tries; k++) {
+    const id = `${prefix}-${k}`;
+    tried.push(id);
+    const r = await publish(node.url, { topic, id, data: prefix }, { timeoutMs: 10000 });
+    if (r.status === 200) return { acked: id, tried };
+    await sleep(200);
+  }
+  throw new Error(`no publish on ${node.url} answered 200 in ${tries} tries`);
+}
+
 describe('cluster: one Redis stream, several nodes', () => {
   it('three nodes: every subscriber on every node gets every event exactly once, all in the same order', async () => {
     await withCluster(3, async ({ nodes, sub }) => {
@@ -364,6 +380,119 @@ describe('cluster: one Redis stream, several nodes', () => {
       }
       console.log(`# acked ${ackedSet.size}, refused ${refused.size}, unknown fate ${maybe.size}`);
     });
+  });
+
+  // Redis frozen (SIGSTOP) rather than gone: its sockets still accept, nothing answers.
+  // A publish must not hang: it gets 503 once the command timeout (3 s) passes; the nodes
+  // recover when Redis does, and their subscribers agree.
+  it('Redis frozen (SIGSTOP) for 4 s: publishes get 503 in bounded time, never 200; after SIGCONT the nodes serve and agree', async () => {
+    await withCluster(2, async ({ redis, nodes: [A, B], sub }) => {
+      const p = uid();
+      const T = `urn:t:cluster:redis-frozen:${p}`;
+      const subs = [await sub(A, { topics: T }), await sub(B, { topics: T })];
+      await publishOk(A.url, { topic: T, id: `${p}-before`, data: 'before' });
+      await Promise.all(subs.map((s) => s.waitForEvents(1)));
+      let frozen;
+      redis.proc.kill('SIGSTOP');
+      try {
+        const t0 = Date.now();
+        frozen = await Promise.all([A, B].map(async (node, n) => {
+          const id = `${p}-frozen-${n}`;
+          const r = await publish(node.url, { topic: T, id, data: 'frozen' }, { timeoutMs: 10000 });
+          return { id, status: r.status, body: r.body, ms: Date.now() - t0 };
+        }));
+        const left = 4000 - (Date.now() - t0);
+        if (left > 0) await sleep(left);
+      } finally {
+        redis.proc.kill('SIGCONT');
+      }
+      for (const r of frozen) {
+        assert.equal(r.status, 503, `${r.id} while Redis is frozen: ${r.status} ${r.body}`);
+        assert.match(r.body, /^not published: .*Redis/, `${r.id}: the 503 says why`);
+        assert.ok(r.ms < 6000, `${r.id}: answered after ${r.ms} ms (the command timeout is 3 s)`);
+      }
+      // Once Redis runs again, each node publishes again (a few tries: a node may still
+      // be reconnecting).
+      const after = [];
+      const tried = [];
+      for (const [n, node] of [A, B].entries()) {
+        const r = await publishUntilOk(node, T, `${p}-after-${n}`);
+        after.push(r.acked);
+        tried.push(...r.tried);
+      }
+      const end = `${p}-end`;
+      await publishOk(B.url, { topic: T, id: end, data: 'end' });
+      const seqs = [];
+      for (const [n, s] of subs.entries()) seqs.push(ids(await eventsUntil(s, end, 10000, `the subscriber on node ${n}`)));
+      assert.deepEqual(seqs[1], seqs[0], 'both nodes deliver the same sequence');
+      assertNoDuplicates(seqs[0], 'the subscriber on node 0');
+      assert.equal(seqs[0][0], `${p}-before`);
+      const acked = new Set([`${p}-before`, ...after]);
+      assert.deepEqual(seqs[0].filter((id) => acked.has(id)), [`${p}-before`, ...after],
+        'every acknowledged publish, in order');
+      // The 503'd ones may be there (see the next test): nothing else.
+      const allowed = new Set([...acked, ...tried, ...frozen.map((r) => r.id)]);
+      assert.deepEqual(seqs[0].filter((id) => !allowed.has(id)), [], 'nothing else');
+    });
+  });
+
+  // HUB-CONTRACT: a 503 `not published: ...` means the event is never delivered. When
+  // Redis is slow (frozen here) the node gives up after its command timeout and answers
+  // 503, but the XADD it sent is still in Redis's socket buffer: Redis runs it once it
+  // resumes, and every node delivers (and keeps) the "not published" event.
+  it('an update answered 503 while Redis is frozen is never delivered', {
+    todo: 'hub bug: the XADD sent before the 3 s command timeout runs once Redis resumes, so a ' +
+      '503 "not published" update is delivered and kept (HUB-CONTRACT says never delivered)',
+  }, async () => {
+    await withCluster(1, async ({ redis, nodes: [A], sub }) => {
+      const p = uid();
+      const T = `urn:t:cluster:redis-frozen-503:${p}`;
+      const s = await sub(A, { topics: T });
+      let r;
+      redis.proc.kill('SIGSTOP');
+      try {
+        r = await publish(A.url, { topic: T, id: `${p}-refused`, data: 'refused' }, { timeoutMs: 10000 });
+      } finally {
+        redis.proc.kill('SIGCONT');
+      }
+      assert.equal(r.status, 503, `the publish while Redis is frozen: ${r.status} ${r.body}`);
+      assert.match(r.body, /^not published: /);
+      const { acked: end } = await publishUntilOk(A, T, `${p}-end`);
+      const got = ids(await eventsUntil(s, end, 10000, 'the subscriber'));
+      assert.deepEqual(got.filter((id) => id === `${p}-refused`), [],
+        `the update answered 503 "${r.body.trim()}" was delivered: ${JSON.stringify(got)}`);
+    });
+  });
+
+  it('nodes on different Redis databases (/1, /2) of one Redis are separate hubs', async () => {
+    const redis = await startRedis();
+    const nodes = [];
+    try {
+      for (const db of [1, 2, 1]) nodes.push(await startHerald(['--dev', '--no-ticker', '--heartbeat', '0', '--store', `${redis.url}/${db}`]));
+      for (const [n, node] of nodes.entries()) {
+        await eventually(async () => (await readyz(node)).status === 200, `node ${n} ready`, { timeoutMs: 10000 });
+      }
+      const [one, two, oneAgain] = nodes;
+      const p = uid();
+      const T = `urn:t:cluster:db:${p}`;
+      const subs = await Promise.all(nodes.map((node) => subscribeOk(node.url, { topics: T })));
+      try {
+        await publishOk(one.url, { topic: T, id: `${p}-db1`, data: 'one' });
+        await publishOk(two.url, { topic: T, id: `${p}-db2`, data: 'two' });
+        await publishOk(oneAgain.url, { topic: T, id: `${p}-end1`, data: 'end' });
+        await publishOk(two.url, { topic: T, id: `${p}-end2`, data: 'end' });
+        assert.deepEqual(ids(await eventsUntil(subs[0], `${p}-end1`, 10000, 'db 1')), [`${p}-db1`], 'db 1 only');
+        assert.deepEqual(ids(await eventsUntil(subs[2], `${p}-end1`, 10000, 'db 1 again')), [`${p}-db1`], 'db 1 only');
+        assert.deepEqual(ids(await eventsUntil(subs[1], `${p}-end2`, 10000, 'db 2')), [`${p}-db2`], 'db 2 only');
+        assert.ok(!subs[1].events.some((e) => e.id.endsWith('-db1') || e.id.endsWith('-end1')), 'nothing of db 1 on db 2');
+      } finally {
+        for (const s of subs) s.close();
+      }
+      for (const [n, node] of nodes.entries()) assert.equal(await node.stop(), 0, `node ${n} stops cleanly`);
+    } finally {
+      for (const node of nodes) await killHard(node);
+      await redis.cleanup();
+    }
   });
 
   it('a node killed -9: its subscribers resume on the others with Last-Event-ID, nothing missed or repeated', async () => {
