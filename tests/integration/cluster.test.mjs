@@ -238,7 +238,7 @@ describe('cluster: one Redis stream, several nodes', () => {
     });
   });
 
-  it('Redis killed (-9) and restarted under publishers: nothing acknowledged is lost, nothing refused appears, live streams go on', async () => {
+  it('Redis killed (-9) and restarted under publishers: nothing acknowledged is lost, nothing refused appears, live streams go on', async (t) => {
     await withCluster(3, async ({ redis, nodes, sub, streams }) => {
       const p = uid();
       const T = `urn:t:cluster:redis-restart:${p}`;
@@ -372,13 +372,13 @@ describe('cluster: one Redis stream, several nodes', () => {
         assert.deepEqual(ids(await eventsUntil(outageResume, end, 10000, what)),
           liveOrders[0].slice(liveOrders[0].indexOf(lastBeforeKill) + 1), what);
       }
-      console.log(`# a resume while Redis was away: ${outageResume ? 'served (200)' : 'refused (503)'}`);
+      t.diagnostic(`a resume while Redis was away: ${outageResume ? 'served (200)' : 'refused (503)'}`);
       const appeared = [...maybe].filter((id) => liveOrders[0].includes(id));
       if (maybe.size) {
-        console.log(`# ${maybe.size} publishes of unknown fate (503 "before confirming"), ${appeared.length} of ` +
-          `them in the stream: ${appeared.join(' ')}`);
+        t.diagnostic(`${maybe.size} publishes of unknown fate (503 "before confirming"), ${appeared.length} of ` +
+          `them in the stream (the todo test below): ${appeared.join(' ')}`);
       }
-      console.log(`# acked ${ackedSet.size}, refused ${refused.size}, unknown fate ${maybe.size}`);
+      t.diagnostic(`acked ${ackedSet.size}, refused ${refused.size}, unknown fate ${maybe.size}`);
     });
   });
 
@@ -439,7 +439,9 @@ describe('cluster: one Redis stream, several nodes', () => {
   // HUB-CONTRACT: a 503 `not published: ...` means the event is never delivered. When
   // Redis is slow (frozen here) the node gives up after its command timeout and answers
   // 503, but the XADD it sent is still in Redis's socket buffer: Redis runs it once it
-  // resumes, and every node delivers (and keeps) the "not published" event.
+  // resumes, and every node delivers (and keeps) the "not published" event. (A kill -9 of
+  // Redis between its AOF fsync and its reply does the same, rarely: the Redis-restart
+  // test above tolerates those 503s, "Redis closed the connection before confirming".)
   it('an update answered 503 while Redis is frozen is never delivered', {
     todo: 'hub bug: the XADD sent before the 3 s command timeout runs once Redis resumes, so a ' +
       '503 "not published" update is delivered and kept (HUB-CONTRACT says never delivered)',

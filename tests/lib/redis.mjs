@@ -24,6 +24,17 @@ function findRedisServer() {
   });
 }
 
+// When the test process dies (a ctest timeout kills it), its redis-servers must not
+// outlive it: each runs under `setpriv --pdeathsig KILL` where util-linux has it, and the
+// ones still running when Node exits are killed then.
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
+const running = new Set();
+process.on('exit', () => {
+  for (const proc of running) {
+    try { proc.kill('SIGKILL'); } catch { /* gone */ }
+  }
+});
+
 // A port nothing listens on right now (bound to 127.0.0.1:0 by us, then closed).
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -95,8 +106,12 @@ export async function startRedis({ port = 0, timeoutMs = 10000 } = {}) {
   const launch = async () => {
     const args = ['--port', String(r.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes',
       '--appendfsync', 'always', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'no', '--loglevel', 'notice'];
-    const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = SETPRIV
+      ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     r.proc = proc;
+    running.add(proc);
+    proc.once('exit', () => running.delete(proc));
     proc.stdout.on('data', (d) => { r.out += d; });
     proc.stderr.on('data', (d) => { r.out += d; });
     await new Promise((resolve, reject) => {
@@ -110,7 +125,7 @@ export async function startRedis({ port = 0, timeoutMs = 10000 } = {}) {
       throw e;
     }
   };
-  const running = () => r.proc && r.proc.exitCode === null && r.proc.signalCode === null;
+  const isRunning = () => r.proc && r.proc.exitCode === null && r.proc.signalCode === null;
   const signal = (sig, graceMs = 10000) => new Promise((resolve) => {
     const { proc } = r;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return resolve(proc?.exitCode ?? proc?.signalCode);
@@ -130,15 +145,15 @@ export async function startRedis({ port = 0, timeoutMs = 10000 } = {}) {
     url: `redis://127.0.0.1:${r.port}`,
     dir,
     logs: () => r.out,
-    running,
+    running: isRunning,
     stop: (graceMs) => signal('SIGTERM', graceMs),
     kill: () => signal('SIGKILL'),
     async restart() {
-      if (running()) await signal('SIGTERM');
+      if (isRunning()) await signal('SIGTERM');
       await launch();
     },
     async cleanup() {
-      if (running()) await signal('SIGKILL');
+      if (isRunning()) await signal('SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
