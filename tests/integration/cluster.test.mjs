@@ -8,6 +8,7 @@
 // nodes, stopped by their own handles at its end.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { startHerald, runHerald } from '../lib/herald.mjs';
 import { subscribe, subscribeOk, publish, publishOk, sleep } from '../lib/sse_reader.mjs';
@@ -71,14 +72,14 @@ async function withCluster(n, fn, { argsOf = devNode } = {}) {
 }
 
 // The events of `s` before the event `endId` (the sentinel the test published last, after
-// which nothing else comes), once it arrived. Fails when a reset came, or `endId` twice.
+// which nothing else comes), once it arrived. Fails when a reset came.
 async function eventsUntil(s, endId, timeoutMs = 15000, what = 'a subscriber') {
   const isEnd = (e) => e.id === endId && e.type === 'message';
   await s.waitForEvent(isEnd, timeoutMs, `${endId} on ${what}`);
   const end = s.events.findIndex(isEnd);
   const before = s.events.slice(0, end);
-  assert.ok(!before.some((e) => e.type !== 'message'), `${what}: only messages (no ${RESET}): ` +
-    `${JSON.stringify(before.filter((e) => e.type !== 'message'))}`);
+  assert.ok(!before.some((e) => e.type === RESET), `${what}: no ${RESET}: ` +
+    `${JSON.stringify(before.filter((e) => e.type === RESET))}`);
   return before;
 }
 
@@ -236,6 +237,75 @@ describe('cluster: one Redis stream, several nodes', () => {
         }
       }
     });
+  });
+
+  it('an update crosses nodes intact: type, retry, multi-line and non-ASCII data, several topics', async () => {
+    await withCluster(2, async ({ nodes: [A, B], sub }) => {
+      const p = uid();
+      const T = `urn:t:cluster:fields:${p}`;
+      const U = `urn:t:cluster:fields:other:${p}`;
+      const onT = await sub(B, { topics: T });
+      const onU = await sub(B, { topics: U });
+      const data = 'line one\nline two: ünïcødé ✓ 🚀\n\n  indented, then an empty line above';
+      const big = 'x'.repeat(200000);
+      await publishOk(A.url, { topic: [T, U], id: `${p}-1`, type: 'custom-type', retry: '4321', data });
+      await publishOk(A.url, { topic: T, id: `${p}-2`, data: big });
+      await publishOk(A.url, { topic: U, id: `${p}-3`, data: 'only U' });
+      const end = `${p}-end`;
+      await publishOk(A.url, { topic: [T, U], id: end, data: 'end' });
+      const gotT = await eventsUntil(onT, end, 10000, 'the subscriber to T on B');
+      assert.deepEqual(gotT.map(({ id, type, data: d, retry }) => ({ id, type, data: d, retry })), [
+        { id: `${p}-1`, type: 'custom-type', data, retry: 4321 },
+        { id: `${p}-2`, type: 'message', data: big, retry: undefined },
+      ], 'T on B: the fields as published on A');
+      const gotU = await eventsUntil(onU, end, 10000, 'the subscriber to U on B');
+      assert.deepEqual(ids(gotU), [`${p}-1`, `${p}-3`], 'U on B: its two');
+      assert.equal(gotU[0].data, data);
+      // And from the other node's mirror, in a replay.
+      const replay = await sub(A, { topics: T, lastEventIdHeader: 'earliest' });
+      const gotReplay = await eventsUntil(replay, end, 10000, 'earliest on A');
+      assert.deepEqual(gotReplay.map((e) => [e.id, e.type, e.data.length, e.retry]),
+        [[`${p}-1`, 'custom-type', data.length, 4321], [`${p}-2`, 'message', big.length, undefined]]);
+    });
+  });
+
+  it('a node that joins late reads the whole stream (several XREAD batches) and resumes exactly', async () => {
+    const argsOf = (redis) => [...devNode(redis), '--history-per-topic', '0'];
+    await withCluster(1, async ({ redis, nodes, sub }) => {
+      const [A] = nodes;
+      const p = uid();
+      const T = `urn:t:cluster:late:${p}`;
+      const live = await sub(A, { topics: T });
+      // 2500 events (more than two batches of 1000), 10 publishers at once on A.
+      const total = 2500;
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 10 });
+      try {
+        let next = 0;
+        await Promise.all(Array.from({ length: 10 }, async () => {
+          while (next < total) {
+            const id = `${p}-${next++}`;
+            await publishOk(A.url, { topic: T, id, data: `data of ${id}` }, { agent });
+          }
+        }));
+      } finally {
+        agent.destroy();
+      }
+      const end = `${p}-end`;
+      await publishOk(A.url, { topic: T, id: end, data: 'end' });
+      const order = ids(await eventsUntil(live, end, 20000, 'the live subscriber on A'));
+      assert.equal(order.length, total, 'A delivered every event');
+      assertNoDuplicates(order, 'A');
+      // B starts now: it reads what the stream holds before it says it is ready.
+      const late = [];
+      await startNodes(redis, 1, argsOf, late);
+      nodes.push(...late);
+      const [B] = late;
+      const all = await sub(B, { topics: T, lastEventIdHeader: 'earliest' });
+      assert.deepEqual(ids(await eventsUntil(all, end, 20000, 'earliest on B')), order, 'earliest on B: A\'s order');
+      const from = order[1234];
+      const resumed = await sub(B, { topics: T, lastEventIdHeader: from });
+      assert.deepEqual(ids(await eventsUntil(resumed, end, 20000, `resume from ${from} on B`)), order.slice(1235));
+    }, { argsOf });
   });
 
   it('Redis killed (-9) and restarted under publishers: nothing acknowledged is lost, nothing refused appears, live streams go on', async (t) => {
