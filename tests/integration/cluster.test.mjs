@@ -1,11 +1,13 @@
-// Cluster mode (`herald serve --store redis://HOST:PORT`, docs/CLUSTER.md) against a real
-// redis-server and several real nodes: a publish on any node reaches the subscribers of
-// every node, all in the one stream order; a resume by Last-Event-ID is exact on any
-// node; a Redis kill -9 and restart loses nothing acknowledged and refuses (503) while
-// Redis is away; a node killed hard or stopped loses its subscribers nothing; private
-// updates stay private across nodes; a node started before Redis serves once Redis comes;
-// a bad --store URL is an error (exit 2). Each test has its own Redis (and temp dir) and
-// nodes, stopped by their own handles at its end.
+// Cluster mode (`herald serve --store redis://HOST:PORT[/DB]`, see
+// lib/cluster/include/herald/cluster/redis_history.hpp) against a real redis-server and
+// several real nodes: a publish on any node reaches the subscribers of every node, all in
+// the one stream order, its fields intact; a resume by Last-Event-ID is exact on any node,
+// also on one that joined late; a Redis kill -9 and restart loses nothing acknowledged and
+// refuses (503) while Redis is away; a frozen Redis gets 503s in bounded time; a node
+// killed hard or stopped loses its subscribers nothing; private updates stay private
+// across nodes; Redis databases are separate hubs; a node started before Redis serves
+// once Redis comes; a bad --store URL is an error (exit 2). Each test has its own Redis
+// (and temp dir) and nodes, stopped by their own handles at its end.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -648,7 +650,7 @@ describe('cluster: one Redis stream, several nodes', () => {
       } finally {
         C.proc.kill('SIGCONT');
       }
-      assert.ok(during.length >= 20, `${during.length} events published during the stop`);
+      assert.ok(during.length >= 10, `${during.length} events published during the stop`);
       assert.ok(stoppedFor >= 1900, `C was stopped ${stoppedFor} ms`);
       const end = `${p}-end`;
       await publishOk(C.url, { topic: T, id: end, data: 'end' });
