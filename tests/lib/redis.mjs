@@ -96,7 +96,7 @@ export async function startRedis({ port = 0, timeoutMs = 10000 } = {}) {
     throw new Error('redis-server not found (looked at REDIS_BIN, /usr/bin/redis-server, /usr/local/bin and the ' +
       'PATH): the cluster tests need a real Redis; install it (Debian: apt-get install redis-server)');
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-redis-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-itest-redis-'));
   const r = {
     port: port || await freePort(),
     dir,
