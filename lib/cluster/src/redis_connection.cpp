@@ -27,6 +27,7 @@ void RedisConnection::connect(std::function<void()> up, LostHandler lost) {
   on_up_ = std::move(up);
   on_lost_ = std::move(lost);
   drop_reason_.clear();
+  connecting_since_ = std::chrono::steady_clock::now();
   ac_ = redisAsyncConnect(address_.host.c_str(), address_.port);
   if (ac_ == nullptr || ac_->err != 0) {
     std::string reason = ac_ == nullptr ? "out of memory" : ac_->errstr;
@@ -59,16 +60,11 @@ void RedisConnection::on_connect(const redisAsyncContext* ac, int status) {
     asio::post(self.io_, [&self, reason] { self.lose(reason); });
     return;
   }
-  auto ready = [&self] {
-    self.up_ = true;
-    if (self.on_up_) self.on_up_();
-  };
-  if (self.address_.db == 0) {
-    ready();
-    return;
-  }
+  // Up once Redis has answered: a frozen Redis (SIGSTOP) still completes TCP connects
+  // from its listen backlog, and must not look reachable. SELECT answers that and picks
+  // the database at once.
   const std::string db = std::to_string(self.address_.db);
-  self.send({"SELECT", db}, [&self, ready](const redisReply* reply) {
+  self.send({"SELECT", db}, [&self](const redisReply* reply) {
     if (reply == nullptr) return;  // lost: on_disconnect says so
     if (reply->type == REDIS_REPLY_ERROR) {
       std::string reason =
@@ -76,7 +72,8 @@ void RedisConnection::on_connect(const redisAsyncContext* ac, int status) {
       asio::post(self.io_, [&self, reason] { self.drop(reason); });
       return;
     }
-    ready();
+    self.up_ = true;
+    if (self.on_up_) self.on_up_();
   });
 }
 
@@ -143,7 +140,8 @@ void RedisConnection::on_reply(redisAsyncContext*, void* reply, void* privdata) 
   if (pending.done) pending.done(static_cast<const redisReply*>(reply));
 }
 
-std::optional<std::chrono::steady_clock::time_point> RedisConnection::oldest_pending() const {
+std::optional<std::chrono::steady_clock::time_point> RedisConnection::waiting_since() const {
+  if (ac_ != nullptr && !up_) return connecting_since_;
   if (pending_.empty()) return std::nullopt;
   return pending_.front().sent;
 }

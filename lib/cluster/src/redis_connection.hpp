@@ -3,8 +3,8 @@
 // hiredis's event hooks (addRead, addWrite, ...) and Asio's readiness waits on its socket.
 // Everything runs on the io_context's one thread, which must call every member.
 //
-// hiredis 0.14 has no timeouts of its own: the owner bounds how long a command may wait
-// (see oldest_pending) and drops a connection that stalls.
+// hiredis 0.14 has no timeouts of its own: the owner bounds how long a command or a
+// connect may wait (see waiting_since) and drops a connection that stalls.
 #include <hiredis/async.h>
 
 #include <boost/asio/io_context.hpp>
@@ -48,8 +48,11 @@ class RedisConnection {
   // Closes the connection now: pending commands get a null reply, and `lost` is called.
   // Not from inside a reply handler.
   void drop(const std::string& reason);
-  // When the oldest command still waiting for its reply was sent; none when none waits.
-  std::optional<std::chrono::steady_clock::time_point> oldest_pending() const;
+  // Since when it has been waiting for Redis: for the oldest command still without its
+  // reply, or for a connection still coming up; none when it waits for nothing.
+  std::optional<std::chrono::steady_clock::time_point> waiting_since() const;
+  // Whether a command sent still waits for its reply.
+  bool awaiting_replies() const { return !pending_.empty(); }
   const std::string& name() const { return name_; }
 
  private:
@@ -76,7 +79,8 @@ class RedisConnection {
   bool want_read_ = false, reading_ = false;
   bool want_write_ = false, writing_ = false;
   bool up_ = false;
-  std::string drop_reason_;  // why drop() closed it, for `lost`
+  std::chrono::steady_clock::time_point connecting_since_;  // while ac_ && !up_
+  std::string drop_reason_;                                 // why drop() closed it, for `lost`
   std::function<void()> on_up_;
   LostHandler on_lost_;
   // One per command sent, in order: Redis replies in order.

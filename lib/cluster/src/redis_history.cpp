@@ -74,36 +74,41 @@ class RedisHistory::Node {
 
   void append(std::string record, hub::AppendDone done) {
     asio::post(io, [this, record = std::move(record), done = std::move(done)] {
-      auto finish = [done](std::string error) {
-        if (done) done({std::move(error)});
+      auto finish = [done](hub::AppendResult result) {
+        if (done) done(std::move(result));
       };
-      if (closing) return finish("the hub is stopping");
-      if (!commands.is_up() || !has_read_stream()) return finish(availability().reason);
-      commands.command({"XADD", options.stream_key, "MAXLEN", "~", max_len, "*", "u", record},
-                       [finish](const redisReply* reply) {
-                         if (reply == nullptr) {
-                           finish("Redis closed the connection before confirming the update");
-                         } else if (reply->type == REDIS_REPLY_ERROR) {
-                           finish("Redis refused it: " + std::string(text_of(reply)));
-                         } else {
-                           finish({});
-                         }
-                       });
+      if (closing) return finish({"the hub is stopping"});
+      if (!commands.is_up() || !has_read_stream()) return finish({availability().reason});
+      commands.command(
+          {"XADD", options.stream_key, "MAXLEN", "~", max_len, "*", "u", record},
+          [finish](const redisReply* reply) {
+            if (reply == nullptr) {
+              // Sent, and then the connection went (or the watchdog gave up on it): Redis
+              // may have run it, or may still (a frozen Redis runs what it had read).
+              finish({"Redis did not confirm the update before the connection to it ended",
+                      /*outcome_unknown=*/true});
+            } else if (reply->type == REDIS_REPLY_ERROR) {
+              finish({"Redis refused it: " + std::string(text_of(reply))});
+            } else {
+              finish({});
+            }
+          });
     });
   }
 
-  void catch_up(std::function<void()> done) {
+  void catch_up(std::function<void(bool)> done) {
     asio::post(io, [this, done = std::move(done)]() mutable {
-      // Without Redis nothing new can be published: what this node holds is all there is
-      // to resume from (the tail delivers what it had not read yet once Redis is back).
-      if (closing || !commands.is_up()) return done();
+      // Without Redis this node cannot learn what the others delivered that it has not
+      // read: it cannot tell whether an id it does not hold is gone.
+      if (closing || !commands.is_up()) return done(false);
       commands.command({"XREVRANGE", options.stream_key, "+", "-", "COUNT", "1"},
                        [this, done](const redisReply* reply) {
+                         if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY)
+                           return done(false);
                          std::optional<StreamId> newest;
-                         if (reply != nullptr && reply->type == REDIS_REPLY_ARRAY &&
-                             reply->elements == 1 && reply->element[0]->elements == 2)
+                         if (reply->elements == 1 && reply->element[0]->elements == 2)
                            newest = parse_stream_id(text_of(reply->element[0]->element[0]));
-                         if (!newest || *newest <= last_delivered) return done();
+                         if (!newest || *newest <= last_delivered) return done(true);
                          waiters.push_back({*newest, done, Clock::now()});
                        });
     });
@@ -327,7 +332,7 @@ class RedisHistory::Node {
   void release_waiters() {
     std::erase_if(waiters, [this](Waiter& w) {
       if (w.target > last_delivered) return false;
-      w.done();
+      w.done(true);
       return true;
     });
   }
@@ -337,20 +342,21 @@ class RedisHistory::Node {
     watchdog.async_wait([this](const boost::system::error_code& ec) {
       if (ec || closing) return;
       const auto now = Clock::now();
-      if (auto sent = commands.oldest_pending(); sent && now - *sent > options.command_timeout)
-        commands.drop("no reply from Redis in " + std::to_string(options.command_timeout.count()) +
+      if (auto since = commands.waiting_since(); since && now - *since > options.command_timeout)
+        commands.drop("no answer from Redis in " + std::to_string(options.command_timeout.count()) +
                       " ms");
-      if (auto sent = tail.oldest_pending(); sent && now - *sent > options.command_timeout + kBlock)
-        tail.drop("no reply from Redis in " + std::to_string(options.command_timeout.count()) +
+      if (auto since = tail.waiting_since();
+          since && now - *since > options.command_timeout + kBlock)
+        tail.drop("no answer from Redis in " + std::to_string(options.command_timeout.count()) +
                   " ms");
       if (now - directory_refreshed >= kSubscriberListExpiry / 3) {
         directory.refresh();
         directory_refreshed = now;
       }
-      // A resume waits no longer than a command would: it then starts from what is here.
+      // A resume waits no longer than a command would.
       std::erase_if(waiters, [&](Waiter& w) {
         if (now - w.since <= options.command_timeout) return false;
-        w.done();
+        w.done(false);
         return true;
       });
       arm_watchdog();
@@ -363,7 +369,7 @@ class RedisHistory::Node {
       directory.withdraw();  // this node's subscribers leave every listing now
       withdrawn = true;
     }
-    if (!commands.oldest_pending() || Clock::now() >= deadline) {
+    if (!commands.awaiting_replies() || Clock::now() >= deadline) {
       work.reset();
       io.stop();
       return;
@@ -375,7 +381,7 @@ class RedisHistory::Node {
 
   struct Waiter {
     StreamId target;  // the newest entry when the resume asked
-    std::function<void()> done;
+    std::function<void(bool)> done;
     Clock::time_point since;
   };
 
@@ -469,7 +475,7 @@ hub::History::Availability RedisHistory::availability() const {
   return node_->availability();
 }
 
-void RedisHistory::catch_up(std::function<void()> done) {
+void RedisHistory::catch_up(std::function<void(bool)> done) {
   node_->catch_up(std::move(done));
 }
 

@@ -121,7 +121,8 @@ std::string render_prometheus(const Metrics& m, const hub::Hub& hub, const http:
   metric(out, "herald_publishes_rejected_total", "counter", "Publish requests refused (4xx).",
          m.publishes_rejected.load());
   metric(out, "herald_publishes_failed_total", "counter",
-         "Valid publishes the history store could not keep (answered 503, never delivered).",
+         "Valid publishes the history store could not keep (answered 503, never delivered) or, "
+         "in a cluster, Redis did not confirm (answered 504, may be delivered).",
          m.publishes_failed.load());
   metric(out, "herald_bytes_written_total", "counter", "Bytes written to clients.",
          http.bytes_written());

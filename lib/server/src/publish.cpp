@@ -151,9 +151,21 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
   }
   update->id = *event.id;
   // The answer once history has the update: 200 with exactly the id, as Mercure answers,
-  // or 503 when the store could not keep it (nothing is delivered then).
+  // 503 when the store could not keep it (nothing is delivered then), or 504 when a
+  // cluster's Redis did not confirm it (it may be delivered).
   auto answer = [&ctx, id = update->id, started, conn = request.connection_id](
                     hub::AppendResult kept, auto&& respond) {
+    if (!kept.ok() && kept.outcome_unknown) {
+      // Neither 200 nor 503: the shared log may have kept it (and then delivers it).
+      ctx.metrics->publishes_failed.fetch_add(1, std::memory_order_relaxed);
+      log::warn("publish not confirmed",
+                {{"conn", std::to_string(conn)}, {"id", id}, {"reason", kept.error}});
+      respond(denial_response(
+          {504, "not confirmed: " + kept.error +
+                    "; the update may still be delivered (publish it again with the same id "
+                    "and subscribers may get it twice)"}));
+      return;
+    }
     if (!kept.ok()) {
       ctx.metrics->publishes_failed.fetch_add(1, std::memory_order_relaxed);
       log::warn("publish not kept",

@@ -73,14 +73,15 @@ std::optional<std::string_view> form_body(const http::Request& request, std::str
 // saw on another node may not have reached this one yet. Before a resume from an id this
 // node does not hold, wait (briefly: it blocks this shard) until the node has read what
 // Redis held at this moment; an id still unknown then is really gone (or never was).
+// False when the node cannot tell (Redis out of reach, or slower than the wait).
 constexpr std::chrono::milliseconds kResumeCatchUpWait{250};
 
-void catch_up_before_resume(hub::Hub& hub, std::string_view last_event_id) {
-  if (!hub.is_shared() || last_event_id.empty() || hub.holds(last_event_id)) return;
-  auto caught_up = std::make_shared<std::promise<void>>();
-  std::future<void> done = caught_up->get_future();
-  hub.catch_up([caught_up] { caught_up->set_value(); });
-  done.wait_for(kResumeCatchUpWait);
+bool catch_up_before_resume(hub::Hub& hub, std::string_view last_event_id) {
+  if (!hub.is_shared() || last_event_id.empty() || hub.holds(last_event_id)) return true;
+  auto caught_up = std::make_shared<std::promise<bool>>();
+  std::future<bool> done = caught_up->get_future();
+  hub.catch_up([caught_up](bool ok) { caught_up->set_value(ok); });
+  return done.wait_for(kResumeCatchUpWait) == std::future_status::ready && done.get();
 }
 
 }  // namespace
@@ -139,7 +140,16 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   auto subscriber = std::make_shared<StreamSubscriber>(std::move(selectors), identity.claims,
                                                        ctx.config.subscriber_buffer, *ctx.metrics);
   subscriber->set_id(request.connection_id);
-  catch_up_before_resume(*ctx.hub, last_event_id);
+  if (!catch_up_before_resume(*ctx.hub, last_event_id) && !ctx.hub->holds(last_event_id)) {
+    // Not "history no longer holds it" (herald-reset, then everything): another node may
+    // have delivered it and this one cannot read the stream now. The client asks again.
+    http::Response unavailable = denial_response(
+        {503,
+         "cannot resume from this Last-Event-ID now: this node has not read it and cannot "
+         "reach Redis to read on; retry"});
+    unavailable.headers.push_back({"Retry-After", "1"});
+    return exchange.respond(std::move(unavailable));
+  }
   hub::SubscribeResult result = subscriber->join(*ctx.hub, request.shard, last_event_id);
 
   // Registered before the response head goes out (open_stream writes it at once), so a

@@ -233,11 +233,54 @@ TEST(RedisHistory, CatchUpReturnsOnceTheNodeHasWhatRedisHeld) {
     ASSERT_EQ(a.append(update("c" + std::to_string(round), "urn:c")), "");
     // Answered on a; b may not have read it yet: catch_up must wait until it has.
     std::promise<std::size_t> held;
-    b.history.catch_up([&] { held.set_value(b.got().size()); });
+    b.history.catch_up([&](bool caught_up) {
+      EXPECT_TRUE(caught_up);
+      held.set_value(b.got().size());
+    });
     auto answer = held.get_future();
     ASSERT_EQ(answer.wait_for(5s), std::future_status::ready);
     EXPECT_EQ(answer.get(), static_cast<std::size_t>(round + 1));
   }
+}
+
+TEST(RedisHistory, CatchUpSaysWhenItCannotTell) {
+  RedisServer redis;
+  Node node(redis.url());
+  ASSERT_TRUE(node.wait_available());
+  redis.kill(SIGKILL);
+  for (int i = 0; i < 100 && node.history.availability().appends; ++i)
+    std::this_thread::sleep_for(10ms);
+  std::promise<bool> answer;
+  node.history.catch_up([&](bool caught_up) { answer.set_value(caught_up); });
+  auto told = answer.get_future();
+  ASSERT_EQ(told.wait_for(5s), std::future_status::ready);
+  EXPECT_FALSE(told.get()) << "without Redis the node cannot know what others delivered";
+}
+
+TEST(RedisHistory, AFrozenRedisIsNotReachableAndAnUnconfirmedAppendSaysSo) {
+  RedisServer redis;
+  RedisOptions options = options_for(redis.url(), 10000);
+  options.command_timeout = 300ms;
+  RedisHistory history(options);
+  history.deliver_to([](const hub::UpdatePtr&) {});
+  for (int i = 0; i < 500 && !history.availability().appends; ++i)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(history.availability().appends);
+  ::kill(redis.pid(), SIGSTOP);
+  std::promise<hub::AppendResult> kept;
+  history.append(update("frozen", "urn:f"), [&](hub::AppendResult r) { kept.set_value(r); });
+  auto result = kept.get_future();
+  ASSERT_EQ(result.wait_for(5s), std::future_status::ready);
+  const hub::AppendResult r = result.get();
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(r.outcome_unknown) << "sent: Redis may run it when it wakes: " << r.error;
+  // It accepts TCP connections from its backlog but answers nothing: not reachable.
+  std::this_thread::sleep_for(1s);
+  EXPECT_FALSE(history.availability().appends);
+  ::kill(redis.pid(), SIGCONT);
+  for (int i = 0; i < 500 && !history.availability().appends; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(history.availability().appends);
 }
 
 TEST(RedisHistory, TheStreamIsTrimmedToAboutTheHistorySize) {

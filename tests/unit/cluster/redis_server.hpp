@@ -52,6 +52,7 @@ class RedisServer {
   RedisServer& operator=(const RedisServer&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
 
   // Starts it (again: same port and directory, so the AOF brings the data back) and
@@ -59,7 +60,12 @@ class RedisServer {
   void start() {
     const std::string port = std::to_string(port_);
     const std::string dir = dir_.string();
-    std::vector<std::string> args{"/usr/bin/redis-server",
+    // setpriv: Redis dies with this test process, even one killed by a timeout.
+    std::vector<std::string> args{"/usr/bin/setpriv",
+                                  "--pdeathsig",
+                                  "KILL",
+                                  "--",
+                                  "/usr/bin/redis-server",
                                   "--port",
                                   port,
                                   "--bind",

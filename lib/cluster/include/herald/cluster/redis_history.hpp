@@ -91,7 +91,7 @@ class RedisHistory final : public hub::History {
   bool is_shared() const override { return true; }
   void deliver_to(std::function<void(const hub::UpdatePtr&)> deliver) override;
   Availability availability() const override;
-  void catch_up(std::function<void()> done) override;
+  void catch_up(std::function<void(bool caught_up)> done) override;
 
  private:
   class Node;

@@ -29,9 +29,12 @@ struct ResumePoint {
 
 // How an append ended: kept (durable, for a durable store), or refused with a message a
 // publisher can read (a full disk or map, a failed write). A refused update is never
-// readable and never delivered; its seq is simply never used.
+// readable and never delivered; its seq is simply never used. A shared log can also end
+// an append without knowing: the update was sent, and the answer was lost (the log went
+// away, or did not answer in time). Such an update may still be kept and delivered.
 struct AppendResult {
-  std::string error;  // empty: kept
+  std::string error;             // empty: kept
+  bool outcome_unknown = false;  // with an error: it may have been kept all the same
   bool ok() const { return error.empty(); }
 };
 using AppendDone = std::function<void(AppendResult)>;
@@ -95,11 +98,12 @@ class History {
     std::string reason;  // why not, when one is false
   };
   virtual Availability availability() const { return {}; }
-  // Calls `done` once this hub has received everything the shared log held when it was
-  // called, so that a subscriber resuming here from an id another hub delivered finds
-  // it. At once for a history that is not shared; on any thread. The hub calls it
-  // without its lock (`done` may subscribe).
-  virtual void catch_up(std::function<void()> done) { done(); }
+  // Calls `done(true)` once this hub has received everything the shared log held when it
+  // was called, so that a subscriber resuming here from an id another hub delivered
+  // finds it; `done(false)` when it cannot tell (the log is out of reach: what another
+  // hub delivered may not be here yet). At once for a history that is not shared; on
+  // any thread. The hub calls it without its lock (`done` may subscribe).
+  virtual void catch_up(std::function<void(bool caught_up)> done) { done(true); }
 };
 
 }  // namespace herald::hub

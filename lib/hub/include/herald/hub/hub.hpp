@@ -52,10 +52,11 @@ class Hub {
   bool holds(std::string_view id) const;
   // What the history can do now (see History::availability). Thread-safe.
   History::Availability availability() const;
-  // Calls `done` (on any thread) once this hub has every update its shared history held
-  // when called, at once when the history is not shared: a subscriber resuming from an
-  // id another hub delivered subscribes after it. Thread-safe.
-  void catch_up(std::function<void()> done) { history_->catch_up(std::move(done)); }
+  // Calls `done(true)` (on any thread) once this hub has every update its shared history
+  // held when called, at once when the history is not shared; `done(false)` when the
+  // shared log is out of reach (see History::catch_up). A subscriber resuming from an id
+  // another hub delivered subscribes after it. Thread-safe.
+  void catch_up(std::function<void(bool caught_up)> done) { history_->catch_up(std::move(done)); }
 
   // On shard `shard`'s thread: registers `s`. A resuming subscriber gets its replay later
   // on that thread, in parts (Subscriber::replay, see ReplayQueue), and its live updates
