@@ -79,7 +79,6 @@ class AuthGate {
   std::optional<auth::AccessVerifier> access_;
   bool speaks_v0_;
   bool speaks_v1_;
-  std::string hub_url_;
   // Named in every challenge when the hub speaks 1.0; empty otherwise.
   std::string resource_metadata_url_;
   std::string cookie_name_;
