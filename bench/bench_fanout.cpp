@@ -166,8 +166,8 @@ BENCHMARK(BM_ExactPairDispatched);
 // Issue 13: a private update to 10,000 subscribers of one topic, each with a token whose
 // subscribe grants are two URL patterns (its own inbox, and the books it may read), the
 // second matching. After: the grants are checked through the shard's topic cache. Before:
-// every delivery evaluated the subscriber's grants (SelectorSet::matches_any, what
-// auth::can_receive did for each private delivery); BM_PrivateFanoutUncachedGrants
+// every delivery evaluated the subscriber's grants (one SelectorSet::matches_any per private
+// delivery); BM_PrivateFanoutUncachedGrants
 // reproduces that cost in the same run as the public fan-out plus one matches_any per
 // subscriber. Items processed = deliveries.
 constexpr int kPrivateSubscribers = 10000;

@@ -39,8 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view topic =
       newline == std::string_view::npos ? pattern : input.substr(newline + 1);
 
-  constexpr std::string_view hub = "https://hub.example.com/.well-known/mercure";
-  const bool reserved = herald::match::addresses_hub_path(topic, hub);
+  static const herald::match::ReservedPath hub("https://hub.example.com/.well-known/mercure");
+  const bool reserved = hub.addressed_by(topic);
   constexpr std::string_view hub_path = "/.well-known/mercure/";
   if (topic.starts_with(hub_path) &&
       topic.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/",

@@ -37,28 +37,6 @@ Result<std::vector<std::string>> audiences(const Json& payload) {
   return out;
 }
 
-// One matcher as the endpoints evaluate it; `*` is the wildcard whatever the type (the
-// draft's "Matcher Types").
-Result<match::Selector> selector(const TopicMatcher& matcher, std::string_view hub_url) {
-  std::string why;
-  auto compiled = matcher.type == MatcherType::urlpattern
-                      ? match::Selector::url_pattern(matcher.text, hub_url, &why)
-                      : match::Selector::exact(matcher.text, &why);
-  if (!compiled) return invalid("authorization_details: " + why);
-  return std::move(*compiled);
-}
-
-Result<match::SelectorSet> selectors(const std::vector<TopicMatcher>& matchers,
-                                     std::string_view hub_url) {
-  match::SelectorSet set;
-  for (const TopicMatcher& matcher : matchers) {
-    auto compiled = selector(matcher, hub_url);
-    if (!compiled) return compiled.error();
-    set.add(std::move(*compiled));
-  }
-  return set;
-}
-
 }  // namespace
 
 Result<AccessClaims> access_claims_from_json(const Json& payload, const AccessLimits& limits,
@@ -103,28 +81,20 @@ Result<AccessClaims> parse_access_claims(std::string_view json, const AccessLimi
   return access_claims_from_json(*payload, limits, hub_url);
 }
 
-// URL patterns compile a second time here (parsing compiled them to check them): AccessClaims
-// keeps matchers as text, the form `herald token` and the tests read back.
-Result<Claims> to_claims(const AccessClaims& access, std::string_view hub_url) {
+Claims to_claims(AccessClaims access) {
   Claims claims;
   claims.generation = TokenGeneration::mercure_1;
-  const AccessGrants& grants = access.grants;
-  auto publish = selectors(grants.publish, hub_url);
-  if (!publish) return publish.error();
-  claims.publish = std::move(*publish);
+  AccessGrants& grants = access.grants;
+  claims.publish = std::move(grants.publish_selectors);
   claims.has_publish = !grants.publish.empty();
-  auto subscribe = selectors(grants.subscribe, hub_url);
-  if (!subscribe) return subscribe.error();
-  claims.subscribe = std::move(*subscribe);
+  claims.subscribe = std::move(grants.subscribe_selectors);
   claims.has_subscribe = !grants.subscribe.empty();
   claims.subscribe_details.reserve(grants.subscribe_details.size());
-  for (const SubscribeDetail& detail : grants.subscribe_details) {
-    auto topics = selectors(detail.topics, hub_url);
-    if (!topics) return topics.error();
-    claims.subscribe_details.push_back({std::move(*topics), detail.payload});
+  for (SubscribeDetail& detail : grants.subscribe_details) {
+    claims.subscribe_details.push_back({std::move(detail.selectors), std::move(detail.payload)});
   }
-  claims.issuer = access.issuer;
-  claims.subject = access.subject;
+  claims.issuer = std::move(access.issuer);
+  claims.subject = std::move(access.subject);
   claims.expires_at = access.expires_at;
   claims.not_before = access.not_before;
   return claims;

@@ -1,6 +1,10 @@
 #include "authorization_details.hpp"
 
+#include <optional>
+#include <utility>
+
 #include "herald/base/clean_text.hpp"
+#include "herald/match/selector.hpp"
 #include "herald/match/url_pattern.hpp"
 
 namespace herald::auth {
@@ -39,8 +43,14 @@ Result<Actions> parse_actions(const Json& detail, const AccessLimits& limits) {
   return actions;
 }
 
-Result<TopicMatcher> parse_matcher(const Json& entry, const AccessLimits& limits,
-                                   std::string_view hub_url) {
+// A matcher as the token writes it, and compiled as the endpoints evaluate it.
+struct ParsedMatcher {
+  TopicMatcher matcher;
+  match::Selector selector;
+};
+
+Result<ParsedMatcher> parse_matcher(const Json& entry, const AccessLimits& limits,
+                                    std::string_view hub_url) {
   if (!entry.is_object()) return invalid("a topic matcher is not an object");
   auto match = entry.find("match");
   if (match == entry.end() || !match->is_string()) {
@@ -68,24 +78,28 @@ Result<TopicMatcher> parse_matcher(const Json& entry, const AccessLimits& limits
       return invalid("unsupported match_type (this hub supports exact and urlpattern)");
     }
   }
+  std::string why;
+  std::optional<match::Selector> selector;
   // `*` is the wildcard before any type applies: nothing to compile.
   if (matcher.type == MatcherType::urlpattern && !matcher.is_wildcard()) {
-    std::string why;
-    if (!match::UrlPattern::compile(matcher.text, hub_url, &why)) {
-      return invalid("a URL pattern is invalid: " + why);
-    }
+    auto pattern = match::UrlPattern::compile(matcher.text, hub_url, &why);
+    if (!pattern) return invalid("a URL pattern is invalid: " + why);
+    selector = match::Selector::url_pattern(matcher.text, std::move(*pattern), &why);
+  } else {
+    selector = match::Selector::exact(matcher.text, &why);
   }
-  return matcher;
+  if (!selector) return invalid(why);
+  return ParsedMatcher{std::move(matcher), std::move(*selector)};
 }
 
-Result<std::vector<TopicMatcher>> parse_topics(const Json& detail, const AccessLimits& limits,
-                                               std::string_view hub_url) {
+Result<std::vector<ParsedMatcher>> parse_topics(const Json& detail, const AccessLimits& limits,
+                                                std::string_view hub_url) {
   auto it = detail.find("topics");
   if (it == detail.end() || !it->is_array() || it->empty()) {
     return invalid("a Mercure detail needs \"topics\", a non-empty array");
   }
   if (it->size() > limits.max_topics) return too_large("topics in a detail", limits.max_topics);
-  std::vector<TopicMatcher> topics;
+  std::vector<ParsedMatcher> topics;
   topics.reserve(it->size());
   for (const Json& entry : *it) {
     auto matcher = parse_matcher(entry, limits, hub_url);
@@ -136,12 +150,23 @@ Result<AccessGrants> parse_authorization_details(const Json& details, const Acce
       return too_large("topic matchers in all", limits.max_total_topics);
     }
 
+    // A detail with both actions shares its compiled matchers between them.
     if (actions->publish) {
-      grants.publish.insert(grants.publish.end(), topics->begin(), topics->end());
+      for (const ParsedMatcher& parsed : *topics) {
+        grants.publish.push_back(parsed.matcher);
+        grants.publish_selectors.add(parsed.selector);
+      }
     }
     if (actions->subscribe) {
-      grants.subscribe.insert(grants.subscribe.end(), topics->begin(), topics->end());
-      grants.subscribe_details.push_back({std::move(*topics), std::move(*payload)});
+      SubscribeDetail subscribe;
+      subscribe.payload = std::move(*payload);
+      for (ParsedMatcher& parsed : *topics) {
+        grants.subscribe.push_back(parsed.matcher);
+        grants.subscribe_selectors.add(parsed.selector);
+        subscribe.topics.push_back(std::move(parsed.matcher));
+        subscribe.selectors.add(std::move(parsed.selector));
+      }
+      grants.subscribe_details.push_back(std::move(subscribe));
     }
   }
   return grants;

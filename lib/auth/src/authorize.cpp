@@ -10,9 +10,4 @@ bool can_publish(const Claims& claims, std::span<const std::string> topics) {
   return true;
 }
 
-bool can_receive(const Claims* claims, std::span<const std::string> topics, bool is_private) {
-  if (!is_private) return true;
-  return claims != nullptr && claims->subscribe.matches_any(topics);
-}
-
 }  // namespace herald::auth

@@ -1,7 +1,9 @@
 #include "herald/match/reserved_path.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "url.hpp"
 
@@ -40,11 +42,10 @@ std::string decode_unreserved(std::string_view path) {
   return out;
 }
 
-// The normalized path of `input` resolved against `base`; nullopt when it has none.
-std::optional<std::string> normalized_path(std::string_view input, const Url* base) {
-  auto url = parse_url(input, base);
-  if (!url || url->opaque_path) return std::nullopt;
-  std::string decoded = decode_unreserved(url->pathname());
+// The normalized path of `url`; nullopt when it has none.
+std::optional<std::string> normalized_path(const Url& url) {
+  if (url.opaque_path) return std::nullopt;
+  std::string decoded = decode_unreserved(url.pathname());
   // Decoding may have spelled new dot segments ("%2E%2E" the parser already resolves, but
   // not every mix): parse the decoded path once more so they are resolved too.
   return special_pathname(decoded);
@@ -52,15 +53,24 @@ std::optional<std::string> normalized_path(std::string_view input, const Url* ba
 
 }  // namespace
 
-bool addresses_hub_path(std::string_view topic, std::string_view hub_url) {
+ReservedPath::ReservedPath(std::string_view hub_url) {
   auto base = parse_url(hub_url, nullptr);
-  if (!base) return false;
-  auto hub_path = normalized_path(hub_url, nullptr);
-  auto path = normalized_path(topic, &*base);
-  if (!hub_path || !path) return false;
-  if (!path->starts_with(*hub_path)) return false;
-  return path->size() == hub_path->size() || (*path)[hub_path->size()] == '/' ||
-         hub_path->ends_with('/');
+  if (!base) return;
+  auto hub_path = normalized_path(*base);
+  if (!hub_path) return;
+  hub_path_ = std::move(*hub_path);
+  base_ = std::make_shared<const Url>(std::move(*base));
+}
+
+bool ReservedPath::addressed_by(std::string_view topic) const {
+  if (!base_) return false;
+  auto url = parse_url(topic, base_.get());
+  if (!url) return false;
+  auto path = normalized_path(*url);
+  if (!path) return false;
+  if (!path->starts_with(hub_path_)) return false;
+  return path->size() == hub_path_.size() || (*path)[hub_path_.size()] == '/' ||
+         hub_path_.ends_with('/');
 }
 
 }  // namespace herald::match

@@ -64,6 +64,14 @@ std::optional<Selector> Selector::url_pattern(std::string_view text, std::string
                   std::make_shared<const UrlPattern>(std::move(*pattern)));
 }
 
+std::optional<Selector> Selector::url_pattern(std::string_view text, UrlPattern compiled,
+                                              std::string* error) {
+  if (!check_matcher_text(text, error)) return std::nullopt;
+  if (text == "*") return Selector(std::string(text), Kind::any, nullptr);
+  return Selector(std::string(text), Kind::url_pattern, nullptr,
+                  std::make_shared<const UrlPattern>(std::move(compiled)));
+}
+
 bool Selector::matches(std::string_view topic) const {
   switch (kind_) {
     case Kind::any:

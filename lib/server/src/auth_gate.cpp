@@ -107,8 +107,7 @@ AuthGate::AuthGate(const Config& config)
       access_(load_issuers(config)),
       speaks_v0_(config.speaks_v0()),
       speaks_v1_(config.speaks_v1()),
-      hub_url_(config.hub_url()),
-      resource_metadata_url_(speaks_v1_ ? resource_metadata_url(hub_url_) : std::string()),
+      resource_metadata_url_(speaks_v1_ ? resource_metadata_url(config.hub_url()) : std::string()),
       cookie_name_(config.cookie_name),
       access_cookie_name_(config.access_cookie_name),
       publish_origins_(config.publish_origins),
@@ -208,9 +207,7 @@ std::variant<auth::Claims, Denial> AuthGate::verify(const std::string& token, Ro
     if (!access_) return invalid_token("this hub trusts no 1.0 token issuer (--jwt-issuer)");
     auto access = access_->verify(token);
     if (!access) return invalid_token(access.error().message);
-    auto claims = auth::to_claims(*access, hub_url_);
-    if (!claims) return invalid_token(claims.error().message);
-    return std::move(*claims);
+    return auth::to_claims(std::move(*access));
   }
   if (!speaks_v0_) {
     return invalid_token(

@@ -2,8 +2,9 @@
 // Who a request is: the token it carries, verified under the rules of the Mercure generation
 // it speaks (0.x: the role's key; 1.0: the trusted issuers' keys, the same for both roles),
 // taken from the Authorization header, the `authorization` query parameter (0.x only) or a
-// cookie. The endpoints then decide what that identity may do (auth::can_publish,
-// auth::can_receive), and every refusal carries its RFC 6750 challenge.
+// cookie. The endpoints then decide what that identity may do (auth::can_publish; the hub,
+// which private updates a subscriber receives), and every refusal carries its RFC 6750
+// challenge.
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,7 +80,6 @@ class AuthGate {
   std::optional<auth::AccessVerifier> access_;
   bool speaks_v0_;
   bool speaks_v1_;
-  std::string hub_url_;
   // Named in every challenge when the hub speaks 1.0; empty otherwise.
   std::string resource_metadata_url_;
   std::string cookie_name_;

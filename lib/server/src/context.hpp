@@ -2,6 +2,7 @@
 // What the endpoint handlers share: configuration, the hub, the HTTP server, the auth gate,
 // and the per-shard and hub-wide state of authorization and subscriptions.
 #include <memory>
+#include <optional>
 #include <vector>
 #include "herald/cluster/redis_history.hpp"
 
@@ -10,6 +11,7 @@
 #include "herald/http/message.hpp"
 #include "herald/http/server.hpp"
 #include "herald/hub/hub.hpp"
+#include "herald/match/reserved_path.hpp"
 #include "herald/server/config.hpp"
 #include "metrics.hpp"
 #include "refused_origins.hpp"
@@ -23,6 +25,9 @@ struct Context {
   Cors cors;
   RefusedOrigins refused_origins;
   std::unique_ptr<AuthGate> auth;
+  // The hub URL's path subtree, parsed once rather than on every publish: set, like `auth`,
+  // wherever the hub URL is (HubServer's constructor, and start() when it binds the port).
+  std::optional<match::ReservedPath> reserved_path;
   hub::Hub* hub = nullptr;
   http::Server* http = nullptr;
   Metrics* metrics = nullptr;

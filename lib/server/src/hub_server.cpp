@@ -223,6 +223,7 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
                   /*allow_any=*/ctx.config.dev && ctx.config.cors_origins.empty());
   ctx.metrics = &impl_->metrics;
   ctx.auth = std::make_unique<AuthGate>(ctx.config);  // throws on a bad key
+  ctx.reserved_path.emplace(ctx.config.hub_url());
 
   http::ServerOptions options;
   options.plain = !ctx.config.listen.empty();
@@ -295,9 +296,11 @@ void HubServer::start() {
   if (ctx.config.resource.empty()) {
     // The default resource identifier and hub URL name the port actually bound (with
     // --listen HOST:0, the one the OS chose), so relative topics resolve against it. The
-    // gate copied them: it is made again (its keys were checked in the constructor).
+    // gate and the reserved path copied them: they are made again (the gate's keys were
+    // checked in the constructor).
     ctx.config.resource = url() + "/.well-known/mercure";
     ctx.auth = std::make_unique<AuthGate>(ctx.config);
+    ctx.reserved_path.emplace(ctx.config.hub_url());
   }
   if (impl_->ctx.config.dev && impl_->ctx.config.demo_ticker)
     start_demo_ticker(impl_->http->context(0), *impl_->hub);

@@ -114,12 +114,11 @@ void handle_publish(Context& ctx, const http::Request& request, http::Exchange& 
     }
   }
   if (update->topics.empty()) return fail(400, "missing topic: give at least one topic field");
-  const std::string hub_url = ctx.config.hub_url();
   for (const std::string& topic : update->topics) {
     // `*` is the wildcard of every matcher type: a topic spelled so could not be selected
     // alone.
     if (topic == "*") return fail(400, "the topic '*' is reserved for the wildcard matcher");
-    if (match::addresses_hub_path(topic, hub_url)) {
+    if (ctx.reserved_path->addressed_by(topic)) {
       return fail(v1 ? 400 : 403,
                   "topics under the hub's URL (/.well-known/mercure) are the hub's own "
                   "(subscription events); nobody may publish to them");

@@ -10,6 +10,7 @@ namespace {
 constexpr std::string_view kHub = "https://hub.example.com/.well-known/mercure";
 
 TEST(ReservedPath, EverySpellingOfTheHubPathIsCaught) {
+  const ReservedPath reserved(kHub);
   for (const char* topic : {
            "/.well-known/mercure",
            "/.well-known/mercure/subscriptions/exact/a/b",
@@ -27,11 +28,12 @@ TEST(ReservedPath, EverySpellingOfTheHubPathIsCaught) {
            "/.well-known/mercure?x=1",
            "/.well-known/mercure#frag",
        }) {
-    EXPECT_TRUE(addresses_hub_path(topic, kHub)) << topic;
+    EXPECT_TRUE(reserved.addressed_by(topic)) << topic;
   }
 }
 
 TEST(ReservedPath, OtherTopicsAreFree) {
+  const ReservedPath reserved(kHub);
   for (const char* topic : {
            "/.well-known/mercurey", "/.well-known/mercure-other/x", "/.well-known/",
            "https://example.com/books/1", "urn:uuid:1e0cba4c-4bcd-44f0-ae8a-7b76f7ef1280",
@@ -39,14 +41,14 @@ TEST(ReservedPath, OtherTopicsAreFree) {
            "/.well-known/%2Fmercure",          // an escaped slash is not a segment boundary
            "http://[::1/.well-known/mercure",  // not a URL: cannot name a hub path
        }) {
-    EXPECT_FALSE(addresses_hub_path(topic, kHub)) << topic;
+    EXPECT_FALSE(reserved.addressed_by(topic)) << topic;
   }
 }
 
 TEST(ReservedPath, FollowsTheHubUrlsPath) {
-  constexpr std::string_view prefixed = "https://example.com/hubs/one";
-  EXPECT_TRUE(addresses_hub_path("/hubs/one/subscriptions", prefixed));
-  EXPECT_FALSE(addresses_hub_path("/.well-known/mercure", prefixed));
+  const ReservedPath prefixed("https://example.com/hubs/one");
+  EXPECT_TRUE(prefixed.addressed_by("/hubs/one/subscriptions"));
+  EXPECT_FALSE(prefixed.addressed_by("/.well-known/mercure"));
 }
 
 }  // namespace

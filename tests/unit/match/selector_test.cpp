@@ -1,4 +1,5 @@
-// Topic selectors as Mercure 0.x reads them: `*`, URI templates, exact strings.
+// Topic selectors as Mercure 0.x reads them: `*`, URI templates, exact strings; and 1.0 URL
+// patterns compiled by the caller.
 #include "herald/match/selector.hpp"
 
 #include <gtest/gtest.h>
@@ -131,6 +132,25 @@ TEST(Selector, CopiesShareTheCompiledTemplate) {
   EXPECT_EQ(a.uri_template(), b.uri_template());
   EXPECT_TRUE(a == b);
   EXPECT_TRUE(b.matches("https://example.com/1"));
+}
+
+TEST(Selector, AUrlPatternCompiledByTheCallerIsTheSameMatcher) {
+  constexpr std::string_view kHub = "https://hub.example.com/.well-known/mercure";
+  auto pattern = UrlPattern::compile("/books/:id", kHub, nullptr);
+  ASSERT_TRUE(pattern);
+  auto given = Selector::url_pattern("/books/:id", std::move(*pattern), nullptr);
+  auto compiled = Selector::url_pattern("/books/:id", kHub, nullptr);
+  ASSERT_TRUE(given && compiled);
+  EXPECT_TRUE(*given == *compiled);
+  EXPECT_EQ(given->kind(), Selector::Kind::url_pattern);
+  EXPECT_TRUE(given->matches("https://hub.example.com/books/7"));
+  EXPECT_FALSE(given->matches("https://hub.example.com/users/7"));
+  // The matcher's text is checked as the other factories check it.
+  auto control = UrlPattern::compile("/books/a", kHub, nullptr);
+  ASSERT_TRUE(control);
+  std::string error;
+  EXPECT_FALSE(Selector::url_pattern("/books/a\x01", std::move(*control), &error));
+  EXPECT_FALSE(error.empty());
 }
 
 // --- SelectorSet --------------------------------------------------------------------------

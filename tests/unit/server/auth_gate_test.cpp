@@ -292,8 +292,9 @@ TEST(AuthGate, AnAccessTokenServesBothRolesWithTheSameClaims) {
     const std::vector<std::string> mixed = {"https://example.com/books/1", "urn:other"};
     EXPECT_FALSE(auth::can_publish(c, mixed));
     const std::vector<std::string> alice = {"https://example.com/users/alice"};
-    EXPECT_TRUE(auth::can_receive(&c, alice, true));
-    EXPECT_FALSE(auth::can_receive(&c, books, true)) << "publish grants no subscribe";
+    // The subscribe grants, which decide who receives private updates.
+    EXPECT_TRUE(c.subscribe.matches_any(alice));
+    EXPECT_FALSE(c.subscribe.matches_any(books)) << "publish grants no subscribe";
     ASSERT_EQ(c.subscribe_details.size(), 1u);
     EXPECT_EQ(c.subscribe_details[0].payload, R"({"name":"alice"})");
   }

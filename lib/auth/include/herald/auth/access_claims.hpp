@@ -55,10 +55,9 @@ Result<AccessClaims> parse_access_claims(std::string_view json, const AccessLimi
                                          std::string_view hub_url = {});
 
 // What a verified access token grants, as the endpoints read both generations' tokens:
-// generation mercure_1, the publish and subscribe matchers as selector sets (exact matchers,
-// URL patterns compiled against `hub_url`, `*` matching every topic whatever its type), the
-// subscribe details in token order with their payloads, `iss`, `sub`, `exp` and `nbf`.
-// Fails only on a matcher that parse_access_claims with the same `hub_url` would refuse.
-Result<Claims> to_claims(const AccessClaims& access, std::string_view hub_url);
+// generation mercure_1, the publish and subscribe matchers as the selector sets parsing
+// compiled (see AccessGrants), the subscribe details in token order with their payloads,
+// `iss`, `sub`, `exp` and `nbf`.
+Claims to_claims(AccessClaims access);
 
 }  // namespace herald::auth

@@ -1,12 +1,15 @@
 #pragma once
 // What a Mercure 1.0 access token grants: its Mercure authorization details (RFC 9396, the
 // draft's "Authorization Details"), reduced to topic matchers per action. Matchers are kept
-// as text, as tokens write them; to_claims (access_claims.hpp) compiles them for the endpoints.
+// as text, as tokens write them, and compiled once, as the endpoints match them (parsing must
+// compile them to check them): to_claims (access_claims.hpp) hands the compiled ones on.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "herald/match/selector.hpp"
 
 namespace herald::auth {
 
@@ -35,6 +38,8 @@ struct SubscribeDetail {
   std::vector<TopicMatcher> topics;
   // The detail's `payload` object, re-serialized compactly; nullopt when it has none.
   std::optional<std::string> payload;
+  // `topics`, compiled.
+  match::SelectorSet selectors;
 };
 
 struct AccessGrants {
@@ -43,6 +48,10 @@ struct AccessGrants {
   // Every matcher of the details whose actions include `subscribe`, in token order.
   std::vector<TopicMatcher> subscribe;
   std::vector<SubscribeDetail> subscribe_details;
+  // `publish` and `subscribe`, compiled: URL patterns against the hub's URL, `*` matching
+  // every topic whatever its type (the draft's "Matcher Types").
+  match::SelectorSet publish_selectors;
+  match::SelectorSet subscribe_selectors;
 };
 
 }  // namespace herald::auth

@@ -1,5 +1,7 @@
 #pragma once
-// What verified claims allow (Mercure 0.x authorization rules).
+// Whether verified claims allow publishing. Who receives a private update is the hub's to
+// decide as it fans the update out (lib/hub, Subscriber::private_grants()): a subscriber
+// whose subscribe selectors match one of the update's topics.
 #include <span>
 #include <string>
 
@@ -12,11 +14,5 @@ namespace herald::auth {
 // Stricter than Mercure 0.x hubs, which let any token with a publish claim (even an empty
 // one) publish public updates and check selectors for private updates only.
 bool can_publish(const Claims& claims, std::span<const std::string> topics);
-
-// Whether a subscriber holding `claims` (nullptr: anonymous) may receive an update about
-// `topics`. Public updates: always (the subscription's own selectors decide routing, not
-// authorization). Private updates: only when one of the topics matches one of the
-// `mercure.subscribe` selectors; never for anonymous subscribers.
-bool can_receive(const Claims* claims, std::span<const std::string> topics, bool is_private);
 
 }  // namespace herald::auth

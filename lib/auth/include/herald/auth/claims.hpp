@@ -1,7 +1,7 @@
 #pragma once
 // What a verified token grants, in either Mercure generation: the 0.x `mercure` claim, or
 // a 1.0 access token's authorization details, reduced to the same selector sets so that
-// the endpoints authorize both alike (can_publish, can_receive).
+// the endpoints and the hub authorize both alike (can_publish; the hub's private delivery).
 #include <chrono>
 #include <cstddef>
 #include <optional>

@@ -38,6 +38,10 @@ class Selector {
   // `base_url`. Refused as exact() refuses, and when the pattern does not compile.
   static std::optional<Selector> url_pattern(std::string_view text, std::string_view base_url,
                                              std::string* error);
+  // The same from a pattern the caller already compiled from `text`, so that a caller that
+  // must report its own error for a pattern that does not compile need not compile it twice.
+  static std::optional<Selector> url_pattern(std::string_view text, UrlPattern compiled,
+                                             std::string* error);
 
   // A template selector also matches a topic equal to its own text, as in Mercure 0.x; a URL
   // pattern does not.
