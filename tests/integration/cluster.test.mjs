@@ -662,6 +662,67 @@ describe('cluster: one Redis stream, several nodes', () => {
     });
   });
 
+  it('the subscriptions API of any node lists every node\'s subscribers; a node that stops leaves the listing', async () => {
+    const withSubs = (redis) => [...devNode(redis), '--subscriptions'];
+    await withCluster(2, async ({ nodes: [A, B], sub }) => {
+      const p = uid();
+      const onA = `urn:t:cluster:subs:a:${p}`;
+      const onB = `urn:t:cluster:subs:b:${p}`;
+      await sub(A, { topics: onA });
+      const sB = await sub(B, { topics: onB });
+      const listed = async (node) => {
+        const r = await request(node.url, { path: '/.well-known/mercure/subscriptions', timeoutMs: 5000 });
+        assert.equal(r.status, 200, `the listing on ${node.url}: ${r.status} ${r.body}`);
+        return JSON.parse(r.body).subscriptions.map((x) => x.topic).filter((t) => t.endsWith(p)).sort();
+      };
+      for (const node of [A, B]) {
+        await eventually(async () => JSON.stringify(await listed(node)) === JSON.stringify([onA, onB].sort()),
+          `both subscribers listed on ${node.url}`, { timeoutMs: 5000, everyMs: 50 });
+      }
+      // A subscriber that leaves B leaves every listing.
+      sB.close();
+      await eventually(async () => JSON.stringify(await listed(A)) === JSON.stringify([onA]),
+        'the subscriber that left B is gone from A\'s listing', { timeoutMs: 5000, everyMs: 50 });
+      // So does every subscriber of a node that stops.
+      await sub(B, { topics: onB });
+      await eventually(async () => (await listed(A)).length === 2, 'listed again', { timeoutMs: 5000, everyMs: 50 });
+      assert.equal(await B.stop(), 0, 'B stops cleanly');
+      await eventually(async () => JSON.stringify(await listed(A)) === JSON.stringify([onA]),
+        'the stopped node\'s subscriber is gone from A\'s listing', { timeoutMs: 5000, everyMs: 50 });
+    }, { argsOf: withSubs });
+  });
+
+  it('/metrics reports each node\'s part: its Redis connections, entries read, reconnects, lag', async () => {
+    await withCluster(2, async ({ redis, nodes: [A, B] }) => {
+      const p = uid();
+      for (let i = 0; i < 5; i++) await publishOk(A.url, { topic: `urn:t:cluster:metrics:${p}`, id: `${p}-${i}`, data: 'm' });
+      const series = async (node) => {
+        const r = await request(node.url, { path: '/metrics', timeoutMs: 5000 });
+        assert.equal(r.status, 200);
+        const out = {};
+        for (const line of r.body.split('\n')) {
+          const m = /^(herald_cluster_[a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
+          if (m) out[m[1]] = Number(m[2]);
+        }
+        return out;
+      };
+      await eventually(async () => (await series(B)).herald_cluster_stream_entries_read_total >= 5,
+        'B read the 5 entries A published', { timeoutMs: 5000, everyMs: 50 });
+      const b = await series(B);
+      assert.equal(b['herald_cluster_redis_connected{connection="commands"}'], 1);
+      assert.equal(b['herald_cluster_redis_connected{connection="stream"}'], 1);
+      assert.equal(b.herald_cluster_stream_entries_skipped_total, 0);
+      assert.equal(b.herald_cluster_redis_reconnects_total, 0);
+      assert.ok(b.herald_cluster_stream_lag_seconds >= 0 && b.herald_cluster_stream_lag_seconds < 5, `lag ${b.herald_cluster_stream_lag_seconds}`);
+      await redis.kill();
+      await eventually(async () => (await series(A))['herald_cluster_redis_connected{connection="stream"}'] === 0,
+        'A reports its stream connection down', { timeoutMs: 5000, everyMs: 50 });
+      await redis.restart();
+      await eventually(async () => (await series(A)).herald_cluster_redis_reconnects_total >= 2,
+        'A counts both connections made again', { timeoutMs: 10000, everyMs: 100 });
+    });
+  });
+
   it('nodes on different Redis databases (/1, /2) of one Redis are separate hubs', async () => {
     const redis = await startRedis();
     const nodes = [];
