@@ -8,79 +8,12 @@
 // it for a while (they fail; EventSource keeps retrying, then lands on B).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { startRedis } from '../lib/redis.mjs';
 import { startTcpProxy } from '../lib/tcp_proxy.mjs';
-import { gotoHub, launchBrowser, newPage, OVER_H2, publish, startHub, WAIT_MS } from './helpers.mjs';
+import { launchBrowser, OVER_H2, publish, recordingPage, startHub } from './helpers.mjs';
 
 // The reconnection delay the first event asks for, so tests do not sit out the default 3 s.
 const RETRY_MS = 300;
-const REDIS_BIN = process.env.REDIS_SERVER_BIN || '/usr/bin/redis-server';
-
-// A free loopback port: bound by a throwaway server, read, released.
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-// Resolves true once a raw PING on `port` is answered +PONG.
-function pingRedis(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    let reply = '';
-    const done = (ok) => { socket.destroy(); resolve(ok); };
-    socket.setTimeout(1000, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (d) => {
-      reply += d;
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
-    });
-  });
-}
-
-// A throwaway redis-server on a free loopback port, nothing persisted, its working
-// directory a new temporary one. Returns { port, url, stop() }; stop() kills it by its
-// handle and removes the directory.
-async function startRedis() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-browser-redis-'));
-  const port = await freePort();
-  const proc = spawn(REDIS_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
-    '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  let failed = null;
-  proc.on('error', (e) => { failed = e; });
-  proc.stdout.on('data', (d) => { log += d; });
-  proc.stderr.on('data', (d) => { log += d; });
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  const stop = async () => {
-    if (!failed && proc.exitCode === null && proc.signalCode === null) {
-      proc.kill('SIGKILL');
-      await exited;
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    if (await pingRedis(port)) break;
-    if (failed || proc.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      if (failed) throw new Error(`cannot run ${REDIS_BIN} (scripts/install-deps.sh installs it): ${failed.message}`);
-      throw new Error(`redis-server did not answer PING on ${port}:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { port, url: `redis://127.0.0.1:${port}`, stop };
-}
 
 let redis;
 let nodeA;
@@ -112,28 +45,8 @@ after(async () => {
   await nodeA?.stop();
   await nodeB?.stop();
   await nodeC?.stop();
-  await redis?.stop();
+  await redis?.cleanup();
 });
-
-// Opens a page from the proxy's origin whose EventSource records every untyped event, every
-// herald-reset (there must be none: B holds the id the page resumes from) and, at each
-// error, the last event id it had.
-async function subscribedPage(topic) {
-  const page = await newPage(browser);
-  await gotoHub(page, proxy.origin, '/');
-  await page.evaluate(({ topic, waitMs }) => new Promise((resolve, reject) => {
-    setTimeout(() => reject(new Error('EventSource did not open')), waitMs);
-    const source = new EventSource(`/.well-known/mercure?topic=${encodeURIComponent(topic)}`);
-    window.received = [];
-    window.idsAtError = [];
-    window.resets = [];
-    source.addEventListener('herald-reset', (event) => window.resets.push(event.data));
-    source.onmessage = (event) => window.received.push({ id: event.lastEventId, data: event.data });
-    source.onerror = () => window.idsAtError.push(window.received.at(-1)?.id);
-    source.onopen = resolve;
-  }), { topic, waitMs: WAIT_MS });
-  return page;
-}
 
 const idOf = (topic, n) => `${topic}#e${n}`;
 
@@ -211,16 +124,22 @@ async function resumeOnB(page, topic, connectionsBefore, { gapNodeFor, liveNodeF
   assert.deepEqual(page.errors, []);
 }
 
-test('moved from A to B by the balancer (A still up): B replays exactly what followed', { timeout: 60000 }, async () => {
-  const topic = 'urn:herald:test:cluster:switch';
-  proxy.setTarget(browserPort(nodeA));
+// The balancer sends the page to `node`; the page subscribes to `topic` there and gets
+// e1..e10, published by `nodeFor(n)`. Resolves { page, connectionsBefore }.
+async function pageOn(node, topic, nodeFor) {
+  proxy.setTarget(browserPort(node));
   proxy.resume(); // (should an earlier test have failed holding)
   const connectionsBefore = proxy.connections();
-  const page = await subscribedPage(topic);
-
-  // Published on A and B alternately: the page, on A, gets them all in one order.
-  await publishRange(topic, 1, 10, firstNodeFor);
+  const page = await recordingPage(browser, proxy.origin, topic);
+  await publishRange(topic, 1, 10, nodeFor);
   await waitForEvents(page, 10);
+  return { page, connectionsBefore };
+}
+
+test('moved from A to B by the balancer (A still up): B replays exactly what followed', { timeout: 60000 }, async () => {
+  const topic = 'urn:herald:test:cluster:switch';
+  // Published on A and B alternately: the page, on A, gets them all in one order.
+  const { page, connectionsBefore } = await pageOn(nodeA, topic, firstNodeFor);
 
   // Hold the reconnect at the proxy, cut every connection (to A).
   proxy.pause();
@@ -233,13 +152,7 @@ test('moved from A to B by the balancer (A still up): B replays exactly what fol
 
 test('A killed hard (kill -9): the page resumes on B with nothing lost or repeated', { timeout: 60000 }, async () => {
   const topic = 'urn:herald:test:cluster:kill';
-  proxy.setTarget(browserPort(nodeA));
-  proxy.resume(); // (should an earlier test have failed holding)
-  const connectionsBefore = proxy.connections();
-  const page = await subscribedPage(topic);
-
-  await publishRange(topic, 1, 10, firstNodeFor);
-  await waitForEvents(page, 10);
+  const { page, connectionsBefore } = await pageOn(nodeA, topic, firstNodeFor);
 
   // A dies with the page's stream open; the balancer holds the reconnect until it has
   // noticed and switched to B.
@@ -256,13 +169,7 @@ test('a node killed hard while reconnects still go to it: the page retries, then
   // A node that joins the running cluster (its mirror starts from the stream).
   nodeC = await startHub(nodeArgs);
   const nodeFor = (n) => (n % 2 ? nodeB : nodeC); // e10 on C
-  proxy.setTarget(browserPort(nodeC));
-  proxy.resume(); // (should an earlier test have failed holding)
-  const connectionsBefore = proxy.connections();
-  const page = await subscribedPage(topic);
-
-  await publishRange(topic, 1, 10, nodeFor);
-  await waitForEvents(page, 10);
+  const { page, connectionsBefore } = await pageOn(nodeC, topic, nodeFor);
 
   // C dies, and the balancer has not noticed: the reconnects reach C's dead port and
   // fail. e11..e20 are published on B meanwhile; then the balancer switches to B.

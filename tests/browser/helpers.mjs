@@ -113,3 +113,24 @@ export function hubAndBrowser(args = ['--dev']) {
   });
   return env;
 }
+
+// Opens a page from `origin` whose EventSource on `topic` records every untyped event
+// (window.received: { id, data }), every herald-reset (window.resets) and, at each error,
+// the last event id it had (window.idsAtError: EventSource keeps its last event id to
+// itself, the last event received tells it). Resolves once the stream is open.
+export async function recordingPage(browser, origin, topic) {
+  const page = await newPage(browser);
+  await gotoHub(page, origin, '/');
+  await page.evaluate(({ topic, waitMs }) => new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error('EventSource did not open')), waitMs);
+    const source = new EventSource(`/.well-known/mercure?topic=${encodeURIComponent(topic)}`);
+    window.received = [];
+    window.idsAtError = [];
+    window.resets = [];
+    source.addEventListener('herald-reset', (event) => window.resets.push(event.data));
+    source.onmessage = (event) => window.received.push({ id: event.lastEventId, data: event.data });
+    source.onerror = () => window.idsAtError.push(window.received.at(-1)?.id);
+    source.onopen = resolve;
+  }), { topic, waitMs: WAIT_MS });
+  return page;
+}

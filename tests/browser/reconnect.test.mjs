@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTcpProxy } from '../lib/tcp_proxy.mjs';
-import { gotoHub, launchBrowser, newPage, OVER_H2, publish, startHub, WAIT_MS } from './helpers.mjs';
+import { launchBrowser, OVER_H2, publish, recordingPage, startHub } from './helpers.mjs';
 
 // The reconnection delay the first event asks for, so tests do not sit out the default 3 s.
 const RETRY_MS = 300;
@@ -27,24 +27,6 @@ after(async () => {
   await proxy?.close();
   await herald?.stop();
 });
-
-// Opens a page from the proxy's origin whose EventSource records every untyped event and,
-// at each error, the last event id it had.
-async function subscribedPage(topic) {
-  const page = await newPage(browser);
-  await gotoHub(page, proxy.origin, '/');
-  await page.evaluate(({ topic, waitMs }) => new Promise((resolve, reject) => {
-    setTimeout(() => reject(new Error('EventSource did not open')), waitMs);
-    const source = new EventSource(`/.well-known/mercure?topic=${encodeURIComponent(topic)}`);
-    window.received = [];
-    window.idsAtError = [];
-    source.onmessage = (event) => window.received.push({ id: event.lastEventId, data: event.data });
-    // EventSource keeps its last event id to itself; the last event received tells it.
-    source.onerror = () => window.idsAtError.push(window.received.at(-1)?.id);
-    source.onopen = resolve;
-  }), { topic, waitMs: WAIT_MS });
-  return page;
-}
 
 // Publishes events from..to on `topic`, each followed by one on a topic the page does not
 // subscribe to: replay from history must leave those out too.
@@ -87,7 +69,7 @@ const subscribeRequests = (topic) => proxy.requests.filter((r) => r.method === '
 test('events published while disconnected arrive after the reconnect', { timeout: 60000 }, async () => {
   const topic = 'urn:herald:test:reconnect:held';
   const connectionsBefore = proxy.connections();
-  const page = await subscribedPage(topic);
+  const page = await recordingPage(browser, proxy.origin, topic);
 
   await publishRange(topic, 1, 5);
   await waitForEvents(page, 5);
@@ -119,7 +101,7 @@ test('events published while disconnected arrive after the reconnect', { timeout
 test('a cut in the middle of a burst loses and repeats nothing', { timeout: 60000 }, async () => {
   const topic = 'urn:herald:test:reconnect:burst';
   const connectionsBefore = proxy.connections();
-  const page = await subscribedPage(topic);
+  const page = await recordingPage(browser, proxy.origin, topic);
 
   // Cut while events are still in flight: some were written to the dropped socket and
   // never parsed by the browser, so only history replay can deliver them.

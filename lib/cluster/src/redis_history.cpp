@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "herald/base/log.hpp"
+#include "herald/base/log_limiter.hpp"
 #include "herald/base/uuid.hpp"
 #include "herald/store/update_record.hpp"
 #include "redis_connection.hpp"
@@ -300,9 +301,13 @@ class RedisHistory::Node {
     if (!id) return;
     last_delivered = *id;
     entries_read.fetch_add(1, std::memory_order_relaxed);
-    const auto waited_ms = now_ms() - static_cast<std::int64_t>(id->ms);
-    lag_seconds.store(waited_ms > 0 ? static_cast<double>(waited_ms) / 1000.0 : 0.0,
-                      std::memory_order_relaxed);
+    // Lag only once the node serves: what it reads at start is history, not lag. (Only
+    // this thread writes stream_read, so it reads it without the lock.)
+    if (stream_read) {
+      const auto waited_ms = now_ms() - static_cast<std::int64_t>(id->ms);
+      lag_seconds.store(waited_ms > 0 ? static_cast<double>(waited_ms) / 1000.0 : 0.0,
+                        std::memory_order_relaxed);
+    }
     const redisReply* fields = entry->element[1];
     std::optional<store::RecordView> record;
     for (std::size_t f = 0; f + 1 < fields->elements; f += 2) {
@@ -311,8 +316,13 @@ class RedisHistory::Node {
     }
     if (!record) {
       skipped.fetch_add(1, std::memory_order_relaxed);
-      log::warn("cluster: skipped a stream entry herald did not write",
-                {{"stream", options.stream_key}, {"entry", id->text()}});
+      // Another program writing to the stream must not flood the log: a line a minute.
+      if (std::uint64_t suppressed = 0; skip_log.allow(Clock::now(), suppressed)) {
+        log::warn("cluster: skipped a stream entry herald did not write",
+                  {{"stream", options.stream_key},
+                   {"entry", id->text()},
+                   {"skipped_since_last_line", std::to_string(suppressed)}});
+      }
       return;
     }
     hub::UpdatePtr update;
@@ -402,13 +412,14 @@ class RedisHistory::Node {
   bool caught_up = false;   // the tail read to the end since it last connected
   bool closing = false;
   std::vector<Waiter> waiters;
+  log::LineLimiter skip_log{std::chrono::minutes(1)};
 
   // For stats(): written by the Redis thread, read by any.
   std::atomic<bool> tail_up{false};
   std::atomic<std::uint64_t> entries_read{0}, skipped{0}, reconnects{0};
   std::atomic<double> lag_seconds{0};
 
-  mutable std::mutex state_mutex;  // guards the four below
+  mutable std::mutex state_mutex;  // guards the four below (written on the Redis thread)
   bool stream_read = false;        // read to the end once: the node serves
   bool commands_up = false;
   std::string commands_down_reason, tail_down_reason;
