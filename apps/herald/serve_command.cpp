@@ -262,7 +262,10 @@ void add_serve_command(CLI::App& app) {
       "that reconnects with Last-Event-ID gets what it missed, across restarts and crashes,\n"
       "as long as history still holds it (--history-size, --history-bytes,\n"
       "--history-per-topic, --history-max-age). A client resuming from an id history no\n"
-      "longer holds first gets `event: herald-reset` (docs/HUB-CONTRACT.md).");
+      "longer holds first gets `event: herald-reset` (docs/HUB-CONTRACT.md).\n"
+      "With --store redis://HOST:PORT, every hub on that Redis is one hub: publish on any,\n"
+      "subscribe and resume on any; /readyz says when a node cannot reach Redis\n"
+      "(docs/CLUSTER.md).");
   cmd->footer(
       "Every flag can also be set as an environment variable HERALD_<FLAG>, e.g.\n"
       "HERALD_LISTEN=0.0.0.0:8080. Durations: 15s, 500ms, 2m, or plain seconds.");
