@@ -850,6 +850,59 @@ describe('cluster: one Redis stream, several nodes', () => {
     });
   });
 
+  // The stream keeps about max(--history-size, 1000) entries: a node stopped while more
+  // than that were published reads on to find the ones it had not read gone. It must not
+  // pass that over in silence: its live subscribers get herald-reset (node-fell-behind),
+  // then what the stream still holds, and a resume there from before the loss is told too.
+  it('a node stopped while more was published than the stream keeps: its subscribers get herald-reset, then the rest', async () => {
+    const small = (redis) => [...devNode(redis), '--history-size', '100'];
+    await withCluster(2, async ({ nodes: [A, B], sub }) => {
+      const p = uid();
+      const T = `urn:t:cluster:behind:${p}`;
+      const onA = await sub(A, { topics: T });
+      const onB = await sub(B, { topics: T });
+      await publishOk(A.url, { topic: T, id: `${p}-first`, data: 'first' });
+      await Promise.all([onA, onB].map((s) => s.waitForEvents(1)));
+      const published = [`${p}-first`];
+      B.proc.kill('SIGSTOP');
+      try {
+        await waitStopped(B.proc.pid);
+        // 1500 events, 10 at a time (bounded: each publish has its own timeout).
+        for (let j = 0; j < 1500; j += 10) {
+          const batch = Array.from({ length: 10 }, (_, k) => `${p}-${j + k}`);
+          await Promise.all(batch.map((id) => publishOk(A.url, { topic: T, id, data: id })));
+          published.push(...batch);
+        }
+      } finally {
+        B.proc.kill('SIGCONT');
+      }
+      const end = `${p}-end`;
+      await publishOk(A.url, { topic: T, id: end, data: 'end' });
+      await onB.waitForEvent((e) => e.id === end, 15000, `${end} on B`);
+      const got = onB.events.slice(0, onB.events.findIndex((e) => e.id === end));
+      const resets = got.filter((e) => e.type === RESET);
+      assert.equal(resets.length, 1, `one ${RESET} on B: ${JSON.stringify(resets)}`);
+      assert.equal(JSON.parse(resets[0].data).reason, 'node-fell-behind');
+      const at = got.indexOf(resets[0]);
+      assert.deepEqual(ids(got.slice(0, at)), [`${p}-first`], 'before the reset: what B had read');
+      // A kept up: everything once, no reset (in the stream's order: each batch of 10 was
+      // published at once).
+      const streamOrder = ids(await eventsUntil(onA, end, 15000, 'the subscriber on A'));
+      assert.deepEqual([...streamOrder].sort(), [...published].sort(), 'A got every event once');
+      // After the reset B got the newest part of the stream, in its order, none twice.
+      const after = ids(got.slice(at + 1));
+      assert.ok(after.length > 0 && after.length < 1500, `B got ${after.length} of the 1500 after the reset`);
+      assert.deepEqual(after, streamOrder.slice(streamOrder.length - after.length),
+        'after the reset: the stream\'s newest events, in its order, up to the last');
+      // A resume on B from before the loss is told of it too.
+      const resumed = await sub(B, { topics: T, lastEventIdHeader: `${p}-first` });
+      await resumed.waitForEvent((e) => e.id === end, 15000, 'the resume on B');
+      assert.equal(resumed.events[0].type, RESET, `the resume on B from before the loss starts with ${RESET}`);
+      const metrics = await request(B.url, { path: '/metrics', timeoutMs: 5000 });
+      assert.match(metrics.body, /^herald_cluster_stream_gaps_total 1$/m);
+    }, { argsOf: small });
+  });
+
   it('private updates do not leak across nodes: only an authorized subscriber on another node gets them', async () => {
     const argsOf = (redis) => ['--jwt-key', DEV_KEY, '--anonymous', '--no-ticker', '--heartbeat', '0', '--store', redis.url];
     await withCluster(3, async ({ nodes: [A, B, C], sub }) => {

@@ -62,9 +62,10 @@ class RedisHistory::Node {
 
   // --- any thread ---
 
-  void start(std::function<void(const hub::UpdatePtr&)> to_hub) {
-    asio::post(io, [this, to_hub = std::move(to_hub)]() mutable {
+  void start(std::function<void(const hub::UpdatePtr&)> to_hub, std::function<void()> loss) {
+    asio::post(io, [this, to_hub = std::move(to_hub), loss = std::move(loss)]() mutable {
       deliver = std::move(to_hub);
+      lost = std::move(loss);
       log::info("cluster: connecting to Redis",
                 {{"url", options.address.url()}, {"stream", options.stream_key}});
       connect_commands();
@@ -155,6 +156,7 @@ class RedisHistory::Node {
     out.entries_read = entries_read.load(std::memory_order_relaxed);
     out.skipped = skipped.load(std::memory_order_relaxed);
     out.reconnects = reconnects.load(std::memory_order_relaxed);
+    out.gaps = gaps.load(std::memory_order_relaxed);
     out.lag_seconds = lag_seconds.load(std::memory_order_relaxed);
     return out;
   }
@@ -241,44 +243,64 @@ class RedisHistory::Node {
     });
   }
 
+  // Every entry is read by a checked read: MULTI, XINFO STREAM, XREAD, EXEC, which says
+  // atomically how many entries the stream ever had and how many it holds, so the node
+  // knows the index of every entry it reads, and sees when Redis let go of entries it had
+  // not read yet (a gap). Once caught up, a blocking XREAD only waits for something new;
+  // what it returns is read again, checked.
   void read_tail() {
-    std::vector<std::string_view> args{"XREAD", "COUNT", read_batch_text};
-    // Until it has read to the end, a node reads without waiting; then it waits for more.
-    if (caught_up) {
-      args.push_back("BLOCK");
-      args.push_back(block_text);
-    }
     const std::string after = last_delivered.text();
-    args.insert(args.end(), {"STREAMS", options.stream_key, after});
-    tail.command(args, [this](const redisReply* reply) { on_tail(reply); });
-  }
-
-  void on_tail(const redisReply* reply) {
-    if (reply == nullptr || closing) return;  // gone: its lost handler reconnects
-    if (reply->type == REDIS_REPLY_ERROR) {
-      std::string error(text_of(reply));
-      if (error.starts_with("LOADING")) {
-        // A restarted Redis answers before it has read its AOF back: ask again shortly.
-        tail_retry.expires_after(kFirstBackoff);
-        tail_retry.async_wait([this](const boost::system::error_code& ec) {
-          if (!ec && !closing && tail.is_up()) read_tail();
-        });
-        return;
-      }
-      log::error("cluster: reading the Redis stream failed",
-                 {{"stream", options.stream_key}, {"error", error}});
-      asio::post(io, [this, error] { tail.drop(error); });
+    if (caught_up) {
+      tail.command(
+          {"XREAD", "COUNT", "1", "BLOCK", block_text, "STREAMS", options.stream_key, after},
+          [this](const redisReply* reply) { on_wake(reply); });
       return;
     }
-    std::size_t entries = 0;
-    // [[key, [[id, [field, value, ...]], ...]]], or nil when nothing came.
-    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
-        reply->element[0]->type == REDIS_REPLY_ARRAY && reply->element[0]->elements == 2) {
-      const redisReply* list = reply->element[0]->element[1];
-      for (std::size_t i = 0; i < list->elements; ++i)
-        take(list->element[i]);
-      entries = list->elements;
+    tail.command({"MULTI"}, {});
+    tail.command({"XINFO", "STREAM", options.stream_key}, {});
+    tail.command({"XREAD", "COUNT", read_batch_text, "STREAMS", options.stream_key, after}, {});
+    tail.command({"EXEC"}, [this](const redisReply* reply) { on_read(reply); });
+  }
+
+  void on_wake(const redisReply* reply) {
+    if (reply == nullptr || closing) return;  // gone: its lost handler reconnects
+    if (reply->type == REDIS_REPLY_ERROR) return on_tail_error(text_of(reply));
+    if (reply->type == REDIS_REPLY_ARRAY) caught_up = false;  // something new: read it
+    read_tail();
+  }
+
+  void on_tail_error(std::string_view text) {
+    std::string error(text);
+    if (error.starts_with("LOADING")) {
+      // A restarted Redis answers before it has read its AOF back: ask again shortly.
+      tail_retry.expires_after(kFirstBackoff);
+      tail_retry.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec && !closing && tail.is_up()) read_tail();
+      });
+      return;
     }
+    log::error("cluster: reading the Redis stream failed",
+               {{"stream", options.stream_key}, {"error", error}});
+    asio::post(io, [this, error] { tail.drop(error); });
+  }
+
+  // The EXEC of a checked read: [XINFO STREAM's answer, XREAD's answer].
+  void on_read(const redisReply* reply) {
+    if (reply == nullptr || closing) return;
+    if (reply->type == REDIS_REPLY_ERROR) return on_tail_error(text_of(reply));
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2)
+      return on_tail_error("an unexpected answer to MULTI/EXEC");
+    const redisReply* read = reply->element[1];
+    if (read->type == REDIS_REPLY_ERROR) return on_tail_error(text_of(read));
+    // [[key, [[id, [field, value, ...]], ...]]], or nil when nothing came.
+    const redisReply* list = nullptr;
+    if (read->type == REDIS_REPLY_ARRAY && read->elements == 1 &&
+        read->element[0]->type == REDIS_REPLY_ARRAY && read->element[0]->elements == 2)
+      list = read->element[0]->element[1];
+    const std::size_t entries = list != nullptr ? list->elements : 0;
+    if (auto counts = counts_of(reply->element[0])) check_position(*counts, entries);
+    for (std::size_t i = 0; i < entries; ++i)
+      take(list->element[i]);
     if (!caught_up && entries < kReadBatch) {
       caught_up = true;
       std::lock_guard lock(state_mutex);
@@ -292,6 +314,68 @@ class RedisHistory::Node {
     }
     release_waiters();
     read_tail();
+  }
+
+  struct StreamCounts {
+    std::uint64_t added = 0;   // entries ever added (entries-added)
+    std::uint64_t length = 0;  // entries held now
+  };
+  // From XINFO STREAM's answer (pairs of name and value); none when the stream does not
+  // exist yet (an error) or the Redis is older than 7.0 (no entries-added).
+  static std::optional<StreamCounts> counts_of(const redisReply* info) {
+    if (info->type != REDIS_REPLY_ARRAY) return std::nullopt;
+    std::optional<std::uint64_t> added, length;
+    for (std::size_t i = 0; i + 1 < info->elements; i += 2) {
+      const redisReply* value = info->element[i + 1];
+      if (value->type != REDIS_REPLY_INTEGER || value->integer < 0) continue;
+      const std::string_view name = text_of(info->element[i]);
+      if (name == "entries-added") added = static_cast<std::uint64_t>(value->integer);
+      if (name == "length") length = static_cast<std::uint64_t>(value->integer);
+    }
+    if (!added || !length || *length > *added) return std::nullopt;
+    return StreamCounts{*added, *length};
+  }
+
+  // Entries are numbered 1, 2, ... in the order they were added; the stream holds those
+  // above added - length (herald only trims from the oldest; a foreign XDEL would break
+  // this count). The node's position is the number of the last entry it read.
+  void check_position(StreamCounts counts, std::size_t read_now) {
+    const std::uint64_t first_held = counts.added - counts.length;  // the last one let go
+    if (!position) {
+      position = first_held;  // starting: what Redis let go of was never this node's
+    } else if (*position < first_held) {
+      report_gap(*position, first_held);
+      position = first_held;
+    } else if (*position > counts.added) {
+      // The stream is younger than this node's position: Redis lost it (a restart without
+      // persistence) or someone recreated it. What it lost, the node cannot tell.
+      log::warn(
+          "cluster: the Redis stream has fewer entries than this node has read; Redis "
+          "lost data or the stream was recreated",
+          {{"stream", options.stream_key},
+           {"read", std::to_string(*position)},
+           {"ever_added", std::to_string(counts.added)}});
+      position = first_held;
+    }
+    *position += read_now;
+  }
+
+  // The stream let go of entries this node had not read (it fell further behind than the
+  // stream keeps): its subscribers are told (herald-reset), and so are resumes from any
+  // id it held, since what followed them is incomplete here.
+  void report_gap(std::uint64_t read, std::uint64_t let_go_up_to) {
+    gaps.fetch_add(1, std::memory_order_relaxed);
+    log::error(
+        "cluster: Redis let go of stream entries before this node read them; its "
+        "subscribers get herald-reset",
+        {{"stream", options.stream_key},
+         {"after", last_delivered.text()},
+         {"missed", std::to_string(let_go_up_to - read)}});
+    {
+      std::lock_guard lock(mirror_mutex);
+      mirror.forget_all();
+    }
+    lost();
   }
 
   // One stream entry: kept in the mirror with the next seq, then handed to the hub.
@@ -408,15 +492,18 @@ class RedisHistory::Node {
   asio::steady_timer watchdog{io}, commands_retry{io}, tail_retry{io}, closing_timer{io};
   int commands_attempts = 0, tail_attempts = 0;
   std::function<void(const hub::UpdatePtr&)> deliver;
-  StreamId last_delivered;  // the newest entry handed to the hub (0-0: none)
-  bool caught_up = false;   // the tail read to the end since it last connected
+  std::function<void()> lost;  // the hub's: updates before the next were let go of
+  StreamId last_delivered;     // the newest entry handed to the hub (0-0: none)
+  // The number of the last entry read (see check_position); none until the first read.
+  std::optional<std::uint64_t> position;
+  bool caught_up = false;  // the tail read to the end since it last connected
   bool closing = false;
   std::vector<Waiter> waiters;
   log::LineLimiter skip_log{std::chrono::minutes(1)};
 
   // For stats(): written by the Redis thread, read by any.
   std::atomic<bool> tail_up{false};
-  std::atomic<std::uint64_t> entries_read{0}, skipped{0}, reconnects{0};
+  std::atomic<std::uint64_t> entries_read{0}, skipped{0}, reconnects{0}, gaps{0};
   std::atomic<double> lag_seconds{0};
 
   mutable std::mutex state_mutex;  // guards the four below (written on the Redis thread)
@@ -432,8 +519,9 @@ RedisHistory::RedisHistory(RedisOptions options)
 
 RedisHistory::~RedisHistory() = default;
 
-void RedisHistory::deliver_to(std::function<void(const hub::UpdatePtr&)> deliver) {
-  node_->start(std::move(deliver));
+void RedisHistory::deliver_to(std::function<void(const hub::UpdatePtr&)> deliver,
+                              std::function<void()> lost) {
+  node_->start(std::move(deliver), std::move(lost));
 }
 
 bool RedisHistory::append(const hub::UpdatePtr& update, hub::AppendDone done) {

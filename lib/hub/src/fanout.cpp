@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <unordered_set>
 
 namespace herald::hub {
 
@@ -237,6 +238,31 @@ std::size_t Fanout::dispatch(const UpdatePtr& update) {
   for (auto& [text, entry] : any_)
     offer_all(entry, update);
   return delivered_;
+}
+
+std::size_t Fanout::missed_by_all(const Gap& gap) {
+  // Rare (a node that fell behind its cluster's log): a set tells each subscriber once,
+  // whichever lists it is in.
+  std::unordered_set<Subscriber*> told;
+  auto tell = [&](const std::vector<Subscriber*>& subscribers) {
+    for (Subscriber* s : subscribers) {
+      if (!told.insert(s).second) continue;
+      s->missed(gap);
+      if (!s->touched_) {
+        s->touched_ = true;
+        touched_.push_back(s);
+      }
+    }
+  };
+  for (auto& [text, entry] : exact_)
+    tell(entry.subscribers);
+  for (auto& [text, entry] : any_)
+    tell(entry.subscribers);
+  for (auto& [text, entry] : templates_)
+    tell(entry.subscribers);
+  for (auto& [text, entry] : url_patterns_)
+    tell(entry.subscribers);
+  return told.size();
 }
 
 void Fanout::flush() {

@@ -15,10 +15,17 @@ Hub::Hub(std::unique_ptr<History> history, std::vector<ShardPost> shards)
   // A shared history is the bus too: what it delivers (every hub's updates, in the log's
   // one order) is what the shards get.
   if (history_->is_shared()) {
-    history_->deliver_to([this](const UpdatePtr& update) {
-      std::lock_guard lock(mutex_);
-      hand_to_shards(update);
-    });
+    history_->deliver_to(
+        [this](const UpdatePtr& update) {
+          std::lock_guard lock(mutex_);
+          hand_to_shards(update);
+        },
+        [this] {
+          // In the inboxes, in order with the updates: a null update says "lost some".
+          std::lock_guard lock(mutex_);
+          for (auto& shard : shards_)
+            push_to_shard(*shard, nullptr);
+        });
   }
 }
 
@@ -58,12 +65,15 @@ void Hub::publish(std::shared_ptr<Update> update, PublishDone done) {
 void Hub::hand_to_shards(const UpdatePtr& shared) {
   handed_seq_ = shared->seq;
   ++published_;
-  for (auto& shard : shards_) {
-    shard->inbox.push_back(shared);
-    if (!shard->drain_posted) {
-      shard->drain_posted = true;
-      shard->post([this, s = shard.get()] { drain(*s); });
-    }
+  for (auto& shard : shards_)
+    push_to_shard(*shard, shared);
+}
+
+void Hub::push_to_shard(Shard& shard, const UpdatePtr& update) {
+  shard.inbox.push_back(update);
+  if (!shard.drain_posted) {
+    shard.drain_posted = true;
+    shard.post([this, s = &shard] { drain(*s); });
   }
 }
 
@@ -77,9 +87,14 @@ void Hub::drain(Shard& shard) {
   // Everything published since the last drain goes out in one pass, so each subscriber
   // writes the whole batch with one gathered write.
   std::uint64_t delivered = 0;
-  for (const UpdatePtr& update : batch)
+  for (const UpdatePtr& update : batch) {
+    if (!update) {  // the shared history lost updates before the next ones (deliver_to)
+      shard.fanout.missed_by_all({Gap::Reason::fell_behind_shared_log, nullptr});
+      continue;
+    }
     delivered += shard.fanout.dispatch(update);
-  if (!batch.empty()) shard.dispatched_seq = batch.back()->seq;
+    shard.dispatched_seq = update->seq;
+  }
   shard.fanout.flush();
   shard.delivered.fetch_add(delivered, std::memory_order_relaxed);  // once per batch
   batch.clear();  // keeps its capacity: the next swap hands it back to the inbox

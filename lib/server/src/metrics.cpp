@@ -90,6 +90,10 @@ void render_cluster(std::string& out, const cluster::RedisHistory::Stats& s) {
          "Stream entries herald did not write (not delivered).", s.skipped);
   metric(out, "herald_cluster_redis_reconnects_total", "counter",
          "Connections to Redis made again after a loss.", s.reconnects);
+  metric(out, "herald_cluster_stream_gaps_total", "counter",
+         "Times Redis let go of stream entries before this node read them (its subscribers "
+         "got herald-reset).",
+         s.gaps);
 }
 
 }  // namespace

@@ -14,6 +14,8 @@ const char* reason_name(hub::Gap::Reason reason) {
       return "last-event-id-not-held";
     case hub::Gap::Reason::evicted_while_replaying:
       return "evicted-while-replaying";
+    case hub::Gap::Reason::fell_behind_shared_log:
+      return "node-fell-behind";
   }
   return "last-event-id-not-held";
 }

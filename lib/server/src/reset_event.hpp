@@ -13,8 +13,10 @@ namespace herald::server {
 inline constexpr const char* kResetEventType = "herald-reset";
 
 // The complete SSE frame: `data` is a one-line JSON object
-// {"reason": "last-event-id-not-held" | "evicted-while-replaying", "oldest": id | null},
-// `oldest` being the oldest id history still holds (what the replay starts with).
+// {"reason": "last-event-id-not-held" | "evicted-while-replaying" | "node-fell-behind",
+// "oldest": id | null}, `oldest` being the oldest id history still holds (what the replay
+// starts with; null for "node-fell-behind", sent to live subscribers of a cluster node
+// that read the shared stream too late: what came before it may be incomplete).
 std::string reset_frame(const hub::Gap& gap);
 
 }  // namespace herald::server

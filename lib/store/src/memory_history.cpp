@@ -99,6 +99,14 @@ void MemoryHistory::evict_oldest() {
   ring_.pop_front();
 }
 
+void MemoryHistory::forget_all() {
+  ring_.clear();
+  by_id_.clear();
+  by_topic_.clear();
+  live_ = 0;
+  bytes_ = 0;
+}
+
 void MemoryHistory::evict_for_topic(const std::string& topic) {
   // Copy the seq: forgetting the update erases it from by_topic_[topic].
   const std::uint64_t oldest = by_topic_[topic].front();

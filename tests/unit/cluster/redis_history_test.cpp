@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -43,15 +44,25 @@ class Node {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<hub::UpdatePtr> got_;
+  std::function<void()> hold_;
 
  public:
-  explicit Node(const std::string& url, std::size_t history_size = 10000)
-      : history(options_for(url, history_size)) {
-    history.deliver_to([this](const hub::UpdatePtr& u) {
-      std::lock_guard lock(mutex_);
-      got_.push_back(u);
-      changed_.notify_all();
-    });
+  // `hold`: called on the Redis thread before each delivery (a test makes it wait).
+  explicit Node(const std::string& url, std::size_t history_size = 10000,
+                std::function<void()> hold = {})
+      : hold_(std::move(hold)), history(options_for(url, history_size)) {
+    history.deliver_to(
+        [this](const hub::UpdatePtr& u) {
+          if (hold_) hold_();
+          std::lock_guard lock(mutex_);
+          got_.push_back(u);
+          changed_.notify_all();
+        },
+        [this] {
+          std::lock_guard lock(mutex_);
+          got_.push_back(nullptr);  // "lost some" stands where the hub would see it
+          changed_.notify_all();
+        });
   }
 
   bool wait_for(std::size_t count, std::chrono::milliseconds timeout = 10s) {
@@ -70,10 +81,11 @@ class Node {
     std::lock_guard lock(mutex_);
     return got_;
   }
+  // The ids delivered, "(lost)" where the history reported a loss.
   std::vector<std::string> ids() {
     std::vector<std::string> out;
     for (const auto& u : got())
-      out.push_back(u->id);
+      out.push_back(u ? u->id : "(lost)");
     return out;
   }
   // Appends and waits for Redis's answer: the error, empty when kept.
@@ -262,7 +274,7 @@ TEST(RedisHistory, AFrozenRedisIsNotReachableAndAnUnconfirmedAppendSaysSo) {
   RedisOptions options = options_for(redis.url(), 10000);
   options.command_timeout = 300ms;
   RedisHistory history(options);
-  history.deliver_to([](const hub::UpdatePtr&) {});
+  history.deliver_to([](const hub::UpdatePtr&) {}, [] {});
   for (int i = 0; i < 500 && !history.availability().appends; ++i)
     std::this_thread::sleep_for(10ms);
   ASSERT_TRUE(history.availability().appends);
@@ -281,6 +293,52 @@ TEST(RedisHistory, AFrozenRedisIsNotReachableAndAnUnconfirmedAppendSaysSo) {
   for (int i = 0; i < 500 && !history.availability().appends; ++i)
     std::this_thread::sleep_for(10ms);
   EXPECT_TRUE(history.availability().appends);
+}
+
+TEST(RedisHistory, ANodeThatFellBehindTheStreamsLengthReportsTheLoss) {
+  RedisServer redis;
+  // b stops reading at its first update (its thread waits in the delivery, as a paused
+  // node would), while a publishes far more than the stream keeps.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> first{true};
+  Node a(redis.url(), 100);  // the stream keeps about kMinStreamLength entries
+  Node b(redis.url(), 100, [&] {
+    if (first.exchange(false)) released.wait();
+  });
+  ASSERT_TRUE(a.wait_available() && b.wait_available());
+  ASSERT_EQ(a.append(update("first", "urn:g")), "");
+  for (int i = 0; i < 3000; ++i)
+    a.history.append(update("g" + std::to_string(i), "urn:g"), {});
+  ASSERT_EQ(a.append(update("last", "urn:g")), "");
+  release.set_value();
+  for (int i = 0; i < 500 && (b.ids().empty() || b.ids().back() != "last"); ++i)
+    std::this_thread::sleep_for(10ms);
+  // b delivered "first" (and maybe a few more read with it), then learned that entries
+  // were let go of before it read them, then read on what the stream still held.
+  const auto got = b.ids();
+  ASSERT_FALSE(got.empty());
+  EXPECT_EQ(got.front(), "first");
+  EXPECT_EQ(got.back(), "last");
+  EXPECT_EQ(std::count(got.begin(), got.end(), "(lost)"), 1) << ::testing::PrintToString(got);
+  std::vector<std::string> published{"first"};
+  for (int i = 0; i < 3000; ++i)
+    published.push_back("g" + std::to_string(i));
+  published.push_back("last");
+  auto at = published.begin();
+  for (const std::string& id : got) {
+    if (id == "(lost)") continue;
+    at = std::find(at, published.end(), id);
+    ASSERT_NE(at, published.end()) << id << " out of order or twice";
+    ++at;
+  }
+  EXPECT_LT(got.size(), published.size() - 500) << "what Redis let go of never came";
+  EXPECT_EQ(b.history.stats().gaps, 1u);
+  EXPECT_EQ(b.history.resume_point("first").from, hub::ReplayFrom::unknown)
+      << "a resume from before the loss is told of it";
+  EXPECT_EQ(b.history.resume_point("last").from, hub::ReplayFrom::after_id);
+  // (a may have fallen behind too: its 3000 appends, sent at once, outrun any reader of
+  // a stream that keeps 1000.)
 }
 
 TEST(RedisHistory, TheStreamIsTrimmedToAboutTheHistorySize) {

@@ -45,6 +45,10 @@ class RecordingSubscriber : public Subscriber {
   void replay(const UpdatePtr&) override {}
   bool has_replay_room() const override { return true; }
   void deliver(const UpdatePtr& u) override { received.push_back(u->id); }
+  void missed(const Gap& gap) override {
+    received.push_back(gap.reason == Gap::Reason::fell_behind_shared_log ? "(fell behind)"
+                                                                         : "(gap)");
+  }
   void flush() override { ++flushes; }
   const match::SelectorSet* private_grants() const override { return grants_; }
   std::vector<std::string> received;
@@ -74,6 +78,27 @@ TEST(Fanout, DeliversToExactTemplateAndAnySelectors) {
   // One flush per touched subscriber per batch, however many updates it got.
   EXPECT_EQ(tmpl.flushes, 1);
   EXPECT_EQ(other.flushes, 0);
+}
+
+TEST(Fanout, MissedByAllTellsEverySubscriberOnceAndFlushesIt) {
+  Fanout fanout;
+  // In several lists at once (an exact topic, a template, `*`), and one in none but a URL
+  // pattern's.
+  RecordingSubscriber many(
+      selectors({"https://example.com/books/1", "https://example.com/books/{id}", "*"}));
+  RecordingSubscriber one(selectors({"https://example.com/authors/1"}));
+  RecordingSubscriber pattern({url_pattern("https://example.com/shelves/:id")});
+  for (auto* s : {&many, &one, &pattern})
+    fanout.add(*s, 0);
+  fanout.dispatch(update(1, {"https://example.com/books/1"}));
+  EXPECT_EQ(fanout.missed_by_all({Gap::Reason::fell_behind_shared_log, nullptr}), 3u);
+  fanout.dispatch(update(2, {"https://example.com/authors/1"}));
+  fanout.flush();
+  EXPECT_EQ(many.received, (std::vector<std::string>{"id-1", "(fell behind)", "id-2"}));
+  EXPECT_EQ(one.received, (std::vector<std::string>{"(fell behind)", "id-2"}));
+  EXPECT_EQ(pattern.received, (std::vector<std::string>{"(fell behind)"}));
+  EXPECT_EQ(pattern.flushes, 1) << "told in this batch: its flush writes it";
+  EXPECT_EQ(many.flushes, 1);
 }
 
 TEST(Fanout, OneDeliveryWhenSeveralTopicsAndSelectorsMatch) {

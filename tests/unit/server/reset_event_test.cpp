@@ -26,6 +26,9 @@ TEST(ResetEvent, SaysNullWhenHistoryHoldsNothing) {
   EXPECT_EQ(reset_frame({hub::Gap::Reason::unknown_last_event_id, nullptr}),
             "event: herald-reset\n"
             "data: {\"reason\":\"last-event-id-not-held\",\"oldest\":null}\n\n");
+  EXPECT_EQ(reset_frame({hub::Gap::Reason::fell_behind_shared_log, nullptr}),
+            "event: herald-reset\n"
+            "data: {\"reason\":\"node-fell-behind\",\"oldest\":null}\n\n");
 }
 
 TEST(ResetEvent, KeepsAnAwkwardIdOnOneDataLine) {

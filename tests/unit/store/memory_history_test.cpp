@@ -27,6 +27,23 @@ TEST(MemoryHistory, EvictsOldestByBytes) {
   EXPECT_EQ(by_bytes.newest_id(), "d");
 }
 
+TEST(MemoryHistory, ForgetAllLetsGoOfEverythingAndKeepsNumbering) {
+  MemoryHistory history(limits(100, 1 << 20, 10));
+  for (auto id : {"a", "b", "c"})
+    append(history, id);
+  const std::uint64_t next = history.next_seq();
+  history.forget_all();
+  EXPECT_EQ(history.size(), 0u);
+  EXPECT_EQ(history.bytes(), 0u);
+  EXPECT_EQ(history.newest_id(), std::nullopt);
+  EXPECT_EQ(history.next_seq(), next) << "seqs never go back: the hub orders by them";
+  EXPECT_EQ(history.oldest_seq(), next) << "everything before is gone";
+  EXPECT_EQ(history.resume_point("b").from, hub::ReplayFrom::unknown);
+  append(history, "d");
+  EXPECT_EQ(history.size(), 1u);
+  EXPECT_EQ(history.resume_point("d").from, hub::ReplayFrom::after_id);
+}
+
 TEST(MemoryHistory, CountsThePerTopicIndexInItsBytes) {
   MemoryHistory h(limits(10, 1 << 20, /*per_topic=*/3));
   append(h, "quiet-1", 10, {"quiet"});

@@ -82,6 +82,7 @@ class RedisHistory final : public hub::History {
     std::uint64_t entries_read = 0;  // stream entries this node read, every node's
     std::uint64_t skipped = 0;       // entries herald did not write (not delivered)
     std::uint64_t reconnects = 0;    // connections to Redis made again after a loss
+    std::uint64_t gaps = 0;          // times Redis let go of entries before this node read them
     // How long the newest entry read had been in Redis when this node read it (Redis's
     // clock against this node's: machines must keep their clocks in sync).
     double lag_seconds = 0;
@@ -89,7 +90,8 @@ class RedisHistory final : public hub::History {
   Stats stats() const;
 
   bool is_shared() const override { return true; }
-  void deliver_to(std::function<void(const hub::UpdatePtr&)> deliver) override;
+  void deliver_to(std::function<void(const hub::UpdatePtr&)> deliver,
+                  std::function<void()> lost) override;
   Availability availability() const override;
   void catch_up(std::function<void(bool caught_up)> done) override;
 

@@ -44,6 +44,9 @@ class Fanout {
   // selectors match; returns how many got it. A private update goes only to those whose
   // private grants match one of its topics. Call flush() after a batch.
   std::size_t dispatch(const UpdatePtr& update);
+  // Tells every subscriber of the shard, once each, that it missed updates (the hub lost
+  // some before they reached it); their flush writes it. Returns how many were told.
+  std::size_t missed_by_all(const Gap& gap);
   // Lets every subscriber touched since the last flush write its queue, once.
   void flush();
 

@@ -87,8 +87,13 @@ class History {
   // what it delivers to its shards, and nothing when an append completes.
   virtual bool is_shared() const { return false; }
   // Called once by the hub (shared histories only); `deliver` is called on the history's
-  // thread, one update at a time, after the update is readable here.
-  virtual void deliver_to(std::function<void(const UpdatePtr&)> /*deliver*/) {}
+  // thread, one update at a time, after the update is readable here. `lost` is called
+  // there, in order with them, when the history learns that updates before the next one
+  // were let go of by the shared log before this hub read them (it held fewer than this
+  // hub was behind): the hub tells its subscribers, and the history holds none of what
+  // came before (a resume from those ids is told of the loss too).
+  virtual void deliver_to(std::function<void(const UpdatePtr&)> /*deliver*/,
+                          std::function<void()> /*lost*/) {}
   // What it can do now: a shared history keeps no update while its log is out of reach,
   // and takes no subscriber before it first read the log (it would hand them the log's
   // old updates as new ones); between outages it keeps serving its subscribers.

@@ -113,6 +113,9 @@ class Hub {
   };
   // Under mutex_: hands a kept update to every shard.
   void hand_to_shards(const UpdatePtr& update);
+  // Under mutex_: into the shard's inbox (null: the shared history lost updates), with
+  // a drain posted.
+  void push_to_shard(Shard& shard, const UpdatePtr& update);
   void drain(Shard& shard);
   void schedule_replay(Shard& shard);
   void go_live(Shard& shard, Subscriber& s, std::uint64_t seen_seq);

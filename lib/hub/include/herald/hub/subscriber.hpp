@@ -15,6 +15,8 @@ struct Gap {
     unknown_last_event_id,    // its Last-Event-ID is not held (evicted, from before a
                               // restart of a memory history, or from elsewhere)
     evicted_while_replaying,  // retention let go of what it had yet to replay
+    fell_behind_shared_log,   // a live subscriber: its hub read the cluster's shared log
+                              // too late, after it had let go of updates (see Hub)
   };
   Reason reason;
   UpdatePtr oldest_held;  // the oldest update history still holds; null when none

@@ -37,6 +37,10 @@ class MemoryHistory final : public hub::History {
   std::size_t size() const override { return live_; }
   std::size_t bytes() const override { return bytes_; }
 
+  // Lets go of everything held; the numbering goes on (next_seq() stays). For a mirror
+  // that learns it missed updates: resumes from the ids before them are told of a loss.
+  void forget_all();
+
   // What keeping `update` costs in memory: its frame, id and every topic string, plus an
   // estimate of the fixed overhead of the update, its shared_ptr control block and the
   // ring and id-index entries. Topics weigh as much as data: an update may name 100.
