@@ -5,8 +5,7 @@
 // Chromium reaches the hub through a TCP proxy that holds its reconnect while we publish.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTcpProxy } from '../lib/tcp_proxy.mjs';
-import { gotoHub, launchBrowser, newPage, OVER_H2, publish, startHub, WAIT_MS } from './helpers.mjs';
+import { gotoHub, launchBrowser, newPage, proxyFor, publish, startHub, WAIT_MS } from './helpers.mjs';
 
 const TOPIC = 'urn:herald:demo:chat';
 const KEPT = 5;
@@ -17,8 +16,7 @@ let browser;
 
 before(async () => {
   herald = await startHub(['--dev', '--no-ticker', '--history-per-topic', String(KEPT)]);
-  proxy = await startTcpProxy({ targetPort: Number(new URL(herald.origin).port) });
-  proxy.origin = OVER_H2 ? proxy.url.replace(/^http:/, 'https:') : proxy.url;
+  proxy = await proxyFor(herald);
   browser = await launchBrowser();
 });
 

@@ -9,8 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRedis } from '../lib/redis.mjs';
-import { startTcpProxy } from '../lib/tcp_proxy.mjs';
-import { launchBrowser, OVER_H2, publish, recordingPage, startHub } from './helpers.mjs';
+import { launchBrowser, OVER_H2, proxyFor, publish, recordingPage, startHub } from './helpers.mjs';
 
 // The reconnection delay the first event asks for, so tests do not sit out the default 3 s.
 const RETRY_MS = 300;
@@ -34,8 +33,7 @@ before(async () => {
   nodeArgs = ['--dev', '--no-ticker', '--store', redis.url];
   nodeA = await startHub(nodeArgs);
   nodeB = await startHub(nodeArgs);
-  proxy = await startTcpProxy({ targetPort: browserPort(nodeA) });
-  proxy.origin = OVER_H2 ? proxy.url.replace(/^http:/, 'https:') : proxy.url;
+  proxy = await proxyFor(nodeA);
   browser = await launchBrowser();
 });
 

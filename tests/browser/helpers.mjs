@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startHerald } from '../lib/herald.mjs';
+import { startTcpProxy } from '../lib/tcp_proxy.mjs';
 import { makeCert, tlsArgs, httpsUrlOf } from '../lib/tls_cert.mjs';
 
 // What Chromium speaks to the hub in this run: 'h2' or 'http/1.1'.
@@ -133,4 +134,13 @@ export async function recordingPage(browser, origin, topic) {
     source.onopen = resolve;
   }), { topic, waitMs: WAIT_MS });
   return page;
+}
+
+// A loopback TCP proxy in front of `hub` (a startHub result), as a load balancer or a
+// network the test can cut: `proxy.origin` is the pages' origin through it (https at the
+// proxy's port over h2: the proxy passes TLS through to the hub's TLS listener).
+export async function proxyFor(hub) {
+  const proxy = await startTcpProxy({ targetPort: Number(new URL(hub.origin).port) });
+  proxy.origin = OVER_H2 ? proxy.url.replace(/^http:/, 'https:') : proxy.url;
+  return proxy;
 }

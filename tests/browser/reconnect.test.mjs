@@ -3,8 +3,7 @@
 // Chromium reaches the hub through a TCP proxy that can cut every connection at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTcpProxy } from '../lib/tcp_proxy.mjs';
-import { launchBrowser, OVER_H2, publish, recordingPage, startHub } from './helpers.mjs';
+import { launchBrowser, OVER_H2, proxyFor, publish, recordingPage, startHub } from './helpers.mjs';
 
 // The reconnection delay the first event asks for, so tests do not sit out the default 3 s.
 const RETRY_MS = 300;
@@ -15,10 +14,7 @@ let browser;
 
 before(async () => {
   herald = await startHub(['--dev']);
-  // Over h2 the proxy forwards TLS to the hub's TLS listener (and the page's origin is
-  // https at the proxy's port).
-  proxy = await startTcpProxy({ targetPort: Number(new URL(herald.origin).port) });
-  proxy.origin = OVER_H2 ? proxy.url.replace(/^http:/, 'https:') : proxy.url;
+  proxy = await proxyFor(herald);
   browser = await launchBrowser();
 });
 
