@@ -3,7 +3,8 @@
 # with nchan and a Node.js hub (`herald bench` scenarios, bench/compare.py), HTTP/2
 # fan-out against HTTP/1.1, plain and over TLS (bench/h2_fanout.py), and durable history,
 # LMDB against memory (bench/durable_history.py), and fan-out by matcher kind
-# (bench/matcher_fanout.py), in one run, on the release build.
+# (bench/matcher_fanout.py), and herald nodes on one Redis stream (bench/cluster.py), in
+# one run, on the release build.
 # Results go to build/bench/; docs/BENCHMARKS.md records them.
 # HERALD_BENCH_BUILD picks another build tree (default build/release).
 set -euo pipefail
@@ -37,3 +38,7 @@ echo "== written: $out/durable_history.md, $out/durable_history.json"
 echo "== fan-out by matcher kind (issue 13): 0.x topic=, 1.0 match=, 1.0 match_urlpattern="
 python3 bench/matcher_fanout.py --herald "$build/herald" --out "$out"
 echo "== written: $out/matcher_fanout.md, $out/matcher_fanout.json"
+
+echo "== cluster on Redis (issue 12): one node on memory, one and two nodes on Redis (CPU per delivery), publishes/s and publish latency against LMDB"
+python3 bench/cluster.py --herald "$build/herald" --out "$out"
+echo "== written: $out/cluster.md, $out/cluster.json"
