@@ -282,10 +282,10 @@ SHAPES = {
 }
 
 
-def scaling_run(args, shape, round_):
+def scaling_run(args, shape, round_, pub_rate, events):
     store, n_nodes = SHAPES[shape]
-    prefix = f"cbench-{os.getpid()}-{round_}-{store}{n_nodes}-"
-    common = ["--events", str(args.events), "--window", str(args.fanout_window),
+    prefix = f"cbench-{os.getpid()}-{pub_rate:g}-{round_}-{store}{n_nodes}-"
+    common = ["--events", str(events), "--window", str(args.fanout_window),
               "--per-topic", str(args.fanout_per_topic), "--event-bytes", str(args.event_bytes),
               "--topic-prefix", prefix]
     subs = [args.subscribers * (i + 1) // n_nodes - args.subscribers * i // n_nodes
@@ -309,7 +309,7 @@ def scaling_run(args, shape, round_):
             redis_cpu0 = redis.cpu_s() if redis else None
             node_cpu0 = [cpu_s(n.pid) for n in nodes]
             pub = BenchProc(args, ["--url", nodes[0].url, "--scenario", "publish",
-                                   "--server-pid", str(nodes[0].pid),
+                                   "--server-pid", str(nodes[0].pid), "--rate", f"{pub_rate:g}",
                                    "--label", f"{shape}: publisher"] + common, args.timeout)
             procs = benches + [pub]
             t_pub = pub.wait_for("publishing", args.timeout)
@@ -327,7 +327,7 @@ def scaling_run(args, shape, round_):
     node_cpu = sum(r["server"]["cpu_s"] for r in reports)
     out = {
         "shape": shape, "round": round_, "subscribers": subs, "delivered": delivered,
-        "expected": args.subscribers * args.events,
+        "expected": args.subscribers * events, "rate": pub_rate, "events": events,
         "ok": all(r["ok"] for r in reports) and pub_report["ok"]
         and pub_report["publish"]["failed"] == 0,
         "delivery_s": delivery_s,
@@ -347,18 +347,18 @@ def scaling_run(args, shape, round_):
     }
     out["node_cpu_s_per_million"] = node_cpu / max(delivered, 1) * 1e6
     if redis is not None:
-        out["redis_cpu_us_per_publish"] = out["redis_cpu_s"] / args.events * 1e6
+        out["redis_cpu_us_per_publish"] = out["redis_cpu_s"] / events * 1e6
     return out
 
 
-def scaling_section(args, log):
+def scaling_section(args, log, pub_rate, events):
     shapes = list(SHAPES)
     runs = {s: [] for s in shapes}
     for round_ in range(args.rounds):
         for shape in (shapes if round_ % 2 == 0 else list(reversed(shapes))):
-            r = scaling_run(args, shape, round_)
+            r = scaling_run(args, shape, round_, pub_rate, events)
             runs[shape].append(r)
-            log(f"scaling round {round_ + 1} {shape}: {r['deliveries_per_s']:,.0f} deliveries/s,"
+            log(f"scaling at rate {pub_rate:g} round {round_ + 1} {shape}: {r['deliveries_per_s']:,.0f} deliveries/s,"
                 f" nodes {r['node_cpu_s']:.3f} CPU s ({r['node_cpu_s_per_million']:.2f} per 1M),"
                 f" redis {r['redis_cpu_s']} CPU s, ok {r['ok']}")
     summary = {}
@@ -379,7 +379,7 @@ def scaling_section(args, log):
             "rounds_rate": [r["deliveries_per_s"] for r in rs],
             "all_ok": all(r["ok"] for r in rs),
         }
-    return {"summary": summary, "runs": runs}
+    return {"rate": pub_rate, "events": events, "summary": summary, "runs": runs}
 
 
 # -- 2. publishes -------------------------------------------------------------------------
@@ -505,11 +505,13 @@ def markdown(args, info):
         f"Command: `{info['command']}` ({info['herald']}, commit {info['commit']}).",
         "",
     ]
-    if "scaling" in info:
-        s = info["scaling"]["summary"]
+    for part in info.get("scaling", []):
+        s, events = part["summary"], part["events"]
+        pace = ("as fast as --window allows" if not part["rate"] else
+                f"at --rate {part['rate']:g}/s")
         md += [
             f"Scaling: {args.subscribers:,} subscribers on one topic (split evenly over the "
-            f"nodes), {args.events:,} events published to the first node (--window "
+            f"nodes), {events:,} events published to the first node {pace} (--window "
             f"{args.fanout_window} --per-topic {args.fanout_per_topic}); Redis with appendfsync "
             f"always; {args.rounds} alternating rounds, medians.",
             "",
@@ -520,7 +522,7 @@ def markdown(args, info):
         ]
         for shape, v in s.items():
             rc = ("-" if v["redis_cpu_s"] is None else
-                  f"{v['redis_cpu_s']:.3f} ({v['redis_cpu_s'] / args.events * 1e6:.0f})")
+                  f"{v['redis_cpu_s']:.3f} ({v['redis_cpu_s'] / events * 1e6:.0f})")
             md.append(
                 f"| {shape} | {v['node_cpu_s_per_million']:.2f} | "
                 f"{', '.join(f'{x:.2f}' for x in v['rounds_cpu'])} | "
@@ -532,15 +534,15 @@ def markdown(args, info):
         b = s["redis, 1 node"]["node_cpu_s_per_million"]
         c = s["redis, 2 nodes"]["node_cpu_s_per_million"]
         ca, cb = c / a if a else 0, c / b if b else 0
-        info["scaling"]["ratios"] = {"two_nodes_vs_memory": ca, "two_nodes_vs_redis_one": cb,
+        part["ratios"] = {"two_nodes_vs_memory": ca, "two_nodes_vs_redis_one": cb,
                                      "redis_one_vs_memory": b / a if a else 0}
         md += ["", f"Two nodes' CPU per million deliveries / one node's: {ca:.2f} against one "
                f"node on memory (what the cluster adds; target {CPU_TARGET}: "
                f"{'met' if ca <= CPU_TARGET else 'NOT met'}), {cb:.2f} against one node on "
                f"Redis (what the second node adds: {'met' if cb <= CPU_TARGET else 'NOT met'}); "
                f"one node on Redis / on memory {b / a if a else 0:.2f}. Redis CPU per publish: "
-               f"{s['redis, 1 node']['redis_cpu_s'] / args.events * 1e6:.0f} us with one node "
-               f"reading the stream, {s['redis, 2 nodes']['redis_cpu_s'] / args.events * 1e6:.0f}"
+               f"{s['redis, 1 node']['redis_cpu_s'] / events * 1e6:.0f} us with one node "
+               f"reading the stream, {s['redis, 2 nodes']['redis_cpu_s'] / events * 1e6:.0f}"
                f" us with two. \"incl. disconnects\": the nodes' CPU read here from /proc "
                f"from before the publisher started until every bench exited.", ""]
     for key, title in (("throughput", "Publishes per second"), ("latency", "Publish latency")):
@@ -600,14 +602,16 @@ def main():
     ap.add_argument("--threads", type=int, default=1, help="node threads, the same for all")
     ap.add_argument("--event-bytes", type=int, default=64)
     ap.add_argument("--subscribers", type=int, default=3000, help="scaling: subscribers")
-    ap.add_argument("--events", type=int, default=1000, help="scaling: events")
+    ap.add_argument("--scaling", default="0:1000,100:500", metavar="RATE:EVENTS,...",
+                    help="scaling: the publisher's --rate (0: as fast as the window allows) "
+                         "and events, one shape each")
     ap.add_argument("--fanout-window", type=int, default=8)
     ap.add_argument("--fanout-per-topic", type=int, default=8)
     ap.add_argument("--drain", type=int, default=60,
                     help="scaling: how long subscriber benches wait for the publisher")
     ap.add_argument("--publish-events", type=int, default=20000)
     ap.add_argument("--window", type=int, default=32, help="publishes in flight")
-    ap.add_argument("--latency-subscribers", type=int, default=1000)
+    ap.add_argument("--latency-subscribers", type=int, default=200)
     ap.add_argument("--latency-events", type=int, default=1000)
     ap.add_argument("--rate", type=float, default=500)
     ap.add_argument("--timeout", type=int, default=90, help="each herald bench, seconds")
@@ -615,7 +619,7 @@ def main():
                     help="small runs and 1 round: checks the script, measures nothing")
     args = ap.parse_args()
     if args.quick:
-        args.rounds, args.subscribers, args.events = 1, 200, 200
+        args.rounds, args.subscribers, args.scaling = 1, 200, "0:200,200:100"
         args.publish_events, args.latency_subscribers, args.latency_events = 2000, 100, 200
     args.binary = os.path.abspath(args.herald)
     os.makedirs(args.out, exist_ok=True)
@@ -638,7 +642,9 @@ def main():
                                      text=True).stdout.strip() or "?"}
     t0 = time.monotonic()
     if "scaling" in sections:
-        info["scaling"] = scaling_section(args, log)
+        info["scaling"] = [scaling_section(args, log, float(shape.split(":")[0]),
+                                           int(shape.split(":")[1]))
+                           for shape in args.scaling.split(",")]
     if "throughput" in sections:
         info["throughput"] = throughput_section(args, log)
     if "latency" in sections:
@@ -652,8 +658,8 @@ def main():
     with open(os.path.join(args.out, "cluster.md"), "w") as f:
         f.write("\n".join(md) + "\n")
     print("\n".join(md))
-    ok = all(v["all_ok"] for k in ("scaling", "throughput", "latency") if k in info
-             for v in info[k]["summary"].values())
+    parts = info.get("scaling", []) + [info[k] for k in ("throughput", "latency") if k in info]
+    ok = all(v["all_ok"] for part in parts for v in part["summary"].values())
     return 0 if ok else 1
 
 
