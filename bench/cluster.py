@@ -5,7 +5,10 @@ one node on the memory store and on the LMDB store, with `herald bench`.
 1. Scaling: the nodes' CPU seconds per million deliveries, and deliveries/s, of N
    subscribers on one topic and E events, for (a) one node on --store memory (no
    cluster), (b) one node on Redis, (c) two nodes on Redis with the subscribers split
-   between them. Rounds alternate the order; medians.
+   between them. Rounds alternate the order; medians. Each shape runs at every pace of
+   --scaling: as fast as --window allows (the 2 cores saturate, and a node that falls
+   behind batches its writes, so its CPU per delivery drops), and at a fixed --rate (the
+   steadier comparison of CPU per delivery).
 
    How two nodes' subscribers get the same events: `herald bench` cannot subscribe
    without publishing, and two benches publishing the same topic would each see the
