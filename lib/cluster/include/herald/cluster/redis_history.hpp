@@ -10,7 +10,9 @@
 //
 // Its own thread runs two Redis connections: one for commands, one that blocks reading
 // the stream. When Redis goes away both reconnect with backoff; appends meanwhile fail
-// (the publisher gets a 503), and the tail resumes from the last entry it delivered.
+// (the publisher gets a 503, or a 504 for one sent and never confirmed), and the tail
+// resumes from the last entry it delivered. A node that finds Redis let go of entries it
+// had not read yet (it fell further behind than the stream keeps) tells the hub (lost).
 #include <chrono>
 #include <cstdint>
 #include <functional>
