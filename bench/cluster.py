@@ -79,7 +79,21 @@ def cpu_s(pid):
         return None
 
 
-class Redis:
+class OwnedProcess:
+    """A process started here with a directory of its own: stop() ends the process by its
+    pid and removes the directory."""
+    proc = None
+    dir = None
+
+    def stop(self):
+        if self.proc is not None:
+            stop(self.proc)
+        if self.dir is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
+
+
+class Redis(OwnedProcess):
     def __init__(self, args, fsync):
         self.args, self.fsync = args, fsync
         self.proc, self.dir = None, None
@@ -127,15 +141,9 @@ class Redis:
                       if ":" in line and not line.startswith("#"))
         return float(fields["used_cpu_user"]) + float(fields["used_cpu_sys"])
 
-    def stop(self):
-        if self.proc is not None:
-            stop(self.proc)
-        if self.dir is not None:
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir = None
 
 
-class Node:
+class Node(OwnedProcess):
     """One `herald serve`; store: 'memory', ('lmdb', sync) in a fresh directory, or a
     redis:// URL."""
 
@@ -172,12 +180,6 @@ class Node:
     def pid(self):
         return self.proc.pid
 
-    def stop(self):
-        if self.proc is not None:
-            stop(self.proc)
-        if self.dir is not None:
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir = None
 
 
 class Setup:
