@@ -101,9 +101,9 @@ std::string settle_store(ServeOptions& o) {
   auto max_age = parse_duration(o.history_max_age);
   if (!max_age) return "--history-max-age: not a duration: " + o.history_max_age;
   c.history_max_age = std::chrono::ceil<std::chrono::seconds>(*max_age);
-  if (c.history_max_age.count() > 0 && c.store != server::Config::Store::lmdb) {
-    return "--history-max-age needs --store lmdb:DIR (the memory and Redis stores bound history by "
-           "count and bytes)";
+  if (c.history_max_age.count() > 0 && c.store == server::Config::Store::memory) {
+    return "--history-max-age needs --store lmdb:DIR or redis://HOST:PORT (the memory store "
+           "bounds history by count and bytes)";
   }
   if (c.lmdb_map_size < (std::size_t{1} << 20)) {
     return "--lmdb-map-size: at least 1048576 bytes (1 MiB)";
@@ -366,7 +366,7 @@ void add_serve_command(CLI::App& app) {
        "Events kept per topic, so one chatty topic cannot evict the others (default: no "
        "bound; 1000 with --dev)");
   flag(*cmd, "history-max-age", o->history_max_age,
-       "Let go of events older than DURATION (0: no age bound; LMDB only)");
+       "Let go of events older than DURATION (0: no age bound; LMDB and Redis stores)");
   flag(*cmd, "cors-origins", o->cors_origins,
        "Origins allowed by CORS, comma-separated (echoed, with credentials), or * (any page, "
        "without credentials: cookies need the origin listed)");

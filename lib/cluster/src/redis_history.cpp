@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -26,13 +27,27 @@ namespace {
 // Entries per XREAD: large enough that a node catching up reads in few round trips,
 // small enough that one reply stays a few megabytes.
 constexpr std::size_t kReadBatch = 1000;
+// A read that returns fewer than kReadBatch entries returned everything after the last
+// one delivered only when the stream keeps at least that many (see read_tail).
+static_assert(kReadBatch <= kMinStreamLength);
 // How long one XREAD waits for new entries; the watchdog allows this much more.
 constexpr std::chrono::milliseconds kBlock{2000};
 constexpr std::chrono::milliseconds kWatchdogPeriod{250};
 constexpr std::chrono::milliseconds kFirstBackoff{100};
+// How often each node trims the stream of what --history-max-age let go of.
+constexpr std::chrono::milliseconds kTrimPeriod{1000};
 
 std::string_view text_of(const redisReply* r) {
   return {r->str, r->len};
+}
+
+// The entries of an XREAD reply ([[key, [[id, [field, value, ...]], ...]]]), or null when
+// it brought none (nil).
+const redisReply* entries_of(const redisReply* read) {
+  if (read->type == REDIS_REPLY_ARRAY && read->elements == 1 &&
+      read->element[0]->type == REDIS_REPLY_ARRAY && read->element[0]->elements == 2)
+    return read->element[0]->element[1];
+  return nullptr;
 }
 
 std::int64_t now_ms() {
@@ -48,6 +63,7 @@ class RedisHistory::Node {
   explicit Node(RedisOptions o)
       : options(std::move(o)),
         max_len(std::to_string(std::max(options.limits.max_events, kMinStreamLength))),
+        max_age_ms(std::chrono::duration_cast<std::chrono::milliseconds>(options.max_age).count()),
         mirror(options.limits) {
     thread = std::thread([this] { io.run(); });
   }
@@ -162,11 +178,15 @@ class RedisHistory::Node {
   }
 
   RedisOptions options;
-  const std::string max_len;  // XADD's MAXLEN ~ argument
+  const std::string max_len;      // XADD's MAXLEN ~ argument
+  const std::int64_t max_age_ms;  // 0: no age bound
   const std::string read_batch_text = std::to_string(kReadBatch);
   const std::string block_text = std::to_string(kBlock.count());
   mutable std::mutex mirror_mutex;
   store::MemoryHistory mirror;  // guarded by mirror_mutex
+  // With an age bound: the seq and stream time (ms) of each update the mirror holds,
+  // oldest first (guarded by mirror_mutex).
+  std::deque<std::pair<std::uint64_t, std::int64_t>> ages;
 
  private:
   bool has_read_stream() const {
@@ -243,17 +263,23 @@ class RedisHistory::Node {
     });
   }
 
-  // Every entry is read by a checked read: MULTI, XINFO STREAM, XREAD, EXEC, which says
-  // atomically how many entries the stream ever had and how many it holds, so the node
-  // knows the index of every entry it reads, and sees when Redis let go of entries it had
-  // not read yet (a gap). Once caught up, a blocking XREAD only waits for something new;
-  // what it returns is read again, checked.
+  // A checked read (MULTI, XINFO STREAM, XREAD, EXEC) says atomically how many entries
+  // the stream ever had and how many it holds, so the node knows the number of every entry
+  // it reads, and sees when Redis let go of entries it had not read yet (a gap). It reads
+  // until caught up. Then:
+  // - Without an age bound the stream never holds fewer than kMinStreamLength entries
+  //   (MAXLEN ~ trims only down to that many), so a read that returns fewer than
+  //   kReadBatch entries after the last one delivered returned all that follows it:
+  //   nothing was let go of unread. The node reads on with a plain blocking XREAD, one
+  //   command per wake; only a full batch, which could follow a gap, is read again, checked.
+  // - With one (--history-max-age) the stream may hold fewer: the blocking XREAD only
+  //   waits, and what it finds is read again, checked.
   void read_tail() {
     const std::string after = last_delivered.text();
     if (caught_up) {
-      tail.command(
-          {"XREAD", "COUNT", "1", "BLOCK", block_text, "STREAMS", options.stream_key, after},
-          [this](const redisReply* reply) { on_wake(reply); });
+      tail.command({"XREAD", "COUNT", max_age_ms == 0 ? read_batch_text : "1", "BLOCK", block_text,
+                    "STREAMS", options.stream_key, after},
+                   [this](const redisReply* reply) { on_wake(reply); });
       return;
     }
     tail.command({"MULTI"}, {});
@@ -265,7 +291,18 @@ class RedisHistory::Node {
   void on_wake(const redisReply* reply) {
     if (reply == nullptr || closing) return;  // gone: its lost handler reconnects
     if (reply->type == REDIS_REPLY_ERROR) return on_tail_error(text_of(reply));
-    if (reply->type == REDIS_REPLY_ARRAY) caught_up = false;  // something new: read it
+    const redisReply* list = entries_of(reply);
+    const std::size_t entries = list != nullptr ? list->elements : 0;
+    // Read again, checked: a full batch, anything with an age bound, and the first entries
+    // of a stream that did not exist at the last checked read (no position yet).
+    if (entries >= kReadBatch || (entries > 0 && (max_age_ms != 0 || !position))) {
+      caught_up = false;
+    } else if (entries > 0) {
+      *position += entries;
+      for (std::size_t i = 0; i < entries; ++i)
+        take(list->element[i]);
+      release_waiters();
+    }
     read_tail();
   }
 
@@ -292,11 +329,7 @@ class RedisHistory::Node {
       return on_tail_error("an unexpected answer to MULTI/EXEC");
     const redisReply* read = reply->element[1];
     if (read->type == REDIS_REPLY_ERROR) return on_tail_error(text_of(read));
-    // [[key, [[id, [field, value, ...]], ...]]], or nil when nothing came.
-    const redisReply* list = nullptr;
-    if (read->type == REDIS_REPLY_ARRAY && read->elements == 1 &&
-        read->element[0]->type == REDIS_REPLY_ARRAY && read->element[0]->elements == 2)
-      list = read->element[0]->element[1];
+    const redisReply* list = entries_of(read);
     const std::size_t entries = list != nullptr ? list->elements : 0;
     if (auto counts = counts_of(reply->element[0])) check_position(*counts, entries);
     for (std::size_t i = 0; i < entries; ++i)
@@ -374,6 +407,7 @@ class RedisHistory::Node {
     {
       std::lock_guard lock(mirror_mutex);
       mirror.forget_all();
+      ages.clear();
     }
     lost();
   }
@@ -414,8 +448,46 @@ class RedisHistory::Node {
       std::lock_guard lock(mirror_mutex);
       update = store::to_update(*record, mirror.next_seq());
       mirror.append(update, {});
+      if (max_age_ms != 0) {
+        // Forget the ages of what the count and byte bounds let go of: ages stays as long
+        // as the mirror.
+        const std::uint64_t oldest = mirror.oldest_seq();
+        while (!ages.empty() && ages.front().first < oldest)
+          ages.pop_front();
+        ages.emplace_back(update->seq, static_cast<std::int64_t>(id->ms));
+        expire_locked(now_ms());
+      }
     }
     deliver(update);
+  }
+
+  // Lets go of what is older than --history-max-age, except the newest (kept like the
+  // LMDB store keeps it: a client resuming from it missed nothing). Under mirror_mutex.
+  void expire_locked(std::int64_t now) {
+    std::optional<std::uint64_t> through;
+    while (ages.size() > 1 && ages.front().second <= now - max_age_ms) {
+      through = ages.front().first;
+      ages.pop_front();
+    }
+    if (through) mirror.forget_through(*through);
+  }
+
+  // Trims the stream of entries older than --history-max-age, up to the newest this node
+  // read, which stays (as in the mirror). Every node trims: XTRIM is idempotent, and the
+  // stream stays bounded while any node lives.
+  void trim_by_age() {
+    if (trimming || !commands.is_up() || last_delivered == StreamId{}) return;
+    const auto cutoff = static_cast<std::uint64_t>(now_ms() - max_age_ms);
+    const StreamId min_id = last_delivered.ms < cutoff ? last_delivered : StreamId{cutoff, 0};
+    trimming = commands.command(
+        {"XTRIM", options.stream_key, "MINID", min_id.text()}, [this](const redisReply* r) {
+          trimming = false;
+          std::uint64_t suppressed = 0;
+          if (r != nullptr && r->type == REDIS_REPLY_ERROR &&
+              trim_log.allow(Clock::now(), suppressed))
+            log::warn("cluster: trimming the Redis stream by age failed",
+                      {{"stream", options.stream_key}, {"error", std::string(text_of(r))}});
+        });
   }
 
   std::size_t mirror_size() const {
@@ -443,6 +515,16 @@ class RedisHistory::Node {
           since && now - *since > options.command_timeout + kBlock)
         tail.drop("no answer from Redis in " + std::to_string(options.command_timeout.count()) +
                   " ms");
+      if (max_age_ms != 0) {
+        {
+          std::lock_guard lock(mirror_mutex);
+          expire_locked(now_ms());
+        }
+        if (now - trimmed >= kTrimPeriod) {
+          trim_by_age();
+          trimmed = now;
+        }
+      }
       if (now - directory_refreshed >= kSubscriberListExpiry / 3) {
         directory.refresh();
         directory_refreshed = now;
@@ -488,6 +570,9 @@ class RedisHistory::Node {
                                 random_urn_uuid().substr(sizeof "urn:uuid:" - 1),
                                 kSubscriberListExpiry};
   Clock::time_point directory_refreshed = Clock::now();
+  Clock::time_point trimmed = Clock::now();
+  bool trimming = false;  // an XTRIM waits for its reply
+  log::LineLimiter trim_log{std::chrono::minutes(1)};
   bool withdrawn = false;
   asio::steady_timer watchdog{io}, commands_retry{io}, tail_retry{io}, closing_timer{io};
   int commands_attempts = 0, tail_attempts = 0;

@@ -107,6 +107,16 @@ void MemoryHistory::forget_all() {
   bytes_ = 0;
 }
 
+void MemoryHistory::forget_through(std::uint64_t seq) {
+  while (live_ != 0) {
+    while (!ring_.front().update)
+      ring_.pop_front();
+    if (ring_.front().seq > seq) break;
+    evict_oldest();
+  }
+  compact_if_sparse();
+}
+
 void MemoryHistory::evict_for_topic(const std::string& topic) {
   // Copy the seq: forgetting the update erases it from by_topic_[topic].
   const std::uint64_t oldest = by_topic_[topic].front();

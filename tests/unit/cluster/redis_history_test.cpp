@@ -50,7 +50,9 @@ class Node {
   // `hold`: called on the Redis thread before each delivery (a test makes it wait).
   explicit Node(const std::string& url, std::size_t history_size = 10000,
                 std::function<void()> hold = {})
-      : hold_(std::move(hold)), history(options_for(url, history_size)) {
+      : Node(options_for(url, history_size), std::move(hold)) {}
+  explicit Node(RedisOptions options, std::function<void()> hold = {})
+      : hold_(std::move(hold)), history(std::move(options)) {
     history.deliver_to(
         [this](const hub::UpdatePtr& u) {
           if (hold_) hold_();
@@ -352,6 +354,102 @@ TEST(RedisHistory, TheStreamIsTrimmedToAboutTheHistorySize) {
   // MAXLEN ~ trims whole radix-tree nodes (100 entries by default): about the bound.
   EXPECT_GE(length, static_cast<long>(kMinStreamLength));
   EXPECT_LT(length, static_cast<long>(kMinStreamLength) + 200);
+}
+
+// How many times Redis ran a command since the test reset its statistics
+// (INFO commandstats: "cmdstat_xread:calls=12,...").
+long calls_of(const RedisServer& redis, const std::string& command) {
+  const std::string stats = redis.command({"INFO", "commandstats"});
+  const std::string key = "cmdstat_" + command + ":calls=";
+  const auto at = stats.find(key);
+  return at == std::string::npos ? 0 : std::stol(stats.substr(at + key.size()));
+}
+
+TEST(RedisHistory, ACaughtUpNodeReadsEachNewEntryWithOneCommand) {
+  RedisServer redis;
+  Node a(redis.url()), b(redis.url());
+  ASSERT_TRUE(a.wait_available() && b.wait_available());
+  redis.command({"CONFIG", "RESETSTAT"});
+  constexpr std::size_t kEntries = 50;
+  for (std::size_t i = 0; i < kEntries; ++i) {
+    // One at a time, each read by both nodes before the next: one wake each.
+    ASSERT_EQ(a.append(update("w" + std::to_string(i), "urn:w")), "");
+    ASSERT_TRUE(a.wait_for(i + 1) && b.wait_for(i + 1));
+  }
+  EXPECT_EQ(a.ids(), b.ids());
+  // A checked read (MULTI, XINFO, XREAD, EXEC) only for the first entries of a stream
+  // that did not exist yet; then one blocking XREAD per entry per node.
+  EXPECT_LE(calls_of(redis, "xinfo|stream"), 4);
+  EXPECT_LE(calls_of(redis, "exec"), 4);
+  EXPECT_GE(calls_of(redis, "xread"), static_cast<long>(2 * kEntries));
+  EXPECT_LE(calls_of(redis, "xread"), static_cast<long>(2 * kEntries) + 8);
+}
+
+RedisOptions aging(const std::string& url, std::chrono::seconds max_age) {
+  RedisOptions o = options_for(url, 10000);
+  o.max_age = max_age;
+  return o;
+}
+
+// Polls `done` for at most `timeout`.
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+TEST(RedisHistory, TheAgeBoundLetsGoOfOldEntriesOnEveryNodeAndInTheStream) {
+  RedisServer redis;
+  Node a(aging(redis.url(), 1s)), b(aging(redis.url(), 1s));
+  ASSERT_TRUE(a.wait_available() && b.wait_available());
+  for (const char* id : {"old1", "old2", "old3"})
+    ASSERT_EQ(a.append(update(id, "urn:age")), "");
+  ASSERT_TRUE(b.wait_for(3));
+  auto stream_length = [&] { return std::stol(redis.command({"XLEN", "herald:events"})); };
+  // The newest stays however old (a client resuming from it missed nothing).
+  ASSERT_TRUE(eventually([&] {
+    return a.history.size() == 1 && b.history.size() == 1 && stream_length() == 1;
+  })) << "a holds "
+      << a.history.size() << ", b " << b.history.size() << ", the stream " << stream_length();
+  for (Node* node : {&a, &b}) {
+    EXPECT_EQ(node->history.resume_point("old1").from, hub::ReplayFrom::unknown);
+    EXPECT_EQ(node->history.resume_point("old3").from, hub::ReplayFrom::after_id);
+  }
+  ASSERT_EQ(a.append(update("new1", "urn:age")), "");
+  ASSERT_TRUE(b.wait_for(4));
+  EXPECT_EQ(b.history.resume_point("new1").from, hub::ReplayFrom::after_id);
+  ASSERT_TRUE(eventually([&] {
+    return b.history.resume_point("old3").from == hub::ReplayFrom::unknown && stream_length() == 1;
+  })) << "old3 ages out once something newer is there";
+  // A node started now reads only what the stream still holds.
+  Node c(aging(redis.url(), 1s));
+  ASSERT_TRUE(c.wait_available());
+  EXPECT_EQ(c.ids(), std::vector<std::string>{"new1"});
+  EXPECT_EQ(c.history.resume_point("new1").from, hub::ReplayFrom::after_id);
+}
+
+TEST(RedisHistory, ANodePausedLongerThanTheAgeBoundReportsTheLoss) {
+  RedisServer redis;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> first{true};
+  Node a(aging(redis.url(), 1s));
+  Node b(aging(redis.url(), 1s), [&] {
+    if (first.exchange(false)) released.wait();
+  });
+  ASSERT_TRUE(a.wait_available() && b.wait_available());
+  ASSERT_EQ(a.append(update("first", "urn:g")), "");
+  for (int i = 0; i < 10; ++i)
+    ASSERT_EQ(a.append(update("g" + std::to_string(i), "urn:g")), "");
+  // a trims the stream by age while b waits in its first delivery (a paused node).
+  ASSERT_TRUE(eventually([&] { return std::stol(redis.command({"XLEN", "herald:events"})) == 1; }));
+  release.set_value();
+  ASSERT_TRUE(b.wait_for(3));
+  EXPECT_EQ(b.ids(), (std::vector<std::string>{"first", "(lost)", "g9"}));
+  EXPECT_EQ(b.history.stats().gaps, 1u);
 }
 
 }  // namespace

@@ -44,6 +44,25 @@ TEST(MemoryHistory, ForgetAllLetsGoOfEverythingAndKeepsNumbering) {
   EXPECT_EQ(history.resume_point("d").from, hub::ReplayFrom::after_id);
 }
 
+TEST(MemoryHistory, ForgetThroughLetsGoOfTheOldestUpToASeq) {
+  MemoryHistory history(limits(100, 1 << 20, /*per_topic=*/1));
+  append(history, "a", 10, {"x"});
+  append(history, "b", 10, {"y"});
+  append(history, "c", 10, {"x"});  // evicts a (one per topic): b is the oldest held
+  append(history, "d", 10, {"z"});
+  const std::uint64_t c_seq = history.resume_point("c").after_seq;
+  history.forget_through(c_seq);
+  EXPECT_EQ(history.size(), 1u);
+  EXPECT_EQ(history.oldest_seq(), c_seq + 1);
+  EXPECT_EQ(history.resume_point("b").from, hub::ReplayFrom::unknown);
+  EXPECT_EQ(history.resume_point("d").from, hub::ReplayFrom::after_id);
+  history.forget_through(c_seq);  // nothing more to let go of
+  EXPECT_EQ(history.size(), 1u);
+  history.forget_through(history.next_seq());
+  EXPECT_EQ(history.size(), 0u);
+  EXPECT_EQ(history.bytes(), 0u);
+}
+
 TEST(MemoryHistory, CountsThePerTopicIndexInItsBytes) {
   MemoryHistory h(limits(10, 1 << 20, /*per_topic=*/3));
   append(h, "quiet-1", 10, {"quiet"});

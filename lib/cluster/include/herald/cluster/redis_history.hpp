@@ -35,6 +35,10 @@ struct RedisOptions {
   // entries (XADD MAXLEN ~, at least kMinStreamLength so that a node that pauses briefly
   // can still read what it missed).
   store::HistoryLimits limits;
+  // --history-max-age (0: none): each node lets go of what it holds that is older, and
+  // trims the stream of it (XTRIM MINID ~, every second). Ages are Redis's clock against
+  // each node's: machines must keep their clocks in sync.
+  std::chrono::seconds max_age{0};
   // A command with no reply by then drops its connection (hiredis has no timeouts).
   std::chrono::milliseconds command_timeout{3000};
   // The longest wait between two reconnection attempts (the first waits 100 ms, each

@@ -40,6 +40,9 @@ class MemoryHistory final : public hub::History {
   // Lets go of everything held; the numbering goes on (next_seq() stays). For a mirror
   // that learns it missed updates: resumes from the ids before them are told of a loss.
   void forget_all();
+  // Lets go of every update up to `seq` (included), oldest first. For a mirror that ages
+  // its updates out by a clock of its own (the cluster's --history-max-age).
+  void forget_through(std::uint64_t seq);
 
   // What keeping `update` costs in memory: its frame, id and every topic string, plus an
   // estimate of the fixed overhead of the update, its shared_ptr control block and the
