@@ -140,6 +140,12 @@ class RedisHistory::Node {
   void unlist(std::string key) {
     asio::post(io, [this, key = std::move(key)] { directory.erase(key); });
   }
+  void watch_departures(SubscriberDirectory::Departed departed, std::function<void()> reinstated) {
+    asio::post(
+        io, [this, departed = std::move(departed), reinstated = std::move(reinstated)]() mutable {
+          directory.on_departures(std::move(departed), std::move(reinstated));
+        });
+  }
   void read_lists(ListDone done) {
     asio::post(io, [this, done = std::move(done)] {
       if (closing) return done(std::nullopt, "the hub is stopping");
@@ -525,7 +531,7 @@ class RedisHistory::Node {
           trimmed = now;
         }
       }
-      if (now - directory_refreshed >= kSubscriberListExpiry / 3) {
+      if (now - directory_refreshed >= options.node_expiry / 3) {
         directory.refresh();
         directory_refreshed = now;
       }
@@ -568,7 +574,7 @@ class RedisHistory::Node {
   RedisConnection tail{io, options.address, "tail"};
   SubscriberDirectory directory{commands, options.stream_key,
                                 random_urn_uuid().substr(sizeof "urn:uuid:" - 1),
-                                kSubscriberListExpiry};
+                                options.node_expiry};
   Clock::time_point directory_refreshed = Clock::now();
   Clock::time_point trimmed = Clock::now();
   bool trimming = false;  // an XTRIM waits for its reply
@@ -673,6 +679,11 @@ void RedisHistory::list_subscriber(std::string key, std::string value) {
 
 void RedisHistory::unlist_subscriber(std::string key) {
   node_->unlist(std::move(key));
+}
+
+void RedisHistory::watch_departures(std::function<void(std::vector<std::string>)> departed,
+                                    std::function<void()> reinstated) {
+  node_->watch_departures(std::move(departed), std::move(reinstated));
 }
 
 void RedisHistory::read_subscriber_lists(ListDone done) {

@@ -19,24 +19,51 @@ std::string listed(const std::string& subscriber,
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// The subscriptions of one listed subscriber, appended to `out`; nothing from a value
-// that is not one (another program's, or damaged).
-void listing(const std::string& value, std::vector<SubscriptionView>& out) {
+// A listed subscriber and its subscriptions, read back from what listed() wrote; none
+// from a value that is not one (another program's, or damaged).
+struct Listed {
+  std::string subscriber;
+  std::vector<SubscriptionRegistry::Subscription> subscriptions;
+};
+std::optional<Listed> parse_listed(const std::string& value) {
   const nlohmann::json doc = nlohmann::json::parse(value, nullptr, false);
   if (!doc.is_object() || !doc.contains("subscriber") || !doc["subscriber"].is_string() ||
       !doc.contains("subscriptions") || !doc["subscriptions"].is_array())
-    return;
-  const std::string subscriber = doc["subscriber"].get<std::string>();
+    return std::nullopt;
+  Listed out{doc["subscriber"].get<std::string>(), {}};
   for (const nlohmann::json& sub : doc["subscriptions"]) {
     if (!sub.is_object() || !sub.value("topic", nlohmann::json()).is_string() ||
         !sub.value("match_type", nlohmann::json()).is_string())
       continue;
-    out.push_back({sub["topic"].get<std::string>(), subscriber, true,
-                   sub.value("payload", nlohmann::json()), sub["match_type"].get<std::string>()});
+    out.subscriptions.push_back({sub["topic"].get<std::string>(),
+                                 sub["match_type"].get<std::string>(),
+                                 sub.value("payload", nlohmann::json())});
   }
+  return out;
 }
 
 }  // namespace
+
+SubscriptionRegistry::SubscriptionRegistry(hub::Hub& hub, cluster::RedisHistory* cluster)
+    : hub_(hub), cluster_(cluster) {
+  if (cluster_ == nullptr) return;
+  cluster_->watch_departures([this](std::vector<std::string> values) { publish_departed(values); },
+                             [this] { publish_reinstated(); });
+}
+
+void SubscriptionRegistry::publish_departed(const std::vector<std::string>& values) {
+  std::lock_guard lock(mutex_);
+  for (const std::string& value : values) {
+    if (auto listed = parse_listed(value))
+      publish_events(listed->subscriber, listed->subscriptions, false);
+  }
+}
+
+void SubscriptionRegistry::publish_reinstated() {
+  std::lock_guard lock(mutex_);
+  for (const auto& [subscriber, entry] : entries_)
+    publish_events(subscriber, entry, true);
+}
 
 void SubscriptionRegistry::add(const std::string& subscriber,
                                std::vector<Subscription> subscriptions) {
@@ -78,7 +105,13 @@ void SubscriptionRegistry::publish_events(const std::string& subscriber, const E
       event.data = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     wire::serialize(event, update->frame);
-    hub_.publish(std::move(update));  // a fresh uuid: never a duplicate
+    // A fresh uuid: never a duplicate. On a cluster straight to the stream, as the hub
+    // would: this may run on the cluster's thread while the hub lets go of its history.
+    if (cluster_ != nullptr) {
+      cluster_->append(update, {});
+    } else {
+      hub_.publish(std::move(update));
+    }
   }
 }
 
@@ -90,8 +123,13 @@ void SubscriptionRegistry::shared_snapshot(SharedDone done) const {
         if (!values) return done(std::nullopt, error);
         Snapshot out;
         out.last_event_id = last_event_id;
-        for (const std::string& value : *values)
-          listing(value, out.subscriptions);
+        for (const std::string& value : *values) {
+          auto listed = parse_listed(value);
+          if (!listed) continue;
+          for (const Subscription& sub : listed->subscriptions)
+            out.subscriptions.push_back(
+                {sub.topic, listed->subscriber, true, sub.payload, sub.match_type});
+        }
         done(std::move(out), {});
       });
 }

@@ -22,9 +22,10 @@ namespace herald::server {
 class SubscriptionRegistry {
  public:
   // `cluster`: the node's Redis history (--store redis://), in which every node lists its
-  // subscribers so that any node answers for all; null on a hub of its own.
-  SubscriptionRegistry(hub::Hub& hub, cluster::RedisHistory* cluster)
-      : hub_(hub), cluster_(cluster) {}
+  // subscribers so that any node answers for all, and through which this node publishes
+  // the "inactive" events of departed nodes' subscribers; null on a hub of its own. The
+  // registry must outlive the cluster's thread (the hub).
+  SubscriptionRegistry(hub::Hub& hub, cluster::RedisHistory* cluster);
 
   // One subscription of a subscriber: its selector or matcher text, its 1.0 matcher type
   // (empty: 0.x) and the payload its token gives it.
@@ -59,6 +60,10 @@ class SubscriptionRegistry {
   using Entry = std::vector<Subscription>;
   // Called with mutex_ held.
   void publish_events(const std::string& subscriber, const Entry& entry, bool active);
+  // The cluster handed this node the subscribers of departed nodes (their listed values).
+  void publish_departed(const std::vector<std::string>& values);
+  // This node was taken for departed: its subscribers are active again.
+  void publish_reinstated();
 
   hub::Hub& hub_;
   cluster::RedisHistory* cluster_;

@@ -510,14 +510,101 @@ TEST(RedisSubscriberLists, ANodeThatStopsLeavesTheListing) {
   EXPECT_TRUE(eventually_lists(a.history, {"on a", "on c"}));
   const std::string ttl = redis.command({"PTTL", "herald:events:node:x"});
   EXPECT_EQ(ttl, "-2") << "no such key: node keys are named by a random id";
-  EXPECT_EQ(redis.command({"EVAL",
-                           "for _, k in ipairs(redis.call('KEYS', 'herald:events:node:*')) do "
-                           "local ttl = redis.call('PTTL', k) "
-                           "if ttl <= 0 or ttl > 15000 then return 'bad ttl ' .. ttl end end "
-                           "return 'ok'",
-                           "0"}),
-            "ok")
-      << "every node hash expires within kSubscriberListExpiry";
+  EXPECT_EQ(
+      redis.command({"EVAL",
+                     "for _, k in ipairs(redis.call('KEYS', 'herald:events:node:*:alive')) do "
+                     "local ttl = redis.call('PTTL', k) "
+                     "if ttl <= 0 or ttl > 15000 then return 'bad ttl ' .. ttl end end "
+                     "return 'ok'",
+                     "0"}),
+      "ok")
+      << "a node's sign of life expires within node_expiry";
+}
+
+// What the nodes took over of departed nodes, and how often each was reinstated.
+struct Departures {
+  std::mutex mutex;
+  std::vector<std::string> taken;
+  int reinstated = 0;
+
+  void watch(RedisHistory& history) {
+    history.watch_departures(
+        [this](std::vector<std::string> values) {
+          std::lock_guard lock(mutex);
+          taken.insert(taken.end(), values.begin(), values.end());
+        },
+        [this] {
+          std::lock_guard lock(mutex);
+          ++reinstated;
+        });
+  }
+  std::vector<std::string> sorted_taken() {
+    std::lock_guard lock(mutex);
+    auto out = taken;
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+TEST(RedisSubscriberLists, ALiveNodeTakesOverTheSubscribersOfASilentNodeOnce) {
+  RedisServer redis;
+  RedisOptions quick = options_for(redis.url(), 10000);
+  quick.node_expiry = 600ms;
+  Departures departures;  // a's and b's together: each departed node goes to one of them
+  Node a(quick), b(quick);
+  departures.watch(a.history);
+  departures.watch(b.history);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> pause{false};
+  Departures c_own;
+  Node c(quick, [&] {
+    if (pause.exchange(false)) released.wait();
+  });
+  c_own.watch(c.history);
+  ASSERT_TRUE(a.wait_available() && b.wait_available() && c.wait_available());
+  c.history.list_subscriber("s1", "c1");
+  c.history.list_subscriber("s2", "c2");
+  ASSERT_TRUE(eventually_lists(a.history, {"c1", "c2"}));
+  // c's thread waits in a delivery, as a paused (SIGSTOP) or dead node's would: it stops
+  // announcing itself.
+  pause = true;
+  ASSERT_EQ(a.append(update("pause-c", "urn:p")), "");
+  ASSERT_TRUE(eventually([&] { return departures.sorted_taken().size() >= 2; }, 5s));
+  EXPECT_EQ(departures.sorted_taken(), (std::vector<std::string>{"c1", "c2"}));
+  EXPECT_TRUE(eventually_lists(a.history, {})) << "a departed node is not listed";
+  // c comes back: it finds it was taken over, lists its subscribers again and says so.
+  release.set_value();
+  EXPECT_TRUE(eventually_lists(b.history, {"c1", "c2"}));
+  EXPECT_TRUE(eventually([&] {
+    std::lock_guard lock(c_own.mutex);
+    return c_own.reinstated == 1;
+  }));
+  std::this_thread::sleep_for(3 * quick.node_expiry);
+  EXPECT_EQ(departures.sorted_taken(), (std::vector<std::string>{"c1", "c2"}))
+      << "taken over once, and c lives again";
+  EXPECT_TRUE(c_own.sorted_taken().empty());
+}
+
+TEST(RedisSubscriberLists, ANodeThatStopsLeavesItsSubscribersToAnother) {
+  RedisServer redis;
+  RedisOptions quick = options_for(redis.url(), 10000);
+  quick.node_expiry = 600ms;
+  Departures departures;
+  Node a(quick);
+  departures.watch(a.history);
+  ASSERT_TRUE(a.wait_available());
+  {
+    Node b(quick);
+    ASSERT_TRUE(b.wait_available());
+    b.history.list_subscriber("s1", "b1");
+    b.history.list_subscriber("s2", "b2");
+    b.history.unlist_subscriber("s2");  // left while b ran: b publishes its events itself
+    ASSERT_TRUE(eventually_lists(a.history, {"b1"}));
+  }
+  EXPECT_TRUE(eventually_lists(a.history, {})) << "gone from the listing at once";
+  ASSERT_TRUE(eventually([&] { return !departures.sorted_taken().empty(); }, 5s));
+  EXPECT_EQ(departures.sorted_taken(), std::vector<std::string>{"b1"});
 }
 
 TEST(RedisSubscriberLists, ANodeListsAgainWhatRedisLost) {

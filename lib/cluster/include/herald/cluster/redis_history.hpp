@@ -44,10 +44,13 @@ struct RedisOptions {
   // The longest wait between two reconnection attempts (the first waits 100 ms, each
   // next one twice as long).
   std::chrono::milliseconds max_backoff{2000};
+  // How long after a node's last sign of life (it announces itself every third of this)
+  // the others take it for departed: its subscribers leave the listing, and one node
+  // publishes their "inactive" events.
+  std::chrono::milliseconds node_expiry{15000};
 };
 
 inline constexpr std::size_t kMinStreamLength = 1000;
-inline constexpr std::chrono::seconds kSubscriberListExpiry{15};
 
 class RedisHistory final : public hub::History {
  public:
@@ -71,15 +74,22 @@ class RedisHistory final : public hub::History {
   std::size_t bytes() const override;
 
   // The cluster-wide list of active subscribers, for the subscriptions API: this node's
-  // entries are kept in Redis while the node lives (they expire within
-  // kSubscriberListExpiry of its death); reading returns every live node's values.
-  // Thread-safe; `done` runs on the Redis thread, with none and the reason when Redis
-  // cannot answer.
+  // entries are listed in Redis while the node lives (they leave the listing within
+  // node_expiry of its death); reading returns every live node's values. Thread-safe;
+  // `done` runs on the Redis thread, with none and the reason when Redis cannot answer.
   void list_subscriber(std::string key, std::string value);
   void unlist_subscriber(std::string key);
   using ListDone =
       std::function<void(std::optional<std::vector<std::string>> values, std::string error)>;
   void read_subscriber_lists(ListDone done);
+  // Who publishes the "inactive" events of a departed node's subscribers, which it cannot
+  // (killed, or silent for longer than node_expiry): a live node takes its entries over,
+  // each departed node's at exactly one node, and hands their values to `departed`.
+  // `reinstated`: this node was itself taken for departed (paused, or Redis lost its
+  // data) and has listed its subscribers again, whose "active" events it should publish
+  // again. Both run on the Redis thread; until this is called, no node is taken over here.
+  void watch_departures(std::function<void(std::vector<std::string> values)> departed,
+                        std::function<void()> reinstated);
 
   // What /metrics reports of this node's part in the cluster. Thread-safe.
   struct Stats {
