@@ -17,8 +17,8 @@ import { randomUUID } from 'node:crypto';
 import { startHerald, runHerald } from '../lib/herald.mjs';
 import { subscribe, subscribeOk, publish, publishOk, sleep } from '../lib/sse_reader.mjs';
 import { request } from '../lib/http_util.mjs';
-import { killHard, eventually } from '../lib/durable.mjs';
-import { startRedis, freePort } from '../lib/redis.mjs';
+import { killHard, eventually, metrics } from '../lib/durable.mjs';
+import { startRedis, freePort, redisCommand } from '../lib/redis.mjs';
 import { DEV_KEY, mercureToken, bearer } from '../lib/jwt.mjs';
 
 const uid = () => randomUUID().slice(0, 8);
@@ -1037,6 +1037,32 @@ describe('cluster: one Redis stream, several nodes', () => {
       if (node) await killHard(node);
       if (redis) await redis.cleanup();
     }
+  });
+
+  it('--history-max-age 1s: every node and the stream let go of old events but the newest; a resume from one gets herald-reset', async () => {
+    const aging = (redis) => [...devNode(redis), '--history-max-age', '1s'];
+    await withCluster(2, async ({ redis, nodes: [A, B], sub }) => {
+      const p = uid();
+      const T = `urn:t:cluster:age:${p}`;
+      for (const n of ['o1', 'o2', 'o3']) await publishOk(A.url, { topic: T, id: `${p}-${n}`, data: n });
+      for (const [k, node] of [A, B].entries()) {
+        await eventually(async () => (await metrics(node.url)).herald_history_events === 1,
+          `node ${k ? 'B' : 'A'} holds only the newest`, { timeoutMs: 6000 });
+      }
+      await eventually(async () => (await redisCommand(redis.port, 'XLEN herald:events')) === ':1',
+        'the stream trimmed to the newest', { timeoutMs: 6000 });
+      const resumed = await sub(B, { topics: T, lastEventIdHeader: `${p}-o1` });
+      const end = `${p}-end`;
+      await publishOk(A.url, { topic: T, id: end, data: 'end' });
+      await resumed.waitForEvent((e) => e.id === end, 10000, 'the resume on B');
+      assert.equal(resumed.events[0].type, RESET, 'a resume from an aged-out id is told');
+      assert.equal(JSON.parse(resumed.events[0].data).oldest, `${p}-o3`);
+      assert.deepEqual(ids(resumed.events.slice(1)), [`${p}-o3`, end]);
+    }, { argsOf: aging });
+    const r = await runHerald(['serve', '--listen', '127.0.0.1:0', '--store', 'memory', '--history-max-age', '1s'],
+      { timeoutMs: 10000 });
+    assert.equal(r.code, 2, `the memory store refuses an age bound (stderr ${r.stderr})`);
+    assert.match(r.stderr, /--history-max-age needs --store lmdb:DIR or redis:/);
   });
 
   it('a bad --store redis:// URL: exit 2 with the reason on stderr', async () => {
