@@ -83,7 +83,8 @@ std::string settle_store(ServeOptions& o) {
     c.store_dir = store.substr(5);
   } else if (store.starts_with("redis://")) {
     std::string error;
-    if (!cluster::parse_redis_url(store, error)) return "--store " + store + ": " + error;
+    if (!cluster::parse_redis_url(store, error))
+      return "--store " + cluster::redacted_redis_url(store) + ": " + error;
     c.store = server::Config::Store::redis;
     c.redis_url = store;
   } else {

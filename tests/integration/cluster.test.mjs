@@ -1072,7 +1072,7 @@ describe('cluster: one Redis stream, several nodes', () => {
       ['redis://127.0.0.1:65536', /port/],
       ['redis://:6379', /host/],
       ['redis://127.0.0.1:6379/x', /database/],
-      ['redis://user:secret@127.0.0.1:6379', /password/],
+      ['redis://user@127.0.0.1:6379', /password/],
     ];
     for (const [url, why] of bad) {
       const r = await runHerald(['serve', '--listen', '127.0.0.1:0', '--store', url], { timeoutMs: 10000 });
@@ -1081,5 +1081,9 @@ describe('cluster: one Redis stream, several nodes', () => {
       assert.match(r.stderr, why, `${url}: stderr says why`);
       assert.ok(!/listening on/.test(r.stdout), `${url}: it never listened`);
     }
+    // A URL with a login that does not parse is told without the login.
+    const r = await runHerald(['serve', '--listen', '127.0.0.1:0', '--store', 'redis://:s3cret@host:x'], { timeoutMs: 10000 });
+    assert.equal(r.code, 2);
+    assert.ok(r.stderr.includes('--store redis://***@host:x') && !r.stderr.includes('s3cret'), r.stderr);
   });
 });

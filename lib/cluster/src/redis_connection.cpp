@@ -60,20 +60,36 @@ void RedisConnection::on_connect(const redisAsyncContext* ac, int status) {
     asio::post(self.io_, [&self, reason] { self.lose(reason); });
     return;
   }
-  // Up once Redis has answered: a frozen Redis (SIGSTOP) still completes TCP connects
-  // from its listen backlog, and must not look reachable. SELECT answers that and picks
-  // the database at once.
-  const std::string db = std::to_string(self.address_.db);
-  self.send({"SELECT", db}, [&self](const redisReply* reply) {
+  if (self.address_.password.empty()) return self.select();
+  std::vector<std::string_view> auth{"AUTH"};
+  if (!self.address_.username.empty()) auth.push_back(self.address_.username);
+  auth.push_back(self.address_.password);
+  self.send(auth, [&self](const redisReply* reply) {
     if (reply == nullptr) return;  // lost: on_disconnect says so
     if (reply->type == REDIS_REPLY_ERROR) {
-      std::string reason =
-          "SELECT " + std::to_string(self.address_.db) + ": " + std::string(reply->str, reply->len);
+      // Redis's refusal names no password (e.g. WRONGPASS invalid username-password pair).
+      std::string reason = "AUTH: " + std::string(reply->str, reply->len);
       asio::post(self.io_, [&self, reason] { self.drop(reason); });
       return;
     }
-    self.up_ = true;
-    if (self.on_up_) self.on_up_();
+    self.select();
+  });
+}
+
+void RedisConnection::select() {
+  // Up once Redis has answered: a frozen Redis (SIGSTOP) still completes TCP connects
+  // from its listen backlog, and must not look reachable. SELECT answers that and picks
+  // the database at once.
+  send({"SELECT", std::to_string(address_.db)}, [this](const redisReply* reply) {
+    if (reply == nullptr) return;  // lost: on_disconnect says so
+    if (reply->type == REDIS_REPLY_ERROR) {
+      std::string reason =
+          "SELECT " + std::to_string(address_.db) + ": " + std::string(reply->str, reply->len);
+      asio::post(io_, [this, reason] { drop(reason); });
+      return;
+    }
+    up_ = true;
+    if (on_up_) on_up_();
   });
 }
 

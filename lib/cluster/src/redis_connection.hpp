@@ -65,6 +65,8 @@ class RedisConnection {
   static void del_write(void* self);
   static void cleanup(void* self);
   bool send(const std::vector<std::string_view>& args, ReplyHandler done);
+  // After AUTH, if any: SELECTs the database; the connection is up once Redis answers.
+  void select();
   void wait_readable();
   void wait_writable();
   void lose(const std::string& reason);

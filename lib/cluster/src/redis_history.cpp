@@ -203,11 +203,10 @@ class RedisHistory::Node {
   void connect_commands() {
     commands.connect(
         [this] {
-          if (commands_attempts > 0) {
-            log::info("cluster: Redis command connection is back",
-                      {{"url", options.address.url()}});
+          if (commands_attempts > 0)
+            log::info("cluster: Redis command connection is up", {{"url", options.address.url()}});
+          if (std::exchange(commands_was_up, true))
             reconnects.fetch_add(1, std::memory_order_relaxed);
-          }
           commands_attempts = 0;
           directory.write_all();
           std::lock_guard lock(state_mutex);
@@ -230,11 +229,10 @@ class RedisHistory::Node {
   void connect_tail() {
     tail.connect(
         [this] {
-          if (tail_attempts > 0) {
-            log::info("cluster: Redis is back, reading the stream from the last entry delivered",
+          if (tail_attempts > 0)
+            log::info("cluster: Redis is up, reading the stream from the last entry delivered",
                       {{"after", last_delivered.text()}});
-            reconnects.fetch_add(1, std::memory_order_relaxed);
-          }
+          if (std::exchange(tail_was_up, true)) reconnects.fetch_add(1, std::memory_order_relaxed);
           tail_up.store(true, std::memory_order_relaxed);
           tail_attempts = 0;
           caught_up = false;
@@ -517,9 +515,13 @@ class RedisHistory::Node {
       if (auto since = commands.waiting_since(); since && now - *since > options.command_timeout)
         commands.drop("no answer from Redis in " + std::to_string(options.command_timeout.count()) +
                       " ms");
-      if (auto since = tail.waiting_since();
-          since && now - *since > options.command_timeout + kBlock)
-        tail.drop("no answer from Redis in " + std::to_string(options.command_timeout.count()) +
+      // The reader's XREAD may block for kBlock before Redis answers; its connect may not.
+      const auto tail_limit =
+          tail.is_up() ? options.command_timeout + kBlock : options.command_timeout;
+      if (auto since = tail.waiting_since(); since && now - *since > tail_limit)
+        tail.drop("no answer from Redis in " +
+                  std::to_string(
+                      std::chrono::duration_cast<std::chrono::milliseconds>(tail_limit).count()) +
                   " ms");
       if (max_age_ms != 0) {
         {
@@ -582,6 +584,7 @@ class RedisHistory::Node {
   bool withdrawn = false;
   asio::steady_timer watchdog{io}, commands_retry{io}, tail_retry{io}, closing_timer{io};
   int commands_attempts = 0, tail_attempts = 0;
+  bool commands_was_up = false, tail_was_up = false;  // a connection up again is a reconnect
   std::function<void(const hub::UpdatePtr&)> deliver;
   std::function<void()> lost;  // the hub's: updates before the next were let go of
   StreamId last_delivered;     // the newest entry handed to the hub (0-0: none)

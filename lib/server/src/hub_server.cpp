@@ -49,7 +49,9 @@ std::unique_ptr<hub::History> open_history(const Config& config) {
   if (config.store == Config::Store::redis) {
     std::string error;
     auto address = cluster::parse_redis_url(config.redis_url, error);
-    if (!address) throw std::runtime_error("--store " + config.redis_url + ": " + error);
+    if (!address)
+      throw std::runtime_error("--store " + cluster::redacted_redis_url(config.redis_url) + ": " +
+                               error);
     // Connects in the background: until it has read the stream, /readyz says why not.
     return std::make_unique<cluster::RedisHistory>(cluster::RedisOptions{
         .address = *address, .limits = limits, .max_age = config.history_max_age});

@@ -54,8 +54,33 @@ TEST(RedisAddress, RefusesWhatItCannotUse) {
   EXPECT_EQ(refusal("redis://[::1]x"), "the port is not a number from 1 to 65535");
   EXPECT_EQ(refusal("redis://localhost/zero"), "the database is not a number");
   EXPECT_EQ(refusal("redis://localhost/-1"), "the database is not a number");
-  EXPECT_EQ(refusal("redis://user:secret@localhost"),
-            "a user or password in the URL is not supported");
+  EXPECT_EQ(refusal("redis://user@localhost"),
+            "a user without a password (write redis://USER:PASSWORD@HOST, or :PASSWORD@)");
+  EXPECT_EQ(refusal("redis://:@localhost"), "an empty password");
+  EXPECT_EQ(refusal("redis://:bad%zz@localhost"), "a bad %-escape in the user or password");
+}
+
+TEST(RedisAddress, APasswordAndAUserForAuthNeverLogged) {
+  RedisAddress requirepass = parsed("redis://:s3cret@localhost:6380/2");
+  EXPECT_EQ(requirepass.username, "");
+  EXPECT_EQ(requirepass.password, "s3cret");
+  EXPECT_EQ(requirepass.host, "localhost");
+  EXPECT_EQ(requirepass.port, 6380);
+  EXPECT_EQ(requirepass.db, 2);
+  EXPECT_EQ(requirepass.url(), "redis://:***@localhost:6380/2");
+  // Percent-escapes decode ('+' stays itself); the last '@' ends the userinfo.
+  RedisAddress acl = parsed("redis://herald:p%40ss+w:rd@@[::1]");
+  EXPECT_EQ(acl.username, "herald");
+  EXPECT_EQ(acl.password, "p@ss+w:rd@");
+  EXPECT_EQ(acl.host, "::1");
+  EXPECT_EQ(acl.url(), "redis://herald:***@[::1]:6379/0");
+}
+
+TEST(RedisAddress, AUrlInAnErrorMessageHidesItsLogin) {
+  EXPECT_EQ(redacted_redis_url("redis://:s3cret@host:x"), "redis://***@host:x");
+  EXPECT_EQ(redacted_redis_url("redis://u:p@ss@host/a@b"), "redis://***@host/a@b");
+  EXPECT_EQ(redacted_redis_url("redis://host:6379/1"), "redis://host:6379/1");
+  EXPECT_EQ(redacted_redis_url("not a url"), "not a url");
 }
 
 }  // namespace

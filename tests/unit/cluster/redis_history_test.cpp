@@ -365,6 +365,37 @@ long calls_of(const RedisServer& redis, const std::string& command) {
   return at == std::string::npos ? 0 : std::stol(stats.substr(at + key.size()));
 }
 
+// Polls `done` for at most `timeout`.
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+TEST(RedisHistory, LogsInWithAPasswordOrAnAclUserAndSaysWhyNotWithoutTheRightOne) {
+  RedisServer redis;
+  redis.command({"ACL", "SETUSER", "herald", "on", ">user-pw", "~*", "&*", "+@all"});
+  redis.command({"CONFIG", "SET", "requirepass", "s3cret"});  // the test's own calls end here
+  const std::string at = "127.0.0.1:" + std::to_string(redis.port());
+  Node by_password("redis://:s3cret@" + at), by_user("redis://herald:user-pw@" + at);
+  ASSERT_TRUE(by_password.wait_available() && by_user.wait_available());
+  ASSERT_EQ(by_password.append(update("a1", "urn:auth")), "");
+  ASSERT_TRUE(by_user.wait_for(1));
+  Node wrong("redis://:not-it@" + at), none("redis://" + at);
+  auto reason_of = [](Node& node) { return node.history.availability().reason; };
+  EXPECT_TRUE(eventually([&] {
+    return reason_of(wrong).find("AUTH: WRONGPASS") != std::string::npos;
+  })) << reason_of(wrong);
+  EXPECT_EQ(reason_of(wrong).find("not-it"), std::string::npos) << "the password is never told";
+  EXPECT_NE(reason_of(wrong).find("redis://:***@"), std::string::npos) << reason_of(wrong);
+  EXPECT_TRUE(eventually([&] { return reason_of(none).find("NOAUTH") != std::string::npos; }))
+      << reason_of(none);
+  EXPECT_FALSE(wrong.history.availability().appends);
+}
+
 TEST(RedisHistory, ACaughtUpNodeReadsEachNewEntryWithOneCommand) {
   RedisServer redis;
   Node a(redis.url()), b(redis.url());
@@ -389,16 +420,6 @@ RedisOptions aging(const std::string& url, std::chrono::seconds max_age) {
   RedisOptions o = options_for(url, 10000);
   o.max_age = max_age;
   return o;
-}
-
-// Polls `done` for at most `timeout`.
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
 }
 
 TEST(RedisHistory, TheAgeBoundLetsGoOfOldEntriesOnEveryNodeAndInTheStream) {
