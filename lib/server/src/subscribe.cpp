@@ -112,7 +112,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   if (!body_error.empty()) return fail(415, body_error);
   SubscribeInput input{request.query(), body, request.header("Last-Event-ID"),
                        request.has_header("Last-Event-ID")};
-  auto read = read_subscribe_request(input, ctx.config);
+  auto read = read_subscribe_request(input, ctx.config, ctx.hub_url);
   if (auto* refusal = std::get_if<SubscribeRefusal>(&read)) {
     return fail(refusal->status, refusal->message);
   }
