@@ -25,8 +25,11 @@ struct Context {
   Cors cors;
   RefusedOrigins refused_origins;
   std::unique_ptr<AuthGate> auth;
-  // The hub URL's path subtree, parsed once rather than on every publish: set, like `auth`,
-  // wherever the hub URL is (HubServer's constructor, and start() when it binds the port).
+  // config.hub_url(), computed once rather than on every subscribe (relative URL patterns
+  // resolve against it), and its path subtree, parsed once rather than on every publish:
+  // both set, like `auth`, wherever the hub URL is (HubServer's constructor, and start()
+  // when it binds the port).
+  std::string hub_url;
   std::optional<match::ReservedPath> reserved_path;
   hub::Hub* hub = nullptr;
   http::Server* http = nullptr;

@@ -188,6 +188,12 @@ void route(Context& ctx, const http::Request& request, http::Exchange& exchange)
   exchange.respond(http::Response::text(404, "not found"));
 }
 
+// Computes the hub URL and its reserved path once, for every subscribe and publish after.
+void adopt_hub_url(Context& ctx) {
+  ctx.hub_url = ctx.config.hub_url();
+  ctx.reserved_path.emplace(ctx.hub_url);
+}
+
 // A hub nobody can use is a configuration mistake worth a line in the log.
 void warn_about_access(const Context& ctx) {
   if (ctx.config.dev) return;
@@ -225,7 +231,7 @@ HubServer::HubServer(Config config) : impl_(std::make_unique<Impl>()) {
                   /*allow_any=*/ctx.config.dev && ctx.config.cors_origins.empty());
   ctx.metrics = &impl_->metrics;
   ctx.auth = std::make_unique<AuthGate>(ctx.config);  // throws on a bad key
-  ctx.reserved_path.emplace(ctx.config.hub_url());
+  adopt_hub_url(ctx);
 
   http::ServerOptions options;
   options.plain = !ctx.config.listen.empty();
@@ -298,11 +304,11 @@ void HubServer::start() {
   if (ctx.config.resource.empty()) {
     // The default resource identifier and hub URL name the port actually bound (with
     // --listen HOST:0, the one the OS chose), so relative topics resolve against it. The
-    // gate and the reserved path copied them: they are made again (the gate's keys were
-    // checked in the constructor).
+    // gate, the hub URL and the reserved path copied them: they are made again (the gate's
+    // keys were checked in the constructor).
     ctx.config.resource = url() + "/.well-known/mercure";
     ctx.auth = std::make_unique<AuthGate>(ctx.config);
-    ctx.reserved_path.emplace(ctx.config.hub_url());
+    adopt_hub_url(ctx);
   }
   if (impl_->ctx.config.dev && impl_->ctx.config.demo_ticker)
     start_demo_ticker(impl_->http->context(0), *impl_->hub);

@@ -73,15 +73,24 @@ std::optional<std::string_view> form_body(const http::Request& request, std::str
 // saw on another node may not have reached this one yet. Before a resume from an id this
 // node does not hold, wait (briefly: it blocks this shard) until the node has read what
 // Redis held at this moment; an id still unknown then is really gone (or never was).
-// False when the node cannot tell (Redis out of reach, or slower than the wait).
+// cannot_tell when the node does not hold the id and cannot tell whether it is gone (Redis
+// out of reach, or slower than the wait).
 constexpr std::chrono::milliseconds kResumeCatchUpWait{250};
 
-bool catch_up_before_resume(hub::Hub& hub, std::string_view last_event_id) {
-  if (!hub.is_shared() || last_event_id.empty() || hub.holds(last_event_id)) return true;
+enum class ResumeCheck { go_ahead, cannot_tell };
+
+ResumeCheck catch_up_before_resume(hub::Hub& hub, std::string_view last_event_id) {
+  if (!hub.is_shared() || last_event_id.empty() || hub.holds(last_event_id)) {
+    return ResumeCheck::go_ahead;
+  }
   auto caught_up = std::make_shared<std::promise<bool>>();
   std::future<bool> done = caught_up->get_future();
   hub.catch_up([caught_up](bool ok) { caught_up->set_value(ok); });
-  return done.wait_for(kResumeCatchUpWait) == std::future_status::ready && done.get();
+  if (done.wait_for(kResumeCatchUpWait) == std::future_status::ready && done.get()) {
+    return ResumeCheck::go_ahead;
+  }
+  // The tail may have brought the id in during the wait, even when the catch-up failed.
+  return hub.holds(last_event_id) ? ResumeCheck::go_ahead : ResumeCheck::cannot_tell;
 }
 
 }  // namespace
@@ -112,7 +121,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   if (!body_error.empty()) return fail(415, body_error);
   SubscribeInput input{request.query(), body, request.header("Last-Event-ID"),
                        request.has_header("Last-Event-ID")};
-  auto read = read_subscribe_request(input, ctx.config);
+  auto read = read_subscribe_request(input, ctx.config, ctx.hub_url);
   if (auto* refusal = std::get_if<SubscribeRefusal>(&read)) {
     return fail(refusal->status, refusal->message);
   }
@@ -140,7 +149,7 @@ void handle_subscribe(Context& ctx, const http::Request& request, http::Exchange
   auto subscriber = std::make_shared<StreamSubscriber>(std::move(selectors), identity.claims,
                                                        ctx.config.subscriber_buffer, *ctx.metrics);
   subscriber->set_id(request.connection_id);
-  if (!catch_up_before_resume(*ctx.hub, last_event_id) && !ctx.hub->holds(last_event_id)) {
+  if (catch_up_before_resume(*ctx.hub, last_event_id) == ResumeCheck::cannot_tell) {
     // Not "history no longer holds it" (herald-reset, then everything): another node may
     // have delivered it and this one cannot read the stream now. The client asks again.
     http::Response unavailable = denial_response(

@@ -79,11 +79,10 @@ std::optional<SubscribeRefusal> check_count_and_length(std::size_t held, std::st
 }
 
 Result read_v1(const std::vector<form::Field>& query, const std::vector<form::Field>& body,
-               const Config& config) {
+               const Config& config, std::string_view hub_url) {
   SubscribeRequest out;
   out.generation = auth::TokenGeneration::mercure_1;
   PatternBudget budget;
-  const std::string base = config.hub_url();
   bool query_cursor = false;
   // Query first, then body: a subscription for every matcher of the union, and the query's
   // last_event_id over the body's.
@@ -110,7 +109,7 @@ Result read_v1(const std::vector<form::Field>& query, const std::vector<form::Fi
       }
       std::string why;
       auto selector = exact ? match::Selector::exact(f.value, &why)
-                            : match::Selector::url_pattern(f.value, base, &why);
+                            : match::Selector::url_pattern(f.value, hub_url, &why);
       if (!selector) return refuse("bad " + f.name + " value: " + why);
       if (auto r = charge(budget, *selector, config)) return *r;
       add_distinct(out.matchers, {std::move(*selector), exact ? "exact" : "urlpattern"});
@@ -154,7 +153,8 @@ Result read_v0(const std::vector<form::Field>& query, const Config& config) {
 
 }  // namespace
 
-Result read_subscribe_request(const SubscribeInput& input, const Config& config) {
+Result read_subscribe_request(const SubscribeInput& input, const Config& config,
+                              std::string_view hub_url) {
   std::vector<form::Field> query;
   std::vector<form::Field> body;
   std::string error;
@@ -192,7 +192,7 @@ Result read_subscribe_request(const SubscribeInput& input, const Config& config)
         "missing topic matcher: this hub speaks Mercure 1.0 only (--protocol 1), give at least "
         "one match (or match_urlpattern) parameter");
   }
-  Result result = v1 ? read_v1(query, body, config) : read_v0(query, config);
+  Result result = v1 ? read_v1(query, body, config, hub_url) : read_v0(query, config);
   if (auto* request = std::get_if<SubscribeRequest>(&result)) {
     // The header wins: it is what a reconnecting browser sends.
     if (input.has_last_event_id_header && !input.last_event_id_header.empty()) {

@@ -45,8 +45,10 @@ struct SubscribeInput {
   bool has_last_event_id_header = false;
 };
 
-// Reads `input` under `config` (limits, --protocol, the hub URL for relative URL patterns).
+// Reads `input` under `config` (limits, --protocol); relative URL patterns resolve against
+// `hub_url` (config.hub_url(), which the server computes once rather than per subscribe).
 std::variant<SubscribeRequest, SubscribeRefusal> read_subscribe_request(const SubscribeInput& input,
-                                                                        const Config& config);
+                                                                        const Config& config,
+                                                                        std::string_view hub_url);
 
 }  // namespace herald::server

@@ -18,7 +18,7 @@ SubscribeRequest ok(std::string_view query, const Config& config = hub_config(),
                     std::optional<std::string_view> body = std::nullopt,
                     std::optional<std::string_view> header = std::nullopt) {
   SubscribeInput in{query, body, header.value_or(""), header.has_value()};
-  auto r = read_subscribe_request(in, config);
+  auto r = read_subscribe_request(in, config, config.hub_url());
   if (auto* refusal = std::get_if<SubscribeRefusal>(&r)) {
     ADD_FAILURE() << query << ": refused " << refusal->status << " " << refusal->message;
     return {};
@@ -29,7 +29,7 @@ SubscribeRequest ok(std::string_view query, const Config& config = hub_config(),
 SubscribeRefusal refused(std::string_view query, const Config& config = hub_config(),
                          std::optional<std::string_view> body = std::nullopt) {
   SubscribeInput in{query, body, "", false};
-  auto r = read_subscribe_request(in, config);
+  auto r = read_subscribe_request(in, config, config.hub_url());
   if (auto* refusal = std::get_if<SubscribeRefusal>(&r)) return *refusal;
   ADD_FAILURE() << query << ": accepted";
   return {0, ""};

@@ -1,8 +1,9 @@
 #pragma once
 // The history interface: where updates are kept so a subscriber that reconnects with
 // Last-Event-ID misses nothing. Backends live in lib/store. The Hub serializes every call
-// under its own lock; a durable backend completes appends later, on its own thread (see
-// append), and must let the reads below run meanwhile.
+// under its own lock but the constants, availability and catch_up; a durable backend
+// completes appends later, on its own thread (see append), and must let the reads below
+// run meanwhile.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -102,6 +103,8 @@ class History {
     bool subscribes = true;
     std::string reason;  // why not, when one is false
   };
+  // Thread-safe: the hub asks on every subscribe without its lock, so a history whose
+  // answer changes guards it itself.
   virtual Availability availability() const { return {}; }
   // Calls `done(true)` once this hub has received everything the shared log held when it
   // was called, so that a subscriber resuming here from an id another hub delivered

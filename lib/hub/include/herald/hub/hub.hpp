@@ -50,7 +50,8 @@ class Hub {
   bool is_shared() const { return history_->is_shared(); }
   // Whether history holds an update with this id. Thread-safe.
   bool holds(std::string_view id) const;
-  // What the history can do now (see History::availability). Thread-safe.
+  // What the history can do now (see History::availability). Thread-safe, and takes no
+  // hub lock: a subscribe asking does not wait behind publishes.
   History::Availability availability() const;
   // Calls `done(true)` (on any thread) once this hub has every update its shared history
   // held when called, at once when the history is not shared; `done(false)` when the
