@@ -351,8 +351,9 @@ void add_serve_command(CLI::App& app) {
   flag(*cmd, "store", o->store,
        "Where history lives: lmdb:DIR (durable; default lmdb:./herald-data, one hub per "
        "directory), memory (a restart forgets it; the default with --dev), or "
-       "redis://HOST:PORT[/DB] (a Redis stream that several hubs share: publish on any, "
-       "subscribe and resume on any; docs/CLUSTER.md)");
+       "redis://[[USER]:PASSWORD@]HOST:PORT[/DB] (a Redis stream that several hubs share: "
+       "publish on any, subscribe and resume on any; docs/CLUSTER.md; give a password "
+       "through HERALD_STORE to keep it out of the process list)");
   flag(*cmd, "sync", o->sync,
        "What an LMDB publish's 200 promises: full (on disk, fsynced: survives a power loss), "
        "batch (handed to the OS: survives a crash of the hub; fsynced within 100 ms) or off "
